@@ -1,0 +1,26 @@
+#pragma once
+
+#include "CliArguments.h"
+
+#include "dataset/DatasetIndex.h"
+#include "dataset/DatasetScanner.h"
+#include "dataset/Split.h"
+
+#include <set>
+#include <string>
+
+namespace neurodx::cli {
+
+// Options shared by every command that scans a dataset.
+std::set<std::string> scanValueOptions(); // classes, metadata
+ScanOptions scanOptionsFrom(const CliArguments& args);
+
+// Scans with a progress line on stderr when it is a terminal (and not --quiet).
+DatasetIndex scanWithProgress(const std::string& root, const ScanOptions& options, bool quiet);
+
+std::string scanSummaryText(const DatasetIndex& index, std::size_t maxSkippedListed = 20);
+std::string splitSummaryText(const DatasetIndex& index, const DatasetSplit& split);
+
+bool stderrIsTerminal();
+
+} // namespace neurodx::cli

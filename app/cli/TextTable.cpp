@@ -1,0 +1,58 @@
+#include "TextTable.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace neurodx::cli {
+
+namespace {
+
+bool looksNumeric(const std::string& cell)
+{
+    return !cell.empty() && std::all_of(cell.begin(), cell.end(), [](unsigned char c) {
+        return std::isdigit(c) || c == ',' || c == '.' || c == '%' || c == '-' || c == ' ';
+    });
+}
+
+} // namespace
+
+TextTable::TextTable(std::vector<std::string> header) : m_header(std::move(header)) {}
+
+void TextTable::addRow(std::vector<std::string> cells)
+{
+    cells.resize(m_header.size());
+    m_rows.push_back(std::move(cells));
+}
+
+void TextTable::addSeparator() { m_rows.emplace_back(); }
+
+std::string TextTable::render() const
+{
+    std::vector<std::size_t> widths;
+    for (const std::string& h : m_header)
+        widths.push_back(h.size());
+    for (const auto& row : m_rows)
+        for (std::size_t c = 0; c < row.size(); ++c)
+            widths[c] = std::max(widths[c], row[c].size());
+
+    const auto line = [&](const std::vector<std::string>& cells) {
+        std::string out;
+        for (std::size_t c = 0; c < widths.size(); ++c) {
+            const std::string& cell = cells[c];
+            const std::string pad(widths[c] - cell.size(), ' ');
+            out += (c == 0 ? "" : "  ") + (c > 0 && looksNumeric(cell) ? pad + cell : cell + pad);
+        }
+        while (!out.empty() && out.back() == ' ')
+            out.pop_back();
+        return out + "\n";
+    };
+    std::string rule;
+    for (std::size_t c = 0; c < widths.size(); ++c)
+        rule += (c == 0 ? "" : "  ") + std::string(widths[c], '-');
+    std::string out = line(m_header) + rule + "\n";
+    for (const auto& row : m_rows)
+        out += row.empty() ? rule + "\n" : line(row);
+    return out;
+}
+
+} // namespace neurodx::cli

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace neurodx::cli {
+
+// A plain-text table with aligned columns: text left, numbers right.
+class TextTable {
+public:
+    explicit TextTable(std::vector<std::string> header);
+    void addRow(std::vector<std::string> cells);
+    void addSeparator();
+    std::string render() const;
+
+private:
+    std::vector<std::string> m_header;
+    std::vector<std::vector<std::string>> m_rows; // an empty row is a separator
+};
+
+} // namespace neurodx::cli

@@ -1,0 +1,113 @@
+// neurodx-cli: NeuroDx on the command line. Research use only, not a medical device.
+#include "CliArguments.h"
+#include "Commands.h"
+
+#include "common/NeuroDxError.h"
+#include "common/Version.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+const char* kUsage =
+    "Usage: neurodx-cli COMMAND [OPTIONS]\n"
+    "\n"
+    "Commands:\n"
+    "  scan DIR     count images and subjects per class in a dataset folder (CN/MCI/AD subfolders)\n"
+    "               [--classes CN,MCI,AD] [--metadata ADNI.csv] [--entries] [--no-dicom-headers]\n"
+    "  split DIR    split train/validation/test by subject (or --mode slice), stratified by class\n"
+    "               [--ratios 0.8,0.1,0.1] [--seed 42] [--output split.json] [--classes ...] [--metadata ...]\n"
+    "  info FILE    read one DICOM, PNG, JPEG, BMP or TIFF image and print its metadata [--frame N]\n"
+    "  synth DIR    write the synthetic ADNI-like phantom dataset\n"
+    "               [--subjects-per-class 24] [--slices 10] [--size 128] [--difficulty 0.5] [--seed 42]\n"
+    "               [--format png|dicom|mixed]\n"
+    "  demo         synthesise the demo dataset, scan and split it [--output DIR]\n"
+    "\n"
+    "Every command takes --json for machine-readable output and --quiet to hide progress.\n"
+    "Exit codes: 0 success, 1 failure, 2 bad usage or unreadable input.\n"
+    "\n"
+    "NeuroDx is research software, not a certified medical device.\n";
+
+int exitCodeFor(neurodx::ErrorKind kind)
+{
+    using neurodx::ErrorKind;
+    switch (kind) {
+    case ErrorKind::InvalidArgument:
+    case ErrorKind::UnreadableFile:
+    case ErrorKind::UnsupportedFormat:
+    case ErrorKind::CorruptFile:
+        return 2;
+    case ErrorKind::InvalidDataset:
+    case ErrorKind::Io:
+    case ErrorKind::Cancelled:
+        return 1;
+    }
+    return 1;
+}
+
+bool wantsJson(const std::vector<std::string>& args)
+{
+    for (const std::string& a : args) {
+        if (a == "--json")
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    using namespace neurodx::cli;
+    const std::vector<std::string> all(argv + 1, argv + argc);
+    if (all.empty()) {
+        std::cerr << kUsage;
+        return 2;
+    }
+    const std::string command = all.front();
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::cout << kUsage;
+        return 0;
+    }
+    if (command == "--version" || command == "-v") {
+        std::cout << "neurodx-cli " << neurodx::kVersion << "\n";
+        return 0;
+    }
+    const std::vector<std::string> args(all.begin() + 1, all.end());
+    const std::map<std::string, int (*)(const std::vector<std::string>&)> commands{
+        {"scan", runScan}, {"split", runSplit}, {"info", runInfo}, {"synth", runSynth}, {"demo", runDemo}};
+    const auto it = commands.find(command);
+    if (it == commands.end()) {
+        std::cerr << "neurodx-cli: unknown command '" << command << "'\n\n" << kUsage;
+        return 2;
+    }
+    for (const std::string& a : args) {
+        if (a == "--help" || a == "-h") {
+            std::cout << kUsage;
+            return 0;
+        }
+    }
+
+    const auto fail = [&](const std::string& message, const char* kind, int code) {
+        std::cerr << "neurodx-cli " << command << ": " << message << "\n";
+        if (wantsJson(args))
+            std::cout << nlohmann::json{{"error", message}, {"kind", kind}}.dump(2) << "\n";
+        return code;
+    };
+    try {
+        return it->second(args);
+    } catch (const UsageError& e) {
+        std::cerr << "neurodx-cli " << command << ": " << e.message << "\n(see neurodx-cli --help)\n";
+        return 2;
+    } catch (const neurodx::NeuroDxError& e) {
+        return fail(e.what(), neurodx::errorKindName(e.kind()), exitCodeFor(e.kind()));
+    } catch (const std::exception& e) {
+        return fail(e.what(), "internal error", 1);
+    }
+}

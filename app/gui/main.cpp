@@ -1,0 +1,45 @@
+// neurodx: the NeuroDx desktop application. Research use only, not a medical device.
+#include "MainWindow.h"
+
+#include "common/Version.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QIcon>
+#include <QTimer>
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("NeuroDx"));
+    QApplication::setOrganizationName(QStringLiteral("NeuroDx"));
+    QApplication::setApplicationVersion(QString::fromLatin1(neurodx::kVersion));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/neurodx/icons/neurodx.svg")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Alzheimer's disease and MCI classification from 2D brain MRI slices. %1")
+                                         .arg(QString::fromLatin1(neurodx::kResearchNotice)));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the built-in synthetic demo dataset."));
+    const QCommandLineOption quitAfterLoad(QStringLiteral("quit-after-load"),
+                                           QStringLiteral("Quit once the dataset is shown (for smoke tests and screenshots)."));
+    parser.addOption(demo);
+    parser.addOption(quitAfterLoad);
+    parser.addPositionalArgument(QStringLiteral("path"), QStringLiteral("A dataset folder to open."), QStringLiteral("[path]"));
+    parser.process(app);
+
+    neurodx::ui::MainWindow window;
+    window.show();
+    if (parser.isSet(quitAfterLoad)) {
+        QObject::connect(&window, &neurodx::ui::MainWindow::datasetLoaded, &app, [] { QTimer::singleShot(200, qApp, &QApplication::quit); });
+        QObject::connect(&window, &neurodx::ui::MainWindow::datasetFailed, &app, [] { QApplication::exit(1); });
+    }
+    const QStringList paths = parser.positionalArguments();
+    if (parser.isSet(demo))
+        window.openDemo();
+    else if (!paths.isEmpty())
+        window.openDataset(QFileInfo(paths.front()).absoluteFilePath());
+    return app.exec();
+}

@@ -1,0 +1,18 @@
+# Compiler settings shared by every NeuroDx target: warnings on our code, ccache when present.
+
+find_program(NEURODX_CCACHE ccache)
+if(NEURODX_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+    set(CMAKE_CXX_COMPILER_LAUNCHER "${NEURODX_CCACHE}")
+    # Precompiled headers change their mtime on every configure; let ccache judge them by content.
+    set(ENV{CCACHE_SLOPPINESS} "pch_defines,time_macros,include_file_mtime,include_file_ctime")
+endif()
+
+# neurodx_warnings(<target>): -Wall -Wextra -Wpedantic on our sources. Third-party headers come in
+# as SYSTEM includes through their imported targets, so their warnings stay out of our builds.
+function(neurodx_warnings target)
+    if(MSVC)
+        target_compile_options(${target} PRIVATE /W4 /permissive-)
+    else()
+        target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+    endif()
+endfunction()

@@ -1,0 +1,30 @@
+#include "AtomicFile.h"
+
+#include "common/NeuroDxError.h"
+
+#include <fstream>
+
+namespace neurodx {
+
+void writeFileAtomically(const std::filesystem::path& file, const std::string& content)
+{
+    std::filesystem::path temporary = file;
+    temporary += ".part";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out)
+            throw NeuroDxError(ErrorKind::Io, file, "cannot be written (is the folder writable?)");
+        out.write(content.data(), static_cast<std::streamsize>(content.size()));
+        out.flush();
+        if (!out)
+            throw NeuroDxError(ErrorKind::Io, file, "writing failed (disk full?)");
+    }
+    std::error_code ec;
+    std::filesystem::rename(temporary, file, ec);
+    if (ec) {
+        std::filesystem::remove(temporary, ec);
+        throw NeuroDxError(ErrorKind::Io, file, "cannot be replaced: " + ec.message());
+    }
+}
+
+} // namespace neurodx

@@ -1,0 +1,12 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace neurodx {
+
+// Writes to "<file>.part" and renames it over `file`, so readers never see half a file and a crash
+// leaves the previous version intact. Throws NeuroDxError(Io) naming the file.
+void writeFileAtomically(const std::filesystem::path& file, const std::string& content);
+
+} // namespace neurodx

@@ -1,0 +1,96 @@
+// split.json: writing and reading back (declared in Split.h).
+#include "Split.h"
+
+#include "common/AtomicFile.h"
+#include "common/NeuroDxError.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <map>
+
+namespace neurodx {
+
+nlohmann::json splitToJson(const DatasetIndex& index, const DatasetSplit& split)
+{
+    using nlohmann::json;
+    json parts = json::object();
+    json counts = json::object();
+    for (int p = 0; p < kSplitParts; ++p) {
+        const auto part = static_cast<std::size_t>(p);
+        json list = json::array();
+        for (std::size_t e : split.parts[part]) {
+            const DatasetEntry& entry = index.entries.at(e);
+            list.push_back({{"path", entry.path}, {"label", entry.label}, {"subject", entry.subject}});
+        }
+        parts[splitPartName(static_cast<SplitPart>(p))] = std::move(list);
+
+        json perClass = json::object();
+        for (std::size_t c = 0; c < index.classNames.size(); ++c) {
+            const PartCounts& pc = split.report.counts[part][c];
+            perClass[index.classNames[c]] = {{"images", pc.images}, {"subjects", pc.subjects}};
+        }
+        counts[splitPartName(static_cast<SplitPart>(p))] = {{"classes", perClass},
+                                                            {"images", split.report.totals[part].images},
+                                                            {"subjects", split.report.totals[part].subjects}};
+    }
+    return {{"format", "neurodx-split"},
+            {"version", 1},
+            {"mode", splitModeName(split.config.mode)},
+            {"seed", split.config.seed},
+            {"ratios", split.config.ratios},
+            {"class_order", index.classNames},
+            {"counts", counts},
+            {"shared_subjects", split.report.sharedSubjects.size()},
+            {"shared_subject_ids", split.report.sharedSubjects},
+            {"warnings", split.report.warnings},
+            {"parts", parts}};
+}
+
+void saveSplit(const std::filesystem::path& file, const DatasetIndex& index, const DatasetSplit& split)
+{
+    writeFileAtomically(file, splitToJson(index, split).dump(1) + "\n");
+}
+
+DatasetSplit loadSplit(const std::filesystem::path& file, const DatasetIndex& index)
+{
+    std::ifstream in(file);
+    if (!in)
+        throw NeuroDxError(ErrorKind::UnreadableFile, file, "cannot be opened for reading");
+    nlohmann::json j;
+    try {
+        in >> j;
+    } catch (const nlohmann::json::exception& e) {
+        throw NeuroDxError(ErrorKind::CorruptFile, file, std::string("not valid JSON: ") + e.what());
+    }
+    if (!j.is_object() || j.value("format", "") != "neurodx-split")
+        throw NeuroDxError(ErrorKind::CorruptFile, file, "not a NeuroDx split file");
+    if (j.value("version", 0) > 1)
+        throw NeuroDxError(ErrorKind::UnsupportedFormat, file, "written by a newer NeuroDx (split version " + std::to_string(j.value("version", 0)) + ")");
+
+    std::map<std::string, std::size_t> entryByPath;
+    for (std::size_t e = 0; e < index.entries.size(); ++e)
+        entryByPath.emplace(index.entries[e].path, e);
+
+    DatasetSplit split;
+    try {
+        split.config.mode = j.at("mode").get<std::string>() == "slice" ? SplitMode::BySlice : SplitMode::BySubject;
+        split.config.seed = j.at("seed").get<std::uint64_t>();
+        split.config.ratios = j.at("ratios").get<std::array<double, kSplitParts>>();
+        for (int p = 0; p < kSplitParts; ++p) {
+            for (const auto& item : j.at("parts").at(splitPartName(static_cast<SplitPart>(p)))) {
+                const std::string path = item.at("path").get<std::string>();
+                const auto it = entryByPath.find(path);
+                if (it == entryByPath.end())
+                    throw NeuroDxError(ErrorKind::InvalidDataset, file, "lists '" + path + "', which the dataset does not contain (moved or deleted?)");
+                split.parts[static_cast<std::size_t>(p)].push_back(it->second);
+            }
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw NeuroDxError(ErrorKind::CorruptFile, file, std::string("damaged split file: ") + e.what());
+    }
+    split.report = splitReport(index, split.parts);
+    return split;
+}
+
+} // namespace neurodx

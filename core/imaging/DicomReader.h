@@ -1,0 +1,19 @@
+#pragma once
+
+#include "imaging/Slice.h"
+
+#include <filesystem>
+#include <optional>
+
+namespace neurodx {
+
+// Decodes one frame of a DICOM image with DCMTK: uncompressed (implicit/explicit, little/big
+// endian, deflated, with or without meta header), JPEG (baseline, extended, lossless), JPEG-LS and
+// RLE. Grey pixels come back as modality values (rescale slope/intercept applied, signed pixels
+// sign-extended from Bits Stored); colour (RGB, YBR, palette, either planar configuration) as RGB.
+// `frame` defaults to the middle frame of a multi-frame object.
+// Throws NeuroDxError naming the file and the problem: no pixel data (SR, RTSTRUCT...), JPEG 2000
+// (not in free DCMTK), truncated pixel data, absurd dimensions.
+Slice readDicomSlice(const std::filesystem::path& file, std::optional<int> frame = std::nullopt);
+
+} // namespace neurodx

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <torch/nn/module.h>
+#include <torch/types.h>
+
+namespace neurodx {
+
+// The interface every NeuroDx network implements: NCHW float input in [0, 1], logits out
+// (softmax is applied by the caller, so training can use the numerically stable cross-entropy).
+class Classifier : public torch::nn::Module {
+public:
+    virtual torch::Tensor forward(torch::Tensor input) = 0;
+};
+
+} // namespace neurodx

@@ -1,0 +1,34 @@
+#include "CnnClassifier.h"
+
+#include <torch/nn/functional/activation.h>
+#include <torch/nn/functional/pooling.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace neurodx {
+
+CnnClassifier::CnnClassifier(const CnnOptions& options) : m_options(options)
+{
+    if (options.imageSize < 4 || options.imageSize % 4 != 0)
+        throw std::invalid_argument("the CNN needs an image size divisible by 4, not " + std::to_string(options.imageSize));
+    if (options.inputChannels < 1 || options.filters1 < 1 || options.filters2 < 1 || options.hiddenUnits < 1 || options.classes < 2)
+        throw std::invalid_argument("CNN channels, filters and units must be positive and classes at least 2");
+    using torch::nn::Conv2dOptions;
+    m_conv1 = register_module("conv1", torch::nn::Conv2d(Conv2dOptions(options.inputChannels, options.filters1, 3).padding(1)));
+    m_conv2 = register_module("conv2", torch::nn::Conv2d(Conv2dOptions(options.filters1, options.filters2, 3).padding(1)));
+    const int pooled = options.imageSize / 4;
+    m_hidden = register_module("dense1", torch::nn::Linear(static_cast<int64_t>(options.filters2) * pooled * pooled, options.hiddenUnits));
+    m_output = register_module("dense2", torch::nn::Linear(options.hiddenUnits, options.classes));
+}
+
+torch::Tensor CnnClassifier::forward(torch::Tensor x)
+{
+    namespace F = torch::nn::functional;
+    x = F::max_pool2d(torch::relu(m_conv1->forward(x)), F::MaxPool2dFuncOptions(2));
+    x = F::max_pool2d(torch::relu(m_conv2->forward(x)), F::MaxPool2dFuncOptions(2));
+    x = torch::relu(m_hidden->forward(x.flatten(1)));
+    return m_output->forward(x);
+}
+
+} // namespace neurodx

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages NeuroDx needs to build, run and test, and nothing more.
+# Idempotent: when everything is present it only asks dpkg and returns in about a second.
+set -euo pipefail
+
+packages=(
+    # toolchain
+    build-essential cmake ninja-build pkg-config ccache
+    # engine: LibTorch with an optimised BLAS (the reference libblas makes dense layers ~30x slower)
+    libtorch-dev libopenblas0-pthread libjemalloc-dev
+    # imaging
+    libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libdcmtk-dev
+    nlohmann-json3-dev
+    # GUI: Qt 6 Widgets + PrintSupport, QCustomPlot (Qt 6 build)
+    qt6-base-dev libqcustomplot-dev libgl-dev
+    # tests: DICOM written by other toolkits (dcmtk and GDCM command-line tools) and a virtual display
+    dcmtk libgdcm-tools xvfb xauth
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "bootstrap: all ${#packages[@]} packages present"
+    exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO=sudo
+else
+    SUDO=
+fi
+echo "bootstrap: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# Debian's LibTorch links the generic libblas.so.3; make sure the alternative points at OpenBLAS.
+for arch_dir in /usr/lib/x86_64-linux-gnu /usr/lib/aarch64-linux-gnu; do
+    lib="$arch_dir/openblas-pthread/libblas.so.3"
+    if [ -e "$lib" ]; then
+        $SUDO update-alternatives --set "libblas.so.3-$(basename "$arch_dir")" "$lib" >/dev/null 2>&1 || true
+    fi
+done
+echo "bootstrap: done"

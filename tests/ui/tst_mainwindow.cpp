@@ -1,0 +1,147 @@
+// The first window, offscreen: it shows exactly what the engine's scan computed.
+#include "ClassCountChart.h"
+#include "MainWindow.h"
+#include "TestTree.h"
+
+#include "dataset/DatasetScanner.h"
+
+#include <QLabel>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTreeWidget>
+#include <QtTest>
+
+using namespace neurodx;
+using namespace neurodx::ui;
+using namespace neurodx::test;
+
+class MainWindowTest : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void showsTheEngineCounts();
+    void listsSkippedFilesByReason();
+    void missingFolderIsAMessageNotACrash();
+    void demoOpensSyntheticDataset();
+    void closingDuringAScanWaitsCleanly();
+    void screenshot();
+
+private:
+    QTemporaryDir m_dir;
+    std::filesystem::path m_dataset;
+};
+
+void MainWindowTest::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    m_dataset = toPath(m_dir.path()) / "dataset";
+    PhantomOptions options;
+    options.subjectsPerClass = 3;
+    options.slicesPerSubject = 2;
+    options.size = 32;
+    writeSyntheticDataset(m_dataset, options);
+    writePng(m_dataset / "AD/extra_without_subject.png");
+    writeBytes(m_dataset / "CN/.DS_Store", "x");
+}
+
+void MainWindowTest::showsTheEngineCounts()
+{
+    MainWindow window;
+    window.show();
+    QSignalSpy loaded(&window, &MainWindow::datasetLoaded);
+    window.openDataset(QString::fromStdString(m_dataset.string()));
+    QVERIFY(loaded.wait(30000));
+
+    const DatasetIndex expected = scanDataset(m_dataset);
+    const auto summaries = expected.classSummaries();
+    auto* table = window.findChild<QTableWidget*>("classCountTable");
+    QVERIFY(table);
+    QCOMPARE(table->rowCount(), int(summaries.size()) + 1);
+    std::vector<double> images, subjects;
+    for (int row = 0; row < int(summaries.size()); ++row) {
+        QCOMPARE(table->item(row, 0)->text(), QString::fromStdString(expected.classNames[std::size_t(row)]));
+        QCOMPARE(table->item(row, 1)->data(Qt::UserRole).toULongLong(), qulonglong(summaries[std::size_t(row)].images));
+        QCOMPARE(table->item(row, 2)->data(Qt::UserRole).toULongLong(), qulonglong(summaries[std::size_t(row)].subjects));
+        images.push_back(double(summaries[std::size_t(row)].images));
+        subjects.push_back(double(summaries[std::size_t(row)].subjects));
+    }
+    QCOMPARE(table->item(3, 1)->data(Qt::UserRole).toULongLong(), qulonglong(expected.entries.size()));
+    QCOMPARE(table->item(2, 3)->data(Qt::UserRole).toULongLong(), qulonglong(1)); // the AD image without subject
+
+    auto* chart = window.findChild<ClassCountChart*>();
+    QVERIFY(chart);
+    QCOMPARE(chart->imageBarValues(), images);
+    QCOMPARE(chart->subjectBarValues(), subjects);
+    QVERIFY(!window.isScanning());
+}
+
+void MainWindowTest::listsSkippedFilesByReason()
+{
+    MainWindow window;
+    QSignalSpy loaded(&window, &MainWindow::datasetLoaded);
+    window.openDataset(QString::fromStdString(m_dataset.string()));
+    QVERIFY(loaded.wait(30000));
+    auto* tree = window.findChild<QTreeWidget*>("skippedTree");
+    QVERIFY(tree);
+    QStringList files;
+    for (int g = 0; g < tree->topLevelItemCount(); ++g)
+        for (int c = 0; c < tree->topLevelItem(g)->childCount(); ++c)
+            files << tree->topLevelItem(g)->child(c)->text(0);
+    files.sort();
+    QCOMPARE(files, (QStringList{"CN/.DS_Store", "metadata.csv"}));
+    QVERIFY(window.findChild<QLabel*>("warningsLabel")->text().contains("no identifiable subject"));
+}
+
+void MainWindowTest::missingFolderIsAMessageNotACrash()
+{
+    MainWindow window;
+    QSignalSpy failed(&window, &MainWindow::datasetFailed);
+    window.openDataset("/nonexistent/neurodx/folder");
+    QVERIFY(failed.wait(10000));
+    QVERIFY(failed.first().first().toString().contains("/nonexistent/neurodx/folder"));
+    QVERIFY(!window.dataset());
+}
+
+void MainWindowTest::demoOpensSyntheticDataset()
+{
+    MainWindow window;
+    QSignalSpy loaded(&window, &MainWindow::datasetLoaded);
+    window.openDemo();
+    QVERIFY(loaded.wait(120000));
+    const auto index = loaded.first().first().value<SharedDatasetIndex>();
+    const PhantomOptions defaults;
+    QCOMPARE(index->entries.size(), std::size_t(3 * defaults.subjectsPerClass * defaults.slicesPerSubject));
+    QCOMPARE(index->totalSubjects(), std::size_t(3 * defaults.subjectsPerClass));
+}
+
+void MainWindowTest::closingDuringAScanWaitsCleanly()
+{
+    QTemporaryDir big;
+    for (int i = 0; i < 3000; ++i)
+        writePng(toPath(big.path()) / "CN" / ("s" + std::to_string(i) + ".png"), i, 4);
+    auto* window = new MainWindow;
+    window->openDataset(big.path());
+    QVERIFY(window->isScanning());
+    window->close(); // cancels and waits for the worker thread
+    QVERIFY(!window->isScanning());
+    delete window;
+}
+
+void MainWindowTest::screenshot()
+{
+    MainWindow window;
+    window.resize(1280, 720);
+    window.show();
+    QSignalSpy loaded(&window, &MainWindow::datasetLoaded);
+    window.openDataset(QString::fromStdString(m_dataset.string()));
+    QVERIFY(loaded.wait(30000));
+    QTest::qWait(100);
+    const QString out = QDir(QCoreApplication::applicationDirPath()).filePath("screenshots");
+    QDir().mkpath(out);
+    QVERIFY(window.grab().save(out + "/mainwindow-dataset.png"));
+}
+
+QTEST_MAIN(MainWindowTest)
+#include "tst_mainwindow.moc"
