@@ -4,6 +4,8 @@
 #include "ClassColors.h"
 #include "ClassCountChart.h"
 
+#include "common/Version.h"
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -95,7 +97,9 @@ MainWindow::MainWindow(QWidget* parent)
     });
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
-    statusBar()->showMessage(tr("Research use only - not a medical device."));
+    auto* notice = new QLabel(tr("Research use only - not a medical device"));
+    notice->setToolTip(QString::fromLatin1(kResearchNotice));
+    statusBar()->addPermanentWidget(notice);
 
     createMenus();
     const QSettings settings;
@@ -224,7 +228,7 @@ void MainWindow::showDataset(const SharedDatasetIndex& index)
         new QTreeWidgetItem(group, {QString::fromStdString(s.path), QString::fromStdString(s.reason)});
     }
     for (auto& [reason, group] : byReason)
-        group->setText(0, tr("%n file(s)", nullptr, group->childCount()));
+        group->setText(0, group->childCount() == 1 ? tr("1 file") : tr("%L1 files").arg(group->childCount()));
     m_skippedTree->resizeColumnToContents(0);
 
     QStringList warnings;

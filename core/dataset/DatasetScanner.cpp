@@ -255,7 +255,8 @@ private:
         const std::size_t withoutSubject = m_index.imagesWithoutSubject();
         if (withoutSubject > 0)
             m_index.warnings.push_back(withThousands(static_cast<long long>(withoutSubject)) +
-                                       " images have no identifiable subject; each becomes its own group, so a subject-level split cannot keep their subjects apart");
+                                       (withoutSubject == 1 ? " image has" : " images have") +
+                                       " no identifiable subject; each becomes its own group, so a subject-level split cannot keep their subjects apart");
         const auto mixed = m_index.subjectsInSeveralClasses();
         if (!mixed.empty())
             m_index.warnings.push_back(std::to_string(mixed.size()) +

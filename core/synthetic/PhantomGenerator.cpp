@@ -82,7 +82,7 @@ double tissueAt(const PhantomSubject& s, const Tissue& t, double u, double v, do
 
     // Lateral ventricles (mid levels), enlarging with atrophy.
     const double ventricleVisibility = bump((level - 0.58) / 0.22);
-    const double vs = s.ventricleScale * (1.0 + 1.0 * a) * ventricleVisibility;
+    const double vs = s.ventricleScale * (1.0 + 0.65 * a) * ventricleVisibility;
     if (vs > 0.05) {
         if (insideEllipse(u, v, -0.11, -0.06, 0.065 * vs, 0.27 * vs, 0.22) || insideEllipse(u, v, 0.11, -0.06, 0.065 * vs, 0.27 * vs, -0.22))
             return t.csf;
@@ -128,7 +128,7 @@ PhantomSubject drawPhantomSubject(std::uint64_t seed, int subjectIndex, double d
         s.sulcusDepths.push_back(random.uniform(0.07, 0.2));
     }
     s.gain = random.uniform(0.8, 1.15);
-    s.greyWhiteContrast = random.uniform(0.14, 0.3);
+    s.greyWhiteContrast = random.uniform(0.12, 0.24);
     s.biasX = random.uniform(-0.25, 0.25);
     s.biasY = random.uniform(-0.25, 0.25);
     s.biasXY = random.uniform(-0.4, 0.4);
@@ -137,7 +137,7 @@ PhantomSubject drawPhantomSubject(std::uint64_t seed, int subjectIndex, double d
     // Individual variation around the class level grows with difficulty, so classes overlap.
     const double spread = 0.1 + 0.3 * difficulty;
     s.atrophy = std::clamp(std::clamp(diseaseLevel, 0.0, 1.0) * (1.0 - 0.35 * difficulty) + spread * random.normal(), -0.15, 1.5);
-    s.ventricleScale = std::exp((0.1 + 0.12 * difficulty) * random.normal());
+    s.ventricleScale = std::exp((0.12 + 0.16 * difficulty) * random.normal());
     return s;
 }
 
@@ -149,8 +149,9 @@ cv::Mat renderPhantomSlice(const PhantomSubject& s, double level, int size, std:
     const double section = 0.6 + 0.4 * std::sqrt(std::max(0.0, 1.0 - std::pow((level - 0.45) / 0.65, 2)));
     const double rx = s.headRadiusX * section, ry = s.headRadiusY * section;
     const double cosR = std::cos(s.rotation), sinR = std::sin(s.rotation);
-    const double grey = 0.5 * s.gain;
-    const Tissue tissue{0.1 * s.gain, grey, grey + s.greyWhiteContrast * s.gain, 0.06 * s.gain, 0.8 * s.gain};
+    // T1-like levels kept below 1 so gain and bias field do not clip white matter.
+    const double grey = 0.42 * s.gain;
+    const Tissue tissue{0.08 * s.gain, grey, grey + s.greyWhiteContrast * s.gain, 0.05 * s.gain, 0.68 * s.gain};
 
     cv::Mat image(size, size, CV_32FC1);
     for (int y = 0; y < size; ++y) {
