@@ -63,36 +63,29 @@ void toModalityValues(const Stored* data, const SliceInfo& info, int highBit, cv
     }
 }
 
-void decodeMonochrome(DcmDataset& dataset, const std::filesystem::path& file, SliceInfo& info, int highBit, cv::Mat& pixels)
+OFCondition pixelArray(DcmDataset& dataset, const Uint8*& data, unsigned long* count) { return dataset.findAndGetUint8Array(DCM_PixelData, data, count); }
+OFCondition pixelArray(DcmDataset& dataset, const Uint16*& data, unsigned long* count) { return dataset.findAndGetUint16Array(DCM_PixelData, data, count); }
+OFCondition pixelArray(DcmDataset& dataset, const Uint32*& data, unsigned long* count) { return dataset.findAndGetUint32Array(DCM_PixelData, data, count); }
+
+template <typename Stored>
+void decodeMonochromeFrame(DcmDataset& dataset, const std::filesystem::path& file, const SliceInfo& info, int highBit, cv::Mat& pixels)
 {
     const unsigned long perFrame = static_cast<unsigned long>(info.width) * static_cast<unsigned long>(info.height);
-    const unsigned long needed = perFrame * static_cast<unsigned long>(info.frame + 1);
+    const Stored* data = nullptr;
     unsigned long count = 0;
-    OFCondition status;
+    if (pixelArray(dataset, data, &count).bad() || !data || count < perFrame * static_cast<unsigned long>(info.frame + 1))
+        throw NeuroDxError(ErrorKind::CorruptFile, file, "the pixel data is shorter than Rows x Columns x Frames says (truncated file?)");
     pixels.create(info.height, info.width, CV_32FC1);
-    const auto truncated = [&] {
-        return NeuroDxError(ErrorKind::CorruptFile, file,
-                            "the pixel data is shorter than Rows x Columns x Frames says (truncated file?)");
-    };
-    if (info.bitsAllocated == 8) {
-        const Uint8* data = nullptr;
-        status = dataset.findAndGetUint8Array(DCM_PixelData, data, &count);
-        if (status.bad() || !data || count < needed)
-            throw truncated();
-        toModalityValues(data + perFrame * static_cast<unsigned long>(info.frame), info, highBit, pixels);
-    } else if (info.bitsAllocated == 16) {
-        const Uint16* data = nullptr;
-        status = dataset.findAndGetUint16Array(DCM_PixelData, data, &count);
-        if (status.bad() || !data || count < needed)
-            throw truncated();
-        toModalityValues(data + perFrame * static_cast<unsigned long>(info.frame), info, highBit, pixels);
-    } else if (info.bitsAllocated == 32) {
-        const Uint32* data = nullptr;
-        status = dataset.findAndGetUint32Array(DCM_PixelData, data, &count);
-        if (status.bad() || !data || count < needed)
-            throw truncated();
-        toModalityValues(data + perFrame * static_cast<unsigned long>(info.frame), info, highBit, pixels);
-    } else {
+    toModalityValues(data + perFrame * static_cast<unsigned long>(info.frame), info, highBit, pixels);
+}
+
+void decodeMonochrome(DcmDataset& dataset, const std::filesystem::path& file, const SliceInfo& info, int highBit, cv::Mat& pixels)
+{
+    switch (info.bitsAllocated) {
+    case 8: return decodeMonochromeFrame<Uint8>(dataset, file, info, highBit, pixels);
+    case 16: return decodeMonochromeFrame<Uint16>(dataset, file, info, highBit, pixels);
+    case 32: return decodeMonochromeFrame<Uint32>(dataset, file, info, highBit, pixels);
+    default:
         throw NeuroDxError(ErrorKind::UnsupportedFormat, file,
                            "Bits Allocated " + std::to_string(info.bitsAllocated) + " is not supported (8, 16 or 32)");
     }
