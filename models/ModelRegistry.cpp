@@ -1,6 +1,7 @@
 #include "ModelRegistry.h"
 
 #include "CnnClassifier.h"
+#include "ResNet50V2.h"
 
 #include <stdexcept>
 
@@ -12,11 +13,19 @@ std::vector<ModelArchitecture> modelArchitectures()
         {"vanilla", "the seed's CNN: Conv 32 - Pool - Conv 64 - Pool - Dense 64 - Dense classes"},
         {"tuned", "the seed's Hyperband winner: Conv 16 - Pool - Conv 16 - Pool - Dense 320 - Dense classes"},
         {"cnn", "the same CNN with chosen filters and hidden units"},
+        {"resnet50v2", "pre-activation ResNet-50 v2 as in Keras, global average pooling, Dense 1024, Dense classes"},
     };
 }
 
 std::shared_ptr<Classifier> createModel(const ModelSpec& spec)
 {
+    if (spec.architecture == "resnet50v2") {
+        ResNet50V2Options options;
+        options.inputChannels = spec.inputChannels;
+        options.classes = spec.classes;
+        options.freezeBackbone = spec.freezeBackbone;
+        return std::make_shared<ResNet50V2>(options);
+    }
     CnnOptions cnn;
     cnn.inputChannels = spec.inputChannels;
     cnn.imageSize = spec.imageSize;
@@ -28,7 +37,7 @@ std::shared_ptr<Classifier> createModel(const ModelSpec& spec)
     } else if (spec.architecture == "cnn") {
         cnn.filters1 = spec.filters1, cnn.filters2 = spec.filters2, cnn.hiddenUnits = spec.hiddenUnits;
     } else {
-        throw std::invalid_argument("unknown model architecture '" + spec.architecture + "' (known: vanilla, tuned, cnn)");
+        throw std::invalid_argument("unknown model architecture '" + spec.architecture + "' (known: vanilla, tuned, cnn, resnet50v2)");
     }
     return std::make_shared<CnnClassifier>(cnn);
 }
@@ -38,8 +47,20 @@ std::int64_t parameterCount(const torch::nn::Module& model)
     std::int64_t count = 0;
     for (const auto& p : model.parameters())
         count += p.numel();
-    for (const auto& b : model.buffers())
-        count += b.numel();
+    for (const auto& b : model.named_buffers()) {
+        if (b.key().find("num_batches_tracked") == std::string::npos)
+            count += b.value().numel();
+    }
+    return count;
+}
+
+std::int64_t trainableParameterCount(const torch::nn::Module& model)
+{
+    std::int64_t count = 0;
+    for (const auto& p : model.parameters()) {
+        if (p.requires_grad())
+            count += p.numel();
+    }
     return count;
 }
 

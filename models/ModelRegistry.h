@@ -18,6 +18,8 @@ struct ModelSpec {
     int filters1 = 32;
     int filters2 = 64;
     int hiddenUnits = 64;
+    // "resnet50v2" only: train the head alone, as the seed's transfer model did.
+    bool freezeBackbone = false;
 };
 
 struct ModelArchitecture {
@@ -31,7 +33,9 @@ std::vector<ModelArchitecture> modelArchitectures();
 // Builds an untrained model; throws std::invalid_argument for an unknown name or bad sizes.
 std::shared_ptr<Classifier> createModel(const ModelSpec& spec);
 
-// Parameters as Keras counts them (every weight and bias, trainable or not).
+// Parameters as Keras counts them: every weight and bias, trainable or not, and batch-norm moving
+// means and variances (PyTorch's num_batches_tracked counters are not parameters in Keras).
 std::int64_t parameterCount(const torch::nn::Module& model);
+std::int64_t trainableParameterCount(const torch::nn::Module& model);
 
 } // namespace neurodx

@@ -15,6 +15,8 @@ packages=(
     qt6-base-dev libqcustomplot-dev libgl-dev
     # tests: DICOM written by other toolkits (dcmtk and GDCM command-line tools) and a virtual display
     dcmtk libgdcm-tools xvfb xauth
+    # tests: model files read and written by Python PyTorch (shares LibTorch with the app)
+    python3-torch
 )
 
 missing=()

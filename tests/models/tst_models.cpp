@@ -13,6 +13,7 @@ private slots:
     void parameterCountsMatchKeras();
     void outputShape_data();
     void outputShape();
+    void frozenResNetTrainsOnlyTheHead();
     void registryListsArchitectures();
     void rejectsUnknownOrBadSpecs();
 };
@@ -25,6 +26,8 @@ void ModelsTest::parameterCountsMatchKeras_data()
     // The seed's model.summary() totals for 3x256x256 input.
     QTest::newRow("vanilla rgb") << "vanilla" << 3 << qint64(16796867);
     QTest::newRow("tuned rgb") << "tuned" << 3 << qint64(20975571);
+    QTest::newRow("resnet50v2 rgb") << "resnet50v2" << 3 << qint64(25666051);
+    QTest::newRow("resnet50v2 grey") << "resnet50v2" << 1 << qint64(25666051 - 2 * 7 * 7 * 64);
     // One input channel removes the first convolution's weights for two channels.
     QTest::newRow("vanilla grey") << "vanilla" << 1 << qint64(16796867 - 2 * 9 * 32);
     QTest::newRow("tuned grey") << "tuned" << 1 << qint64(20975571 - 2 * 9 * 16);
@@ -47,6 +50,7 @@ void ModelsTest::outputShape_data()
     QTest::addColumn<int>("size");
     QTest::newRow("vanilla 64") << "vanilla" << 64;
     QTest::newRow("tuned 128") << "tuned" << 128;
+    QTest::newRow("resnet50v2 64") << "resnet50v2" << 64;
 }
 
 void ModelsTest::outputShape()
@@ -65,12 +69,30 @@ void ModelsTest::outputShape()
     QVERIFY(torch::isfinite(logits).all().item<bool>());
 }
 
+void ModelsTest::frozenResNetTrainsOnlyTheHead()
+{
+    ModelSpec spec;
+    spec.architecture = "resnet50v2";
+    spec.inputChannels = 3;
+    spec.freezeBackbone = true;
+    auto model = createModel(spec);
+    QCOMPARE(parameterCount(*model), std::int64_t{25666051});
+    QCOMPARE(trainableParameterCount(*model), std::int64_t{2101251});
+    // Frozen batch norms stay in inference mode while the head trains.
+    model->train();
+    QVERIFY(model->is_training());
+    for (const auto& child : model->named_children()) {
+        if (child.key().rfind("dense", 0) != 0)
+            QVERIFY2(!child.value()->is_training(), child.key().c_str());
+    }
+}
+
 void ModelsTest::registryListsArchitectures()
 {
     QStringList names;
     for (const ModelArchitecture& a : modelArchitectures())
         names << QString::fromStdString(a.name);
-    QCOMPARE(names, (QStringList{"vanilla", "tuned", "cnn"}));
+    QCOMPARE(names, (QStringList{"vanilla", "tuned", "cnn", "resnet50v2"}));
     ModelSpec custom;
     custom.architecture = "cnn";
     custom.filters1 = 8;
