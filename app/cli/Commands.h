@@ -13,5 +13,8 @@ int runSplit(const std::vector<std::string>& args);
 int runInfo(const std::vector<std::string>& args);
 int runSynth(const std::vector<std::string>& args);
 int runDemo(const std::vector<std::string>& args);
+int runTrain(const std::vector<std::string>& args);
+int runEvaluate(const std::vector<std::string>& args);
+int runPredict(const std::vector<std::string>& args);
 
 } // namespace neurodx::cli

@@ -2,6 +2,7 @@
 #include "CliArguments.h"
 #include "Commands.h"
 
+#include "common/ComputeSetup.h"
 #include "common/NeuroDxError.h"
 #include "common/Version.h"
 
@@ -27,7 +28,17 @@ const char* kUsage =
     "  synth DIR    write the synthetic ADNI-like phantom dataset\n"
     "               [--subjects-per-class 24] [--slices 10] [--size 128] [--difficulty 0.5] [--seed 42]\n"
     "               [--format png|dicom|mixed]\n"
-    "  demo         synthesise the demo dataset, scan and split it [--output DIR]\n"
+    "  train DIR    train a model; writes a run folder (config, split, history, best.pt, last.pt, metrics)\n"
+    "               [--model vanilla|tuned|cnn|resnet50v2] [--epochs 10] [--batch-size 32] [--learning-rate 0.001]\n"
+    "               [--patience 5] [--no-early-stopping] [--split-mode subject|slice] [--ratios 0.8,0.1,0.1]\n"
+    "               [--seed 42] [--threads N] [--image-size 256] [--channels 1|3] [--no-augment]\n"
+    "               [--class-weights none|balanced] [--reduce-lr] [--weights FILE] [--freeze-backbone]\n"
+    "               [--filters1 32 --filters2 64 --units 64] [--output RUN] [--resume] [--split-file F]\n"
+    "  evaluate MODEL DIR|RUN   metrics of a model file on a dataset (whole) or a run's test part\n"
+    "               [--part test|validation|train|all] [--output DIR] [--bootstrap 1000]\n"
+    "  predict MODEL FILE|DIR...  class probabilities per slice [--format table|csv|json] [--output F]\n"
+    "  demo         synthesise the demo dataset, train the default model, evaluate and predict\n"
+    "               [--output DIR] [--epochs N]\n"
     "\n"
     "Every command takes --json for machine-readable output and --quiet to hide progress.\n"
     "Exit codes: 0 success, 1 failure, 2 bad usage or unreadable input.\n"
@@ -65,6 +76,7 @@ bool wantsJson(const std::vector<std::string>& args)
 int main(int argc, char** argv)
 {
     using namespace neurodx::cli;
+    neurodx::configureMemoryAllocator();
     const std::vector<std::string> all(argv + 1, argv + argc);
     if (all.empty()) {
         std::cerr << kUsage;
@@ -81,7 +93,8 @@ int main(int argc, char** argv)
     }
     const std::vector<std::string> args(all.begin() + 1, all.end());
     const std::map<std::string, int (*)(const std::vector<std::string>&)> commands{
-        {"scan", runScan}, {"split", runSplit}, {"info", runInfo}, {"synth", runSynth}, {"demo", runDemo}};
+        {"scan", runScan},   {"split", runSplit},       {"info", runInfo},       {"synth", runSynth},
+        {"demo", runDemo},   {"train", runTrain},       {"evaluate", runEvaluate}, {"predict", runPredict}};
     const auto it = commands.find(command);
     if (it == commands.end()) {
         std::cerr << "neurodx-cli: unknown command '" << command << "'\n\n" << kUsage;

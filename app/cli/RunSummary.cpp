@@ -1,0 +1,103 @@
+#include "RunSummary.h"
+
+#include "TextTable.h"
+
+#include "common/Version.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace neurodx::cli {
+
+namespace {
+
+std::string fixed(double v, int digits = 3)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.*f", digits, v);
+    return text;
+}
+
+std::string withInterval(double v, const std::optional<Interval>& ci)
+{
+    return ci ? fixed(v) + " [" + fixed(ci->low) + ", " + fixed(ci->high) + "]" : fixed(v);
+}
+
+std::string levelText(const char* title, const ClassificationMetrics& m, const std::vector<std::string>& classNames)
+{
+    std::ostringstream out;
+    out << title << " (" << m.count << ")\n";
+    TextTable summary({"metric", "value [95% CI]"});
+    summary.addRow({"accuracy", withInterval(m.accuracy, m.accuracyCi)});
+    summary.addRow({"balanced accuracy", withInterval(m.balancedAccuracy, m.balancedAccuracyCi)});
+    summary.addRow({"macro F1", withInterval(m.macroF1, m.macroF1Ci)});
+    summary.addRow({"MCC", withInterval(m.mcc, m.mccCi)});
+    summary.addRow({"macro AUC (one-vs-rest)", m.macroAuc ? withInterval(*m.macroAuc, m.macroAucCi) : "n/a"});
+    out << summary.render() << "\n";
+    TextTable perClass({"class", "precision", "recall", "specificity", "F1", "AUC", "support"});
+    for (std::size_t c = 0; c < m.perClass.size(); ++c) {
+        const ClassMetrics& cm = m.perClass[c];
+        perClass.addRow({classNames[c], fixed(cm.precision), fixed(cm.recall), fixed(cm.specificity), fixed(cm.f1),
+                         cm.auc ? fixed(*cm.auc) : "n/a", std::to_string(cm.support)});
+    }
+    out << perClass.render() << "\n";
+    std::vector<std::string> header{"true \\ predicted"};
+    header.insert(header.end(), classNames.begin(), classNames.end());
+    TextTable confusion(header);
+    for (std::size_t r = 0; r < m.confusion.size(); ++r) {
+        std::vector<std::string> row{classNames[r]};
+        for (std::size_t v : m.confusion[r])
+            row.push_back(std::to_string(v));
+        confusion.addRow(row);
+    }
+    out << confusion.render();
+    return out.str();
+}
+
+} // namespace
+
+std::string evaluationText(const EvaluationReport& report)
+{
+    return "Test loss " + fixed(report.loss, 4) + "\n\n" + levelText("Slice level", report.slices, report.classNames) + "\n" +
+           levelText("Subject level (mean of each subject's slice probabilities)", report.subjects, report.classNames);
+}
+
+std::string runSummaryText(const TrainingJobResult& result)
+{
+    std::ostringstream out;
+    const TrainingResult& t = result.training;
+    out << "\nRun folder: " << result.runFolder.string() << "\n";
+    out << "Training: " << t.history.size() << " epochs, " << t.stopReason;
+    if (t.bestEpoch >= 0) {
+        const EpochRecord& best = t.history.at(static_cast<std::size_t>(t.bestEpoch));
+        out << "; best epoch " << t.bestEpoch + 1 << " (val_loss " << fixed(best.valLoss, 4) << ", val_acc " << fixed(best.valAccuracy, 4) << ")";
+    }
+    out << "\n" << t.weightsReport << "\n";
+    if (!result.decodeProblems.empty()) {
+        out << result.decodeProblems.size() << " slices could not be decoded and were left out, e.g. " << result.decodeProblems.front().path
+            << ": " << result.decodeProblems.front().reason << "\n";
+    }
+    if (result.tested)
+        out << "\n" << evaluationText(result.test);
+    else if (!t.cancelled)
+        out << "No test part: nothing evaluated.\n";
+    out << "\n" << kResearchNotice << "\n";
+    return out.str();
+}
+
+nlohmann::json runSummaryJson(const TrainingJobResult& result)
+{
+    nlohmann::json history = nlohmann::json::array();
+    for (const EpochRecord& r : result.training.history)
+        history.push_back({{"epoch", r.epoch}, {"loss", r.loss}, {"acc", r.accuracy}, {"val_loss", r.valLoss}, {"val_acc", r.valAccuracy}, {"seconds", r.seconds}});
+    nlohmann::json j = {{"run_folder", result.runFolder.string()},
+                        {"stop_reason", result.training.stopReason},
+                        {"best_epoch", result.training.bestEpoch},
+                        {"weights", result.training.weightsReport},
+                        {"history", history}};
+    if (result.tested)
+        j["test"] = toJson(result.test);
+    return j;
+}
+
+} // namespace neurodx::cli

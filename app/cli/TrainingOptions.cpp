@@ -1,0 +1,70 @@
+#include "TrainingOptions.h"
+
+#include "ModelRegistry.h"
+
+namespace neurodx::cli {
+
+std::set<std::string> trainingValueOptions()
+{
+    return {"model", "filters1", "filters2", "units", "epochs", "batch-size", "learning-rate", "patience", "min-delta",
+            "split-mode", "ratios", "seed", "threads", "image-size", "channels", "class-weights"};
+}
+
+std::set<std::string> trainingFlagOptions()
+{
+    return {"freeze-backbone", "no-augment", "no-early-stopping", "reduce-lr"};
+}
+
+TrainingConfig trainingConfigFrom(const CliArguments& args, TrainingConfig c)
+{
+    c.model.architecture = args.value("model", c.model.architecture);
+    bool known = false;
+    for (const ModelArchitecture& a : modelArchitectures())
+        known = known || a.name == c.model.architecture;
+    if (!known)
+        throw UsageError{"--model must be vanilla, tuned, cnn or resnet50v2, not '" + c.model.architecture + "'"};
+    c.model.filters1 = args.intValue("filters1", c.model.filters1, 1, 1024);
+    c.model.filters2 = args.intValue("filters2", c.model.filters2, 1, 1024);
+    c.model.hiddenUnits = args.intValue("units", c.model.hiddenUnits, 1, 65536);
+    c.model.freezeBackbone = args.flag("freeze-backbone");
+    c.epochs = args.intValue("epochs", c.epochs, 1, 100000);
+    c.batchSize = args.intValue("batch-size", c.batchSize, 1, 4096);
+    c.learningRate = args.doubleValue("learning-rate", c.learningRate, 1e-9, 9.99);
+    c.earlyStopping.patience = args.intValue("patience", c.earlyStopping.patience, 0, 100000);
+    c.earlyStopping.minDelta = args.doubleValue("min-delta", c.earlyStopping.minDelta, 0.0, 1e9);
+    c.earlyStopping.enabled = !args.flag("no-early-stopping");
+    c.reduceLr.enabled = args.flag("reduce-lr");
+    c.augment = !args.flag("no-augment");
+    const std::string mode = args.value("split-mode", c.split.mode == SplitMode::BySlice ? "slice" : "subject");
+    if (mode != "subject" && mode != "slice")
+        throw UsageError{"--split-mode must be subject or slice, not '" + mode + "'"};
+    c.split.mode = mode == "slice" ? SplitMode::BySlice : SplitMode::BySubject;
+    const auto ratios = args.listValue("ratios", {std::to_string(c.split.ratios[0]), std::to_string(c.split.ratios[1]), std::to_string(c.split.ratios[2])});
+    if (ratios.size() != 3)
+        throw UsageError{"--ratios takes three numbers: train,validation,test"};
+    for (std::size_t i = 0; i < 3; ++i) {
+        try {
+            c.split.ratios[i] = std::stod(ratios[i]);
+        } catch (const std::exception&) {
+            throw UsageError{"--ratios: '" + ratios[i] + "' is not a number"};
+        }
+    }
+    c.seed = static_cast<std::uint64_t>(args.intValue("seed", static_cast<int>(c.seed), 0, 2147483647));
+    c.split.seed = c.seed;
+    c.threads = args.intValue("threads", c.threads, 0, 1024);
+    c.input.size = args.intValue("image-size", c.input.size, 16, 1024);
+    if (c.input.size % 4 != 0)
+        throw UsageError{"--image-size must be divisible by 4"};
+    c.input.channels = args.intValue("channels", c.input.channels, 1, 3);
+    if (c.input.channels == 2)
+        throw UsageError{"--channels must be 1 or 3"};
+    const std::string weights = args.value("class-weights", c.balancedClassWeights ? "balanced" : "none");
+    if (weights != "none" && weights != "balanced")
+        throw UsageError{"--class-weights must be none or balanced"};
+    c.balancedClassWeights = weights == "balanced";
+    c.model.imageSize = c.input.size;
+    c.model.inputChannels = c.input.channels;
+    return c;
+}
+
+} // namespace neurodx::cli

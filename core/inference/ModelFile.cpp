@@ -1,0 +1,264 @@
+#include "ModelFile.h"
+
+#include "common/NeuroDxError.h"
+#include "common/Version.h"
+
+#include <torch/script.h>
+#include <torch/serialize.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <sstream>
+
+namespace neurodx {
+
+namespace {
+
+using TensorMap = std::map<std::string, torch::Tensor>;
+
+std::string shapeText(const torch::Tensor& t)
+{
+    std::ostringstream out;
+    out << t.sizes();
+    return out.str();
+}
+
+TensorMap stateOf(const torch::nn::Module& model)
+{
+    TensorMap state;
+    for (const auto& p : model.named_parameters())
+        state[p.key()] = p.value();
+    for (const auto& b : model.named_buffers())
+        state[b.key()] = b.value();
+    return state;
+}
+
+std::string isoTimeNow()
+{
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm utc{};
+#if defined(_WIN32)
+    gmtime_s(&utc, &now);
+#else
+    gmtime_r(&now, &utc);
+#endif
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
+}
+
+std::vector<char> readBytes(const std::filesystem::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw NeuroDxError(ErrorKind::UnreadableFile, file, "cannot be opened for reading");
+    return std::vector<char>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// A NeuroDx model file's dictionary, or nothing when the bytes are some other pickle.
+c10::impl::GenericDict unpickleDict(const std::filesystem::path& file, const std::vector<char>& bytes)
+{
+    if (bytes.empty())
+        throw NeuroDxError(ErrorKind::UnreadableFile, file, "the file is empty");
+    torch::IValue value;
+    try {
+        value = torch::pickle_load(bytes);
+    } catch (const std::exception&) {
+        throw NeuroDxError(ErrorKind::CorruptFile, file,
+                           "not a NeuroDx model file, or damaged or truncated (it cannot be unpickled)");
+    }
+    if (!value.isGenericDict())
+        throw NeuroDxError(ErrorKind::CorruptFile, file, "not a NeuroDx model file (it holds no dictionary)");
+    return value.toGenericDict();
+}
+
+TensorMap tensorsOf(const c10::impl::GenericDict& dict)
+{
+    TensorMap tensors;
+    for (const auto& item : dict) {
+        if (item.key().isString() && item.value().isTensor())
+            tensors[item.key().toStringRef()] = item.value().toTensor();
+    }
+    return tensors;
+}
+
+void copyInto(torch::Tensor& target, const torch::Tensor& source)
+{
+    torch::NoGradGuard noGrad;
+    target.copy_(source.to(target.dtype()));
+}
+
+} // namespace
+
+nlohmann::json modelMetadata(const ModelSpec& spec, const std::vector<std::string>& classNames,
+                             const PreprocessConfig& input, const nlohmann::json& extra)
+{
+    nlohmann::json metadata = {
+        {"architecture", {{"name", spec.architecture}, {"filters1", spec.filters1}, {"filters2", spec.filters2},
+                          {"hidden_units", spec.hiddenUnits}, {"freeze_backbone", spec.freezeBackbone}}},
+        {"class_names", classNames},
+        {"input", {{"size", input.size}, {"channels", input.channels}, {"layout", "NCHW"}, {"range", {0.0, 1.0}}}},
+        {"preprocessing", {{"raster_8bit", "value / 255"}, {"dicom", "file window (PS3.3 C.11.2.1.2.1), else 0.5-99.5 percentile"},
+                           {"other", "0.5-99.5 percentile"}, {"monochrome1", "inverted after windowing"},
+                           {"colour", "ITU-R BT.601 luma"}, {"resize", "bilinear"}, {"quantised", "8-bit cache"}}},
+        {"created", isoTimeNow()},
+        {"app_version", kVersion},
+        {"research_notice", kResearchNotice},
+    };
+    if (extra.is_object())
+        metadata.update(extra);
+    return metadata;
+}
+
+void saveModelFile(const std::filesystem::path& file, const Classifier& model, const nlohmann::json& metadata)
+{
+    c10::Dict<std::string, torch::Tensor> state;
+    for (const auto& [name, tensor] : stateOf(model))
+        state.insert(name, tensor.detach().cpu().contiguous());
+    c10::impl::GenericDict bundle(c10::StringType::get(), c10::AnyType::get());
+    bundle.insert("format", std::string(kModelFileFormat));
+    bundle.insert("version", static_cast<int64_t>(kModelFileVersion));
+    bundle.insert("metadata", metadata.dump());
+    bundle.insert("state_dict", state);
+    const std::vector<char> bytes = torch::pickle_save(torch::IValue(bundle));
+
+    std::filesystem::path temporary = file;
+    temporary += ".part";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out)
+            throw NeuroDxError(ErrorKind::Io, file, "cannot be written (is the folder writable?)");
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        out.flush();
+        if (!out) {
+            out.close();
+            std::error_code ignored;
+            std::filesystem::remove(temporary, ignored);
+            throw NeuroDxError(ErrorKind::Io, file, "writing the model failed (disk full?)");
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(temporary, file, ec);
+    if (ec)
+        throw NeuroDxError(ErrorKind::Io, file, "cannot be replaced: " + ec.message());
+}
+
+ModelBundle loadModelFile(const std::filesystem::path& file)
+{
+    const c10::impl::GenericDict dict = unpickleDict(file, readBytes(file));
+    const auto field = [&](const char* key) -> torch::IValue {
+        if (!dict.contains(key))
+            throw NeuroDxError(ErrorKind::CorruptFile, file, std::string("not a NeuroDx model file (no '") + key + "' entry)");
+        return dict.at(key);
+    };
+    const torch::IValue format = field("format");
+    if (!format.isString() || format.toStringRef() != kModelFileFormat)
+        throw NeuroDxError(ErrorKind::CorruptFile, file, "not a NeuroDx model file (format is not 'neurodx-model')");
+    const torch::IValue version = field("version");
+    if (!version.isInt() || version.toInt() > kModelFileVersion)
+        throw NeuroDxError(ErrorKind::UnsupportedFormat, file,
+                           "written by a newer NeuroDx (model file version " + (version.isInt() ? std::to_string(version.toInt()) : std::string("?")) +
+                               "; this build reads up to " + std::to_string(kModelFileVersion) + ")");
+
+    ModelBundle bundle;
+    try {
+        bundle.metadata = nlohmann::json::parse(field("metadata").toStringRef());
+        const auto& a = bundle.metadata.at("architecture");
+        bundle.spec.architecture = a.at("name").get<std::string>();
+        bundle.spec.filters1 = a.value("filters1", 32);
+        bundle.spec.filters2 = a.value("filters2", 64);
+        bundle.spec.hiddenUnits = a.value("hidden_units", 64);
+        bundle.spec.freezeBackbone = a.value("freeze_backbone", false);
+        bundle.classNames = bundle.metadata.at("class_names").get<std::vector<std::string>>();
+        bundle.input.size = bundle.metadata.at("input").at("size").get<int>();
+        bundle.input.channels = bundle.metadata.at("input").at("channels").get<int>();
+    } catch (const nlohmann::json::exception& e) {
+        throw NeuroDxError(ErrorKind::CorruptFile, file, std::string("the model's metadata is damaged: ") + e.what());
+    }
+    bundle.spec.classes = static_cast<int>(bundle.classNames.size());
+    bundle.spec.imageSize = bundle.input.size;
+    bundle.spec.inputChannels = bundle.input.channels;
+    try {
+        bundle.model = createModel(bundle.spec);
+    } catch (const std::invalid_argument& e) {
+        throw NeuroDxError(ErrorKind::UnsupportedFormat, file, e.what());
+    }
+
+    const torch::IValue stateValue = field("state_dict");
+    if (!stateValue.isGenericDict())
+        throw NeuroDxError(ErrorKind::CorruptFile, file, "the state dict is damaged");
+    const TensorMap saved = tensorsOf(stateValue.toGenericDict());
+    for (auto& [name, tensor] : stateOf(*bundle.model)) {
+        const auto it = saved.find(name);
+        if (it == saved.end())
+            throw NeuroDxError(ErrorKind::CorruptFile, file, "tensor '" + name + "' is missing from the state dict");
+        if (!it->second.sizes().equals(tensor.sizes()))
+            throw NeuroDxError(ErrorKind::CorruptFile, file, "tensor '" + name + "' has shape " + shapeText(it->second) +
+                                                                 " in the file but the " + bundle.spec.architecture + " model expects " + shapeText(tensor));
+        copyInto(tensor, it->second);
+    }
+    bundle.model->eval();
+    return bundle;
+}
+
+std::string WeightImportReport::summary() const
+{
+    std::ostringstream out;
+    out << matched.size() << " tensors imported";
+    if (!missingInFile.empty())
+        out << ", " << missingInFile.size() << " kept their initial values (not in the file)";
+    if (!shapeMismatches.empty())
+        out << ", " << shapeMismatches.size() << " skipped for shape (" << shapeMismatches.front() << (shapeMismatches.size() > 1 ? ", ..." : "") << ")";
+    if (!unexpectedInFile.empty())
+        out << ", " << unexpectedInFile.size() << " in the file unused";
+    return out.str();
+}
+
+WeightImportReport importWeights(Classifier& model, const std::filesystem::path& file)
+{
+    const std::vector<char> bytes = readBytes(file);
+    TensorMap source;
+    try {
+        const c10::impl::GenericDict dict = unpickleDict(file, bytes);
+        source = dict.contains("state_dict") && dict.at("state_dict").isGenericDict() ? tensorsOf(dict.at("state_dict").toGenericDict()) : tensorsOf(dict);
+    } catch (const NeuroDxError&) {
+        try {
+            torch::jit::Module scripted = torch::jit::load(file.string());
+            for (const auto& p : scripted.named_parameters())
+                source[p.name] = p.value;
+            for (const auto& b : scripted.named_buffers())
+                source[b.name] = b.value;
+        } catch (const std::exception&) {
+            throw NeuroDxError(ErrorKind::UnsupportedFormat, file,
+                               "not a weight file NeuroDx reads: use a NeuroDx model file or a TorchScript archive "
+                               "(torch.jit.save(torch.jit.script(module), path))");
+        }
+    }
+    if (source.empty())
+        throw NeuroDxError(ErrorKind::UnsupportedFormat, file, "the file holds no tensors");
+
+    WeightImportReport report;
+    TensorMap target = stateOf(model);
+    for (auto& [name, tensor] : target) {
+        const auto it = source.find(name);
+        if (it == source.end()) {
+            report.missingInFile.push_back(name);
+        } else if (!it->second.sizes().equals(tensor.sizes())) {
+            report.shapeMismatches.push_back(name + ": file " + shapeText(it->second) + " vs model " + shapeText(tensor));
+        } else {
+            copyInto(tensor, it->second);
+            report.matched.push_back(name);
+        }
+    }
+    for (const auto& [name, tensor] : source) {
+        if (!target.count(name))
+            report.unexpectedInFile.push_back(name);
+    }
+    return report;
+}
+
+} // namespace neurodx

@@ -1,0 +1,148 @@
+#include "Predictor.h"
+
+#include "common/ComputeSetup.h"
+#include "common/NeuroDxError.h"
+#include "imaging/SliceLoader.h"
+#include "training/BatchLoader.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <cstdio>
+
+namespace neurodx {
+
+namespace {
+
+std::vector<std::vector<double>> softmaxRows(const torch::Tensor& logits)
+{
+    const torch::Tensor p = torch::softmax(logits.to(torch::kCPU).to(torch::kFloat64), 1).contiguous();
+    std::vector<std::vector<double>> rows;
+    const double* data = p.data_ptr<double>();
+    for (int64_t i = 0; i < p.size(0); ++i)
+        rows.emplace_back(data + i * p.size(1), data + (i + 1) * p.size(1));
+    return rows;
+}
+
+void fillPrediction(Prediction& prediction, std::vector<double> probabilities)
+{
+    prediction.probabilities = std::move(probabilities);
+    const auto best = std::max_element(prediction.probabilities.begin(), prediction.probabilities.end());
+    prediction.predicted = static_cast<int>(best - prediction.probabilities.begin());
+    prediction.confidence = *best;
+}
+
+} // namespace
+
+std::vector<std::vector<double>> predictProbabilities(Classifier& model, const SliceCache& cache, int channels, int batchSize)
+{
+    torch::InferenceMode inference;
+    model.eval();
+    const torch::Device device(computeDeviceName());
+    std::vector<std::vector<double>> rows;
+    forEachOrderedBatch(cache, batchSize, channels, [&](const Batch& batch) {
+        for (auto& row : softmaxRows(model.forward(batch.images.to(device))))
+            rows.push_back(std::move(row));
+    });
+    return rows;
+}
+
+Predictor::Predictor(ModelBundle bundle) : m_bundle(std::move(bundle))
+{
+    m_bundle.model->to(torch::Device(computeDeviceName()));
+    m_bundle.model->eval();
+}
+
+std::vector<std::vector<double>> Predictor::predictBatch(const std::vector<cv::Mat>& cachedSlices)
+{
+    SliceCache cache;
+    cache.images = cachedSlices;
+    cache.labels.assign(cachedSlices.size(), 0);
+    return predictProbabilities(*m_bundle.model, cache, m_bundle.input.channels, static_cast<int>(std::max<std::size_t>(1, cachedSlices.size())));
+}
+
+Prediction Predictor::predict(const Slice& slice)
+{
+    Prediction prediction;
+    fillPrediction(prediction, predictBatch({cachedSlice(slice, m_bundle.input)}).front());
+    return prediction;
+}
+
+std::vector<Prediction> Predictor::predictFiles(const std::vector<std::filesystem::path>& files, int batchSize)
+{
+    std::vector<Prediction> predictions(files.size());
+    std::vector<cv::Mat> pending;
+    std::vector<std::size_t> pendingIndex;
+    const auto flush = [&] {
+        if (pending.empty())
+            return;
+        const auto rows = predictBatch(pending);
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            fillPrediction(predictions[pendingIndex[i]], rows[i]);
+        pending.clear();
+        pendingIndex.clear();
+    };
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        predictions[i].file = files[i].string();
+        try {
+            pending.push_back(cachedSlice(loadSlice(files[i]), m_bundle.input));
+            pendingIndex.push_back(i);
+        } catch (const std::exception& e) {
+            predictions[i].error = e.what();
+        }
+        if (static_cast<int>(pending.size()) >= batchSize)
+            flush();
+    }
+    flush();
+    return predictions;
+}
+
+std::vector<std::vector<double>> Predictor::predictCache(const SliceCache& cache, int batchSize)
+{
+    return predictProbabilities(*m_bundle.model, cache, m_bundle.input.channels, batchSize);
+}
+
+nlohmann::json toJson(const Prediction& p, const std::vector<std::string>& classNames)
+{
+    if (!p.error.empty())
+        return {{"file", p.file}, {"error", p.error}};
+    nlohmann::json probabilities = nlohmann::json::object();
+    for (std::size_t c = 0; c < p.probabilities.size() && c < classNames.size(); ++c)
+        probabilities[classNames[c]] = p.probabilities[c];
+    return {{"file", p.file},
+            {"predicted", classNames.at(static_cast<std::size_t>(p.predicted))},
+            {"confidence", p.confidence},
+            {"probabilities", probabilities}};
+}
+
+std::string predictionsCsv(const std::vector<Prediction>& predictions, const std::vector<std::string>& classNames)
+{
+    const auto quoted = [](const std::string& text) {
+        std::string out = "\"";
+        for (char ch : text)
+            out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+        return out + "\"";
+    };
+    std::string csv = "file,predicted,confidence";
+    for (const std::string& name : classNames)
+        csv += ",p_" + name;
+    csv += ",error\n";
+    char number[32];
+    for (const Prediction& p : predictions) {
+        csv += quoted(p.file) + ",";
+        if (p.error.empty()) {
+            std::snprintf(number, sizeof number, "%.6f", p.confidence);
+            csv += classNames.at(static_cast<std::size_t>(p.predicted)) + "," + number;
+            for (double v : p.probabilities) {
+                std::snprintf(number, sizeof number, "%.6f", v);
+                csv += std::string(",") + number;
+            }
+            csv += ",\n";
+        } else {
+            csv += "," + std::string(classNames.size(), ',') + "," + quoted(p.error) + "\n";
+        }
+    }
+    return csv;
+}
+
+} // namespace neurodx

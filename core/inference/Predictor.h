@@ -1,0 +1,50 @@
+#pragma once
+
+#include "inference/ModelFile.h"
+#include "training/SliceCache.h"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace neurodx {
+
+struct Prediction {
+    std::string file;
+    std::vector<double> probabilities; // one per class, in the model's class order
+    int predicted = -1;
+    double confidence = 0;             // the predicted class's probability
+    std::string error;                 // set when the file could not be read; probabilities empty
+};
+
+// A loaded model file ready to classify slices, preprocessing each exactly as training did
+// (windowing, resize, 8-bit quantisation from the model's own metadata).
+class Predictor {
+public:
+    explicit Predictor(ModelBundle bundle);
+    static Predictor fromFile(const std::filesystem::path& modelFile) { return Predictor(loadModelFile(modelFile)); }
+
+    const ModelBundle& bundle() const { return m_bundle; }
+    const std::vector<std::string>& classNames() const { return m_bundle.classNames; }
+
+    Prediction predict(const Slice& slice);
+    // Reads and predicts each file; unreadable files get Prediction::error instead of stopping the batch.
+    std::vector<Prediction> predictFiles(const std::vector<std::filesystem::path>& files, int batchSize = 32);
+    // Softmax probabilities for every slice of a cache, in cache order.
+    std::vector<std::vector<double>> predictCache(const SliceCache& cache, int batchSize = 32);
+
+private:
+    std::vector<std::vector<double>> predictBatch(const std::vector<cv::Mat>& cachedSlices);
+    ModelBundle m_bundle;
+};
+
+// Softmax probabilities of `model` for every slice of `cache`.
+std::vector<std::vector<double>> predictProbabilities(Classifier& model, const SliceCache& cache, int channels, int batchSize = 32);
+
+nlohmann::json toJson(const Prediction& prediction, const std::vector<std::string>& classNames);
+// file,predicted,confidence,p_<class>...; errors in an "error" column.
+std::string predictionsCsv(const std::vector<Prediction>& predictions, const std::vector<std::string>& classNames);
+
+} // namespace neurodx

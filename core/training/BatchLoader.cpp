@@ -1,0 +1,126 @@
+#include "BatchLoader.h"
+
+#include "common/SeededRandom.h"
+#include "training/Augmentation.h"
+
+#include <torch/torch.h>
+
+#include <cstring>
+#include <numeric>
+
+namespace neurodx {
+
+namespace {
+
+constexpr int kPrefetchDepth = 2;
+
+Batch batchOf(const SliceCache& cache, const std::vector<std::size_t>& indices, int channels,
+              const std::optional<AugmentationConfig>& augmentation, SeededRandom* random)
+{
+    const int n = static_cast<int>(indices.size());
+    const int rows = cache.images.front().rows;
+    const int cols = cache.images.front().cols;
+    torch::Tensor images = torch::empty({n, channels, rows, cols}, torch::kFloat32);
+    torch::Tensor labels = torch::empty({n}, torch::kInt64);
+    float* out = images.data_ptr<float>();
+    std::int64_t* labelOut = labels.data_ptr<std::int64_t>();
+    const std::size_t plane = static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols);
+    for (int i = 0; i < n; ++i) {
+        const std::size_t index = indices[static_cast<std::size_t>(i)];
+        cv::Mat slice = cache.images[index];
+        if (augmentation && random)
+            slice = augmentSlice(slice, *augmentation, *random);
+        float* dst = out + static_cast<std::size_t>(i) * static_cast<std::size_t>(channels) * plane;
+        for (int r = 0; r < rows; ++r) {
+            const unsigned char* src = slice.ptr<unsigned char>(r);
+            float* row = dst + static_cast<std::size_t>(r) * static_cast<std::size_t>(cols);
+            for (int c = 0; c < cols; ++c)
+                row[c] = src[c] * (1.0f / 255.0f);
+        }
+        for (int c = 1; c < channels; ++c)
+            std::memcpy(dst + static_cast<std::size_t>(c) * plane, dst, plane * sizeof(float));
+        labelOut[i] = cache.labels[index];
+    }
+    return {images, labels};
+}
+
+} // namespace
+
+BatchLoader::BatchLoader(const SliceCache& cache, int batchSize, int channels, bool shuffle,
+                         std::optional<AugmentationConfig> augmentation, std::uint64_t seed, int epoch)
+    : m_cache(cache),
+      m_batchSize(batchSize),
+      m_channels(channels),
+      m_augmentation(std::move(augmentation)),
+      m_augmentationSeed(SeededRandom::derive(seed, 0xA06000ull + static_cast<std::uint64_t>(epoch))),
+      m_order(cache.size()),
+      m_batchCount(static_cast<int>((cache.size() + static_cast<std::size_t>(batchSize) - 1) / static_cast<std::size_t>(batchSize)))
+{
+    std::iota(m_order.begin(), m_order.end(), std::size_t{0});
+    if (shuffle) {
+        SeededRandom random(SeededRandom::derive(seed, 0x5F0000ull + static_cast<std::uint64_t>(epoch)));
+        random.shuffle(m_order);
+    }
+    if (m_batchCount > 0)
+        m_thread = std::thread(&BatchLoader::produce, this);
+}
+
+BatchLoader::~BatchLoader()
+{
+    {
+        const std::lock_guard<std::mutex> lock(m_mutex);
+        m_stop = true;
+    }
+    m_changed.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+Batch BatchLoader::makeBatch(int batchIndex, SeededRandom& random) const
+{
+    const std::size_t begin = static_cast<std::size_t>(batchIndex) * static_cast<std::size_t>(m_batchSize);
+    const std::size_t end = std::min(begin + static_cast<std::size_t>(m_batchSize), m_order.size());
+    const std::vector<std::size_t> indices(m_order.begin() + static_cast<std::ptrdiff_t>(begin), m_order.begin() + static_cast<std::ptrdiff_t>(end));
+    return batchOf(m_cache, indices, m_channels, m_augmentation, &random);
+}
+
+void BatchLoader::produce()
+{
+    // One augmentation stream, consumed in batch order on this one thread: deterministic.
+    SeededRandom random(m_augmentationSeed);
+    for (int b = 0; b < m_batchCount; ++b) {
+        Batch batch = makeBatch(b, random);
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_changed.wait(lock, [&] { return m_stop || static_cast<int>(m_ready.size()) < kPrefetchDepth; });
+        if (m_stop)
+            return;
+        m_ready.push_back(std::move(batch));
+        ++m_produced;
+        m_changed.notify_all();
+    }
+}
+
+std::optional<Batch> BatchLoader::next()
+{
+    std::unique_lock<std::mutex> lock(m_mutex);
+    if (m_consumed >= m_batchCount)
+        return std::nullopt;
+    m_changed.wait(lock, [&] { return !m_ready.empty(); });
+    Batch batch = std::move(m_ready.front());
+    m_ready.pop_front();
+    ++m_consumed;
+    m_changed.notify_all();
+    return batch;
+}
+
+void forEachOrderedBatch(const SliceCache& cache, int batchSize, int channels, const std::function<void(const Batch&)>& consume)
+{
+    for (std::size_t begin = 0; begin < cache.size(); begin += static_cast<std::size_t>(batchSize)) {
+        std::vector<std::size_t> indices;
+        for (std::size_t i = begin; i < std::min(cache.size(), begin + static_cast<std::size_t>(batchSize)); ++i)
+            indices.push_back(i);
+        consume(batchOf(cache, indices, channels, std::nullopt, nullptr));
+    }
+}
+
+} // namespace neurodx

@@ -1,0 +1,333 @@
+#include "Trainer.h"
+
+#include "common/AtomicFile.h"
+#include "common/ComputeSetup.h"
+#include "common/NeuroDxError.h"
+#include "inference/ModelFile.h"
+#include "training/BatchLoader.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+namespace fs = std::filesystem;
+
+namespace neurodx {
+
+std::vector<double> balancedClassWeights(const std::vector<int>& labels, int classes)
+{
+    std::vector<double> counts(static_cast<std::size_t>(classes), 0.0);
+    for (int label : labels)
+        counts.at(static_cast<std::size_t>(label)) += 1.0;
+    std::vector<double> weights;
+    for (double count : counts)
+        weights.push_back(count > 0 ? static_cast<double>(labels.size()) / (classes * count) : 0.0);
+    return weights;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Evaluation {
+    double loss = std::nan("");
+    double accuracy = std::nan("");
+};
+
+Evaluation evaluate(Classifier& model, const SliceCache& cache, int batchSize, int channels, const torch::Device& device)
+{
+    if (cache.size() == 0)
+        return {};
+    torch::NoGradGuard noGrad;
+    model.eval();
+    double lossSum = 0, correct = 0;
+    forEachOrderedBatch(cache, batchSize, channels, [&](const Batch& batch) {
+        const torch::Tensor logits = model.forward(batch.images.to(device));
+        const torch::Tensor labels = batch.labels.to(device);
+        lossSum += torch::nn::functional::cross_entropy(logits, labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)).item<double>();
+        correct += logits.argmax(1).eq(labels).sum().item<double>();
+    });
+    return {lossSum / static_cast<double>(cache.size()), correct / static_cast<double>(cache.size())};
+}
+
+double currentLearningRate(torch::optim::Adam& optimizer)
+{
+    return static_cast<torch::optim::AdamOptions&>(optimizer.param_groups().front().options()).lr();
+}
+
+void setLearningRate(torch::optim::Adam& optimizer, double lr)
+{
+    for (auto& group : optimizer.param_groups())
+        static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+}
+
+// Early stopping and LR reduction state, rebuilt from the history when a run resumes.
+struct PlateauCounter {
+    std::string monitor;
+    double minDelta = 0;
+    double best = 0;
+    int bestEpoch = -1;
+    int wait = 0;
+
+    PlateauCounter(std::string m, double delta) : monitor(std::move(m)), minDelta(delta), best(worstValue(monitor)) {}
+    bool update(const EpochRecord& r) // true when improved
+    {
+        const double v = r.value(monitor);
+        if (improves(monitor, v, best, minDelta)) {
+            best = v;
+            bestEpoch = r.epoch;
+            wait = 0;
+            return true;
+        }
+        ++wait;
+        return false;
+    }
+};
+
+std::vector<torch::Tensor> snapshot(const Classifier& model)
+{
+    std::vector<torch::Tensor> copy;
+    for (const auto& p : model.parameters())
+        copy.push_back(p.detach().clone());
+    for (const auto& b : model.buffers())
+        copy.push_back(b.detach().clone());
+    return copy;
+}
+
+void restore(Classifier& model, const std::vector<torch::Tensor>& copy)
+{
+    torch::NoGradGuard noGrad;
+    std::size_t i = 0;
+    for (auto& p : model.parameters())
+        p.copy_(copy[i++]);
+    for (auto& b : model.buffers())
+        b.copy_(copy[i++]);
+}
+
+} // namespace
+
+Trainer::Trainer(TrainingConfig config, EventSink onEvent) : m_config(std::move(config)), m_onEvent(std::move(onEvent))
+{
+    m_config.model.imageSize = m_config.input.size;
+    m_config.model.inputChannels = m_config.input.channels;
+    validate(m_config);
+}
+
+TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
+{
+    const TrainingConfig& c = m_config;
+    if (!data.train || data.train->size() == 0)
+        throw NeuroDxError(ErrorKind::InvalidDataset, "there are no training slices");
+    const bool hasValidation = data.validation && data.validation->size() > 0;
+    for (const std::string* monitor : {&c.earlyStopping.monitor, &c.reduceLr.monitor}) {
+        if (!hasValidation && monitor->rfind("val_", 0) == 0 && (c.earlyStopping.enabled || c.reduceLr.enabled))
+            throw NeuroDxError(ErrorKind::InvalidArgument, "monitoring " + *monitor + " needs a validation part (set a validation ratio above 0)");
+    }
+    const int classes = static_cast<int>(data.classNames.size());
+    const auto emit = [&](const TrainingEvent& e) {
+        if (m_onEvent)
+            m_onEvent(e);
+    };
+    const auto message = [&](const std::string& text) {
+        TrainingEvent e;
+        e.kind = TrainingEvent::Kind::Message;
+        e.message = text;
+        emit(e);
+    };
+
+    setComputeThreads(c.threads);
+    const torch::Device device(computeDeviceName());
+    torch::manual_seed(c.seed);
+    ModelSpec spec = c.model;
+    spec.classes = classes;
+    std::shared_ptr<Classifier> model = createModel(spec);
+    TrainingResult result;
+    model->to(device);
+    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(c.learningRate).betas({0.9, 0.999}).eps(1e-7));
+
+    if (!data.resume) {
+        if (data.initialWeights.empty()) {
+            result.weightsReport = "trained from scratch (no pretrained weights given)";
+        } else {
+            result.weightsReport = "initial weights from " + data.initialWeights.string() + ": " + importWeights(*model, data.initialWeights).summary();
+        }
+        message(result.weightsReport);
+    }
+
+    const std::string checkpointMonitor = hasValidation ? "val_loss" : "loss";
+    const bool writeRun = !data.runFolder.empty();
+    const fs::path bestFile = data.runFolder / "best.pt";
+    const fs::path lastFile = data.runFolder / "last.pt";
+    const fs::path optimizerFile = data.runFolder / "last_optimizer.pt";
+    const fs::path historyFile = data.runFolder / "history.csv";
+
+    PlateauCounter stopping(c.earlyStopping.monitor, c.earlyStopping.minDelta);
+    PlateauCounter reduce(c.reduceLr.monitor, 0.0);
+    PlateauCounter checkpoint(checkpointMonitor, 0.0);
+    std::vector<torch::Tensor> bestWeights;
+
+    if (data.resume) {
+        if (!writeRun)
+            throw NeuroDxError(ErrorKind::InvalidArgument, "resuming needs the run folder");
+        const ModelBundle last = loadModelFile(lastFile);
+        torch::NoGradGuard noGrad;
+        auto target = model->named_parameters();
+        for (const auto& p : last.model->named_parameters())
+            target[p.key()].copy_(p.value());
+        auto targetBuffers = model->named_buffers();
+        for (const auto& b : last.model->named_buffers())
+            targetBuffers[b.key()].copy_(b.value());
+        try {
+            torch::load(optimizer, optimizerFile.string());
+        } catch (const std::exception& e) {
+            throw NeuroDxError(ErrorKind::CorruptFile, optimizerFile, std::string("the optimizer state cannot be read: ") + e.what());
+        }
+        result.history = readHistoryCsv(historyFile);
+        for (const EpochRecord& r : result.history) {
+            stopping.update(r);
+            reduce.update(r);
+            checkpoint.update(r);
+        }
+        // best.pt holds the best weights when both callbacks watch the same monitor (the default).
+        if (c.earlyStopping.enabled && c.earlyStopping.restoreBestWeights && stopping.bestEpoch >= 0 &&
+            c.earlyStopping.monitor == checkpointMonitor)
+            bestWeights = snapshot(*loadModelFile(bestFile).model);
+        message("resumed after epoch " + std::to_string(result.history.size()) + " from " + data.runFolder.string());
+    }
+
+    const std::vector<double> classWeights = c.balancedClassWeights ? balancedClassWeights(data.train->labels, classes) : std::vector<double>{};
+    torch::Tensor weightTensor;
+    if (!classWeights.empty())
+        weightTensor = torch::tensor(classWeights, torch::kFloat32).to(device);
+
+    const auto saveCheckpoint = [&](const fs::path& file, const EpochRecord& record) {
+        nlohmann::json extra = data.checkpointMetadata;
+        extra["training"] = toJson(c);
+        extra["epoch"] = record.epoch;
+        extra["validation"] = {{"loss", record.valLoss}, {"accuracy", record.valAccuracy}};
+        saveModelFile(file, *model, modelMetadata(spec, data.classNames, c.input, extra));
+    };
+
+    result.stopReason = "completed";
+    for (int epoch = static_cast<int>(result.history.size()); epoch < c.epochs; ++epoch) {
+        const auto epochStart = Clock::now();
+        model->train();
+        BatchLoader loader(*data.train, c.batchSize, c.input.channels, /*shuffle=*/true,
+                           c.augment ? std::optional<AugmentationConfig>(c.augmentation) : std::nullopt, c.seed, epoch);
+        double lossSum = 0, correct = 0, seen = 0;
+        bool nanLoss = false;
+        int batchIndex = 0;
+        while (auto batch = loader.next()) {
+            control.waitWhilePaused();
+            if (control.isCancelled())
+                break;
+            const torch::Tensor images = batch->images.to(device);
+            const torch::Tensor labels = batch->labels.to(device);
+            optimizer.zero_grad();
+            const torch::Tensor logits = model->forward(images);
+            auto options = torch::nn::functional::CrossEntropyFuncOptions();
+            if (weightTensor.defined())
+                options.weight(weightTensor);
+            const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, labels, options);
+            const double lossValue = loss.item<double>();
+            if (c.stopOnNaN && !std::isfinite(lossValue)) {
+                nanLoss = true;
+                break;
+            }
+            loss.backward();
+            optimizer.step();
+
+            const double n = static_cast<double>(labels.size(0));
+            lossSum += lossValue * n;
+            correct += logits.argmax(1).eq(labels).sum().item<double>();
+            seen += n;
+            TrainingEvent e;
+            e.kind = TrainingEvent::Kind::Batch;
+            e.epoch = epoch;
+            e.epochs = c.epochs;
+            e.batch = ++batchIndex;
+            e.batchesPerEpoch = loader.batchCount();
+            e.loss = lossValue;
+            e.runningLoss = lossSum / seen;
+            e.runningAccuracy = correct / seen;
+            e.epochSeconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
+            e.slicesPerSecond = seen / std::max(1e-9, e.epochSeconds);
+            emit(e);
+        }
+        if (control.isCancelled()) {
+            result.cancelled = true;
+            result.stopReason = "cancelled";
+            message("training cancelled during epoch " + std::to_string(epoch + 1) + "; checkpoints of finished epochs are kept");
+            break;
+        }
+        if (nanLoss) {
+            result.stopReason = "loss is NaN";
+            message("the loss became NaN or infinite in epoch " + std::to_string(epoch + 1) + ": training stopped");
+            break;
+        }
+
+        EpochRecord record;
+        record.epoch = epoch;
+        record.loss = lossSum / seen;
+        record.accuracy = correct / seen;
+        const Evaluation validation = hasValidation ? evaluate(*model, *data.validation, c.batchSize, c.input.channels, device) : Evaluation{};
+        record.valLoss = validation.loss;
+        record.valAccuracy = validation.accuracy;
+        record.learningRate = currentLearningRate(optimizer);
+        record.seconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
+        result.history.push_back(record);
+
+        // EarlyStopping remembers its best weights; ModelCheckpoint(save_best_only) writes best.pt;
+        // then the history and the last state.
+        const bool stoppingImproved = stopping.update(record);
+        if (c.earlyStopping.enabled && c.earlyStopping.restoreBestWeights && stoppingImproved)
+            bestWeights = snapshot(*model);
+        if (checkpoint.update(record)) {
+            if (writeRun) {
+                saveCheckpoint(bestFile, record);
+                message("epoch " + std::to_string(epoch + 1) + ": " + checkpointMonitor + " improved, best.pt written");
+            }
+        }
+        if (writeRun) {
+            saveCheckpoint(lastFile, record);
+            const fs::path temporary = fs::path(optimizerFile).concat(".part");
+            torch::save(optimizer, temporary.string());
+            fs::rename(temporary, optimizerFile);
+            writeFileAtomically(historyFile, historyCsv(result.history));
+        }
+        TrainingEvent e;
+        e.kind = TrainingEvent::Kind::Epoch;
+        e.epoch = epoch;
+        e.epochs = c.epochs;
+        e.record = record;
+        emit(e);
+
+        if (c.reduceLr.enabled && !reduce.update(record) && reduce.wait >= c.reduceLr.patience) {
+            const double lr = std::max(c.reduceLr.minLr, currentLearningRate(optimizer) * c.reduceLr.factor);
+            if (lr < currentLearningRate(optimizer)) {
+                setLearningRate(optimizer, lr);
+                message("learning rate reduced to " + std::to_string(lr));
+            }
+            reduce.wait = 0;
+        }
+        if (c.earlyStopping.enabled && !stoppingImproved && stopping.wait >= c.earlyStopping.patience) {
+            result.stoppedEarly = true;
+            result.stopReason = "early stopping";
+            message("early stopping after epoch " + std::to_string(epoch + 1) + ": " + c.earlyStopping.monitor + " has not improved for " +
+                    std::to_string(c.earlyStopping.patience) + " epochs (best epoch " + std::to_string(stopping.bestEpoch + 1) + ")");
+            break;
+        }
+    }
+
+    result.bestEpoch = checkpoint.bestEpoch;
+    result.bestValue = checkpoint.best;
+    if (c.earlyStopping.restoreBestWeights && !bestWeights.empty())
+        restore(*model, bestWeights);
+    model->eval();
+    result.model = model;
+    return result;
+}
+
+} // namespace neurodx

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "training/SliceCache.h"
+#include "training/TrainingConfig.h"
+#include "training/TrainingControl.h"
+#include "training/TrainingHistory.h"
+
+#include "Classifier.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace neurodx {
+
+// Progress for the caller: after every batch (running epoch means), after every epoch (the full
+// record), and messages (early stop, checkpoint written, learning rate reduced).
+struct TrainingEvent {
+    enum class Kind { Batch, Epoch, Message };
+    Kind kind = Kind::Batch;
+    int epoch = 0;            // 0-based
+    int epochs = 0;
+    int batch = 0;            // 1-based within the epoch
+    int batchesPerEpoch = 0;
+    double loss = 0;          // this batch's loss (Kind::Batch)
+    double runningLoss = 0;   // epoch mean so far
+    double runningAccuracy = 0;
+    double slicesPerSecond = 0;
+    double epochSeconds = 0;  // time spent in this epoch so far (Kind::Batch)
+    EpochRecord record;       // Kind::Epoch
+    std::string message;      // Kind::Message
+};
+
+struct TrainingData {
+    const SliceCache* train = nullptr;
+    const SliceCache* validation = nullptr; // may be empty when the split has no validation part
+    std::vector<std::string> classNames;
+    // Where checkpoints and history go (config.json, history.csv, best.pt, last.pt); empty: nowhere.
+    std::filesystem::path runFolder;
+    // Continue the run in `runFolder` from its last.pt, optimizer state and history.
+    bool resume = false;
+    // Weights to start from (ImageNet weights for resnet50v2, a previous model...): a NeuroDx model
+    // file or a TorchScript archive, matched by tensor name. Empty: train from scratch.
+    std::filesystem::path initialWeights;
+    // Merged into every checkpoint's metadata (dataset fingerprint, split, ...).
+    nlohmann::json checkpointMetadata = nlohmann::json::object();
+};
+
+struct TrainingResult {
+    std::vector<EpochRecord> history;
+    int bestEpoch = -1;          // by the checkpoint monitor (val_loss by default)
+    double bestValue = 0;
+    bool stoppedEarly = false;
+    bool cancelled = false;
+    std::string stopReason;      // "completed", "early stopping", "cancelled", "loss is NaN"
+    std::string weightsReport;   // what the initial-weights import took, or "trained from scratch"
+    std::shared_ptr<Classifier> model; // best weights when restore_best_weights, else the last
+};
+
+// The seed's training loop, in LibTorch: Adam (Keras defaults), sparse categorical cross-entropy,
+// per-epoch reshuffle, training-only augmentation, validation every epoch, and Keras' callbacks
+// (EarlyStopping, ModelCheckpoint best-only on val_loss, CSVLogger, TerminateOnNaN,
+// ReduceLROnPlateau). Blocks: call it from a worker thread.
+class Trainer {
+public:
+    using EventSink = std::function<void(const TrainingEvent&)>;
+    Trainer(TrainingConfig config, EventSink onEvent = {});
+
+    // Throws NeuroDxError for unusable data or configuration, and when a checkpoint cannot be
+    // written or a resume folder cannot be read. Cancelling is not an error: the result says so and
+    // best.pt / last.pt stay valid.
+    TrainingResult run(const TrainingData& data, TrainingControl& control);
+
+private:
+    TrainingConfig m_config;
+    EventSink m_onEvent;
+};
+
+// Keras' class_weight="balanced": n_samples / (n_classes * n_c); 0 for absent classes.
+std::vector<double> balancedClassWeights(const std::vector<int>& labels, int classes);
+
+} // namespace neurodx

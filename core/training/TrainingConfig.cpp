@@ -1,0 +1,105 @@
+#include "TrainingConfig.h"
+
+#include "common/NeuroDxError.h"
+
+#include <nlohmann/json.hpp>
+
+namespace neurodx {
+
+nlohmann::json toJson(const TrainingConfig& c)
+{
+    return {
+        {"model", {{"architecture", c.model.architecture}, {"filters1", c.model.filters1}, {"filters2", c.model.filters2},
+                   {"hidden_units", c.model.hiddenUnits}, {"freeze_backbone", c.model.freezeBackbone}, {"classes", c.model.classes}}},
+        {"input", {{"size", c.input.size}, {"channels", c.input.channels}}},
+        {"split", {{"mode", splitModeName(c.split.mode)}, {"ratios", c.split.ratios}, {"seed", c.split.seed}}},
+        {"epochs", c.epochs},
+        {"batch_size", c.batchSize},
+        {"learning_rate", c.learningRate},
+        {"optimizer", {{"name", "adam"}, {"beta1", 0.9}, {"beta2", 0.999}, {"epsilon", 1e-7}}},
+        {"seed", c.seed},
+        {"threads", c.threads},
+        {"augment", c.augment},
+        {"augmentation", {{"horizontal_flip", c.augmentation.horizontalFlip}, {"vertical_flip", c.augmentation.verticalFlip},
+                          {"max_rotation_degrees", c.augmentation.maxRotationDegrees}}},
+        {"balanced_class_weights", c.balancedClassWeights},
+        {"early_stopping", {{"enabled", c.earlyStopping.enabled}, {"monitor", c.earlyStopping.monitor}, {"patience", c.earlyStopping.patience},
+                            {"min_delta", c.earlyStopping.minDelta}, {"restore_best_weights", c.earlyStopping.restoreBestWeights}}},
+        {"reduce_lr", {{"enabled", c.reduceLr.enabled}, {"monitor", c.reduceLr.monitor}, {"factor", c.reduceLr.factor},
+                       {"patience", c.reduceLr.patience}, {"min_lr", c.reduceLr.minLr}}},
+        {"stop_on_nan", c.stopOnNaN},
+    };
+}
+
+TrainingConfig trainingConfigFromJson(const nlohmann::json& j)
+{
+    TrainingConfig c;
+    try {
+        const auto& m = j.at("model");
+        c.model.architecture = m.at("architecture").get<std::string>();
+        c.model.filters1 = m.value("filters1", c.model.filters1);
+        c.model.filters2 = m.value("filters2", c.model.filters2);
+        c.model.hiddenUnits = m.value("hidden_units", c.model.hiddenUnits);
+        c.model.freezeBackbone = m.value("freeze_backbone", false);
+        c.model.classes = m.value("classes", 3);
+        c.input.size = j.at("input").at("size").get<int>();
+        c.input.channels = j.at("input").at("channels").get<int>();
+        c.split.mode = j.at("split").at("mode").get<std::string>() == "slice" ? SplitMode::BySlice : SplitMode::BySubject;
+        c.split.ratios = j.at("split").at("ratios").get<std::array<double, kSplitParts>>();
+        c.split.seed = j.at("split").at("seed").get<std::uint64_t>();
+        c.epochs = j.at("epochs").get<int>();
+        c.batchSize = j.at("batch_size").get<int>();
+        c.learningRate = j.at("learning_rate").get<double>();
+        c.seed = j.at("seed").get<std::uint64_t>();
+        c.threads = j.value("threads", 0);
+        c.augment = j.value("augment", true);
+        if (j.contains("augmentation")) {
+            const auto& a = j.at("augmentation");
+            c.augmentation.horizontalFlip = a.value("horizontal_flip", true);
+            c.augmentation.verticalFlip = a.value("vertical_flip", true);
+            c.augmentation.maxRotationDegrees = a.value("max_rotation_degrees", 36.0);
+        }
+        c.balancedClassWeights = j.value("balanced_class_weights", false);
+        if (j.contains("early_stopping")) {
+            const auto& e = j.at("early_stopping");
+            c.earlyStopping = {e.value("enabled", true), e.value("monitor", std::string("val_loss")), e.value("patience", 5),
+                               e.value("min_delta", 0.0), e.value("restore_best_weights", true)};
+        }
+        if (j.contains("reduce_lr")) {
+            const auto& r = j.at("reduce_lr");
+            c.reduceLr = {r.value("enabled", false), r.value("monitor", std::string("val_loss")), r.value("factor", 0.1),
+                          r.value("patience", 3), r.value("min_lr", 1e-6)};
+        }
+        c.stopOnNaN = j.value("stop_on_nan", true);
+    } catch (const nlohmann::json::exception& e) {
+        throw NeuroDxError(ErrorKind::InvalidArgument, std::string("training configuration: ") + e.what());
+    }
+    c.model.imageSize = c.input.size;
+    c.model.inputChannels = c.input.channels;
+    return c;
+}
+
+void validate(const TrainingConfig& c)
+{
+    const auto bad = [](const std::string& what) { throw NeuroDxError(ErrorKind::InvalidArgument, what); };
+    if (c.epochs < 1 || c.epochs > 100000)
+        bad("epochs must be 1..100000");
+    if (c.batchSize < 1 || c.batchSize > 4096)
+        bad("batch size must be 1..4096");
+    if (!(c.learningRate > 0.0 && c.learningRate < 10.0))
+        bad("learning rate must be above 0 and below 10");
+    if (c.input.channels != 1 && c.input.channels != 3)
+        bad("input channels must be 1 or 3");
+    if (c.input.size < 16 || c.input.size > 1024 || c.input.size % 4 != 0)
+        bad("input size must be 16..1024 and divisible by 4");
+    for (const std::string* monitor : {&c.earlyStopping.monitor, &c.reduceLr.monitor}) {
+        if (*monitor != "val_loss" && *monitor != "val_acc" && *monitor != "loss" && *monitor != "acc")
+            bad("monitor '" + *monitor + "' is not one of val_loss, val_acc, loss, acc");
+    }
+    if (c.earlyStopping.patience < 0 || c.reduceLr.patience < 0)
+        bad("patience cannot be negative");
+    if (!(c.reduceLr.factor > 0.0 && c.reduceLr.factor < 1.0))
+        bad("the learning-rate reduction factor must lie between 0 and 1");
+}
+
+} // namespace neurodx

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "ModelRegistry.h"
+#include "dataset/Split.h"
+#include "imaging/ModelInput.h"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace neurodx {
+
+// Keras' EarlyStopping: stop when `monitor` has not improved by `minDelta` for `patience` epochs.
+struct EarlyStoppingConfig {
+    bool enabled = true;
+    std::string monitor = "val_loss"; // val_loss, val_acc, loss, acc
+    int patience = 5;
+    double minDelta = 0.0;
+    bool restoreBestWeights = true;
+};
+
+// Keras' ReduceLROnPlateau; off by default as in the seed.
+struct ReduceLrConfig {
+    bool enabled = false;
+    std::string monitor = "val_loss";
+    double factor = 0.1;
+    int patience = 3;
+    double minLr = 1e-6;
+};
+
+struct AugmentationConfig {
+    bool horizontalFlip = true;
+    bool verticalFlip = true;
+    double maxRotationDegrees = 36.0; // Keras RandomRotation(0.1): 0.1 of a full turn
+};
+
+// Everything that decides a training run. Time and randomness come in through here (the seed),
+// so the same config on the same data and thread count gives the same history.
+struct TrainingConfig {
+    ModelSpec model;
+    PreprocessConfig input;           // size and channels; model.imageSize/inputChannels follow it
+    SplitConfig split;
+    int epochs = 10;
+    int batchSize = 32;
+    double learningRate = 1e-3;       // Adam with Keras' defaults: betas 0.9/0.999, epsilon 1e-7
+    std::uint64_t seed = 42;
+    int threads = 0;                  // intra-op threads; 0 = all cores
+    bool augment = true;
+    AugmentationConfig augmentation;
+    bool balancedClassWeights = false;
+    EarlyStoppingConfig earlyStopping;
+    ReduceLrConfig reduceLr;
+    bool stopOnNaN = true;
+};
+
+nlohmann::json toJson(const TrainingConfig& config);
+// Throws NeuroDxError(InvalidArgument) naming the field when a value is missing or out of range.
+TrainingConfig trainingConfigFromJson(const nlohmann::json& json);
+// Throws NeuroDxError(InvalidArgument) for values no run can use.
+void validate(const TrainingConfig& config);
+
+} // namespace neurodx

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace neurodx {
+
+// One epoch's figures, in Keras' names.
+struct EpochRecord {
+    int epoch = 0; // 0-based, as Keras' CSVLogger writes it
+    double loss = 0, accuracy = 0;
+    double valLoss = 0, valAccuracy = 0; // NaN when there is no validation part
+    double learningRate = 0;
+    double seconds = 0;
+
+    // "loss", "acc", "val_loss", "val_acc"; throws NeuroDxError(InvalidArgument) for other names.
+    double value(const std::string& monitor) const;
+};
+
+// Whether `candidate` improves on `best` for `monitor` (losses fall, accuracies rise) by more than
+// `minDelta`, as Keras' callbacks decide.
+bool improves(const std::string& monitor, double candidate, double best, double minDelta = 0.0);
+double worstValue(const std::string& monitor);
+
+// history.csv with Keras CSVLogger's columns (epoch,acc,loss,lr,val_acc,val_loss) plus seconds.
+std::string historyCsv(const std::vector<EpochRecord>& history);
+// Reads history.csv back (for resuming and reopening runs). Throws NeuroDxError naming the file.
+std::vector<EpochRecord> readHistoryCsv(const std::filesystem::path& file);
+
+} // namespace neurodx

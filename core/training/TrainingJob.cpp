@@ -1,0 +1,151 @@
+#include "TrainingJob.h"
+
+#include "common/AtomicFile.h"
+#include "common/LibraryVersions.h"
+#include "common/NeuroDxError.h"
+#include "common/Version.h"
+#include "inference/ModelFile.h"
+#include "inference/Predictor.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+namespace fs = std::filesystem;
+
+namespace neurodx {
+
+std::string datasetFingerprint(const DatasetIndex& index)
+{
+    std::uint64_t hash = 0xcbf29ce484222325ull; // FNV-1a 64 over "path\tlabel\n" lines
+    const auto add = [&](const std::string& text) {
+        for (unsigned char ch : text) {
+            hash ^= ch;
+            hash *= 0x100000001b3ull;
+        }
+    };
+    for (const DatasetEntry& e : index.entries)
+        add(e.path + "\t" + std::to_string(e.label) + "\n");
+    char text[40];
+    std::snprintf(text, sizeof text, "fnv1a64:%016llx", static_cast<unsigned long long>(hash));
+    return text;
+}
+
+namespace {
+
+nlohmann::json readJson(const fs::path& file)
+{
+    std::ifstream in(file);
+    if (!in)
+        throw NeuroDxError(ErrorKind::UnreadableFile, file, "cannot be opened for reading");
+    try {
+        return nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception& e) {
+        throw NeuroDxError(ErrorKind::CorruptFile, file, std::string("not valid JSON: ") + e.what());
+    }
+}
+
+} // namespace
+
+TrainingJobResult runTrainingJob(const TrainingJobConfig& job, TrainingControl& control, const TrainingJobCallbacks& callbacks)
+{
+    const auto stage = [&](const std::string& text) {
+        if (callbacks.onStage)
+            callbacks.onStage(text);
+    };
+    if (job.runFolder.empty())
+        throw NeuroDxError(ErrorKind::InvalidArgument, "a run folder is needed");
+    TrainingConfig config = job.training;
+    std::optional<fs::path> splitFile = job.splitFile;
+    if (job.resume) {
+        const nlohmann::json saved = readJson(job.runFolder / "config.json");
+        config = trainingConfigFromJson(saved.at("training"));
+        config.epochs = std::max(config.epochs, job.training.epochs); // resuming may extend the run
+        splitFile = job.runFolder / "split.json";
+    }
+    validate(config);
+    std::error_code ec;
+    fs::create_directories(job.runFolder, ec);
+    if (ec)
+        throw NeuroDxError(ErrorKind::Io, job.runFolder, "cannot create the run folder: " + ec.message());
+
+    stage("scanning " + job.dataset.string());
+    const DatasetIndex index = scanDataset(job.dataset, job.scan, &control.cancelToken());
+    stage("splitting");
+    const DatasetSplit split = splitFile ? loadSplit(*splitFile, index) : splitDataset(index, config.split);
+    if (!split.report.sharedSubjects.empty() && config.split.mode == SplitMode::BySubject)
+        throw NeuroDxError(ErrorKind::InvalidDataset, *splitFile, "the split shares subjects between parts");
+    if (!job.resume)
+        saveSplit(job.runFolder / "split.json", index, split);
+
+    const nlohmann::json environment = {{"app_version", kVersion},
+                                        {"libtorch", libraryVersions().libtorch},
+                                        {"threads", config.threads},
+                                        {"hardware_threads", std::thread::hardware_concurrency()}};
+    const nlohmann::json datasetInfo = {{"root", index.root.string()},
+                                        {"fingerprint", datasetFingerprint(index)},
+                                        {"images", index.entries.size()},
+                                        {"class_order", index.classNames}};
+    if (!job.resume)
+        writeFileAtomically(job.runFolder / "config.json",
+                            nlohmann::json{{"training", toJson(config)}, {"dataset", datasetInfo}, {"environment", environment},
+                                           {"initial_weights", job.initialWeights.string()}, {"research_notice", kResearchNotice}}
+                                    .dump(2) + "\n");
+
+    TrainingJobResult result;
+    result.runFolder = job.runFolder;
+    const auto cacheOf = [&](SplitPart part) {
+        const auto& entries = split.part(part);
+        stage(std::string("decoding ") + std::to_string(entries.size()) + " " + splitPartName(part) + " slices");
+        SliceCache cache = buildSliceCache(index, entries, config.input, config.threads, &control.cancelToken());
+        result.decodeProblems.insert(result.decodeProblems.end(), cache.problems.begin(), cache.problems.end());
+        return cache;
+    };
+    const SliceCache train = cacheOf(SplitPart::Train);
+    const SliceCache validation = cacheOf(SplitPart::Validation);
+    const SliceCache test = cacheOf(SplitPart::Test);
+
+    TrainingData data;
+    data.train = &train;
+    data.validation = &validation;
+    data.classNames = index.classNames;
+    data.runFolder = job.runFolder;
+    data.resume = job.resume;
+    data.initialWeights = job.initialWeights;
+    data.checkpointMetadata = {{"dataset", datasetInfo}};
+    stage("training");
+    result.training = Trainer(config, callbacks.onEvent).run(data, control);
+    if (result.training.cancelled || test.size() == 0)
+        return result;
+
+    // The test set is judged by the best checkpoint, as the seed evaluated its best model.
+    stage("evaluating on " + std::to_string(test.size()) + " test slices");
+    std::shared_ptr<Classifier> model = result.training.model;
+    if (fs::exists(job.runFolder / "best.pt"))
+        model = loadModelFile(job.runFolder / "best.pt").model;
+    const auto probabilities = predictProbabilities(*model, test, config.input.channels, config.batchSize);
+    result.test = evaluationReport(index, test, probabilities, index.classNames, job.bootstrapResamples, config.seed);
+    result.tested = true;
+
+    nlohmann::json metrics = toJson(result.test);
+    metrics["best_epoch"] = result.training.bestEpoch;
+    metrics["stop_reason"] = result.training.stopReason;
+    metrics["epochs_run"] = result.training.history.size();
+    metrics["weights"] = result.training.weightsReport;
+    if (result.training.bestEpoch >= 0) {
+        const EpochRecord& best = result.training.history.at(static_cast<std::size_t>(result.training.bestEpoch));
+        metrics["best_validation"] = {{"loss", best.valLoss}, {"accuracy", best.valAccuracy}};
+    }
+    nlohmann::json problems = nlohmann::json::array();
+    for (const SkippedFile& p : result.decodeProblems)
+        problems.push_back({{"path", p.path}, {"reason", p.reason}});
+    metrics["decode_problems"] = problems;
+    writeFileAtomically(job.runFolder / "metrics.json", metrics.dump(2) + "\n");
+    writeFileAtomically(job.runFolder / "confusion.csv", confusionCsv(result.test.slices, index.classNames));
+    writeFileAtomically(job.runFolder / "predictions.csv", evaluationPredictionsCsv(index, test, result.test));
+    return result;
+}
+
+} // namespace neurodx

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "dataset/DatasetScanner.h"
+#include "dataset/Split.h"
+#include "evaluation/Evaluation.h"
+#include "training/Trainer.h"
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace neurodx {
+
+// A whole training run as the CLI and the GUI start it: scan, split, decode, train, evaluate the
+// best model on the test part, and write the run folder:
+//   config.json  split.json  history.csv  best.pt  last.pt  last_optimizer.pt
+//   metrics.json  confusion.csv  predictions.csv
+struct TrainingJobConfig {
+    std::filesystem::path dataset;
+    std::filesystem::path runFolder;
+    TrainingConfig training;
+    ScanOptions scan;
+    std::optional<std::filesystem::path> splitFile; // reuse a split.json instead of splitting anew
+    std::filesystem::path initialWeights;
+    bool resume = false; // continue runFolder; its config.json and split.json win over the above
+    int bootstrapResamples = 1000;
+};
+
+struct TrainingJobResult {
+    TrainingResult training;
+    EvaluationReport test;
+    bool tested = false; // false when the split has no test part or training was cancelled
+    std::vector<SkippedFile> decodeProblems;
+    std::filesystem::path runFolder;
+};
+
+// Stages ("scanning", "splitting", "decoding 1234 slices", "evaluating") and training events.
+struct TrainingJobCallbacks {
+    std::function<void(const std::string& stage)> onStage;
+    std::function<void(const TrainingEvent&)> onEvent;
+};
+
+// Throws NeuroDxError naming the file or setting that makes the run impossible.
+TrainingJobResult runTrainingJob(const TrainingJobConfig& config, TrainingControl& control, const TrainingJobCallbacks& callbacks = {});
+
+// A stable fingerprint of a scanned dataset (paths and labels), recorded in every model file.
+std::string datasetFingerprint(const DatasetIndex& index);
+
+} // namespace neurodx
