@@ -14,19 +14,20 @@ cv::Mat augmentSlice(const cv::Mat& slice, const AugmentationConfig& config, See
     const bool flipV = random.uniform() < 0.5;
     const double angle = random.uniform(-config.maxRotationDegrees, config.maxRotationDegrees);
 
-    cv::Mat out = slice;
-    if (config.horizontalFlip && flipH)
-        cv::flip(out, out, 1);
-    if (config.verticalFlip && flipV)
-        cv::flip(out, out, 0);
+    // Never write into `slice`: it is the shared cache every epoch reads from.
+    const bool h = config.horizontalFlip && flipH;
+    const bool v = config.verticalFlip && flipV;
+    cv::Mat out;
+    if (h || v)
+        cv::flip(slice, out, h && v ? -1 : (h ? 1 : 0));
+    else
+        out = slice.clone();
     if (config.maxRotationDegrees > 0.0 && angle != 0.0) {
         const cv::Point2f centre((out.cols - 1) / 2.0f, (out.rows - 1) / 2.0f);
         const cv::Mat rotation = cv::getRotationMatrix2D(centre, angle, 1.0);
         cv::Mat rotated;
         cv::warpAffine(out, rotated, rotation, out.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT);
         out = rotated;
-    } else if (out.data == slice.data) {
-        out = slice.clone();
     }
     return out;
 }

@@ -158,6 +158,12 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
 
     const std::string checkpointMonitor = hasValidation ? "val_loss" : "loss";
     const bool writeRun = !data.runFolder.empty();
+    if (writeRun) {
+        std::error_code ec;
+        fs::create_directories(data.runFolder, ec);
+        if (ec)
+            throw NeuroDxError(ErrorKind::Io, data.runFolder, "cannot create the run folder: " + ec.message());
+    }
     const fs::path bestFile = data.runFolder / "best.pt";
     const fs::path lastFile = data.runFolder / "last.pt";
     const fs::path optimizerFile = data.runFolder / "last_optimizer.pt";

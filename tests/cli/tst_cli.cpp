@@ -56,15 +56,21 @@ private slots:
     void infoJsonReportsErrors();
     void synthJson();
     void demoRunsEndToEnd();
+    void trainWritesACompleteRunFolder();
+    void evaluateRunMatchesItsMetrics();
+    void predictReadsDicomAndPng();
+    void interruptLeavesValidCheckpoints();
 
 private:
     QTemporaryDir m_dir;
     fs::path m_dataset;
+    fs::path m_run;
 };
 
 void CliTest::initTestCase()
 {
     QVERIFY(!QProcessEnvironment::systemEnvironment().value("NEURODX_BIN_DIR").isEmpty());
+    m_run = toPath(m_dir.path()) / "run";
     m_dataset = toPath(m_dir.path()) / "data";
     PhantomOptions options;
     options.subjectsPerClass = 4;
@@ -242,11 +248,141 @@ void CliTest::synthJson()
 void CliTest::demoRunsEndToEnd()
 {
     const fs::path out = toPath(m_dir.path()) / "demo";
-    const Result r = runCli({"demo", "--output", str(out), "--subjects-per-class", "6", "--slices", "4", "--size", "32"});
+    const Result r = runCli({"demo", "--output", str(out), "--subjects-per-class", "6", "--slices", "4", "--size", "32",
+                             "--image-size", "32", "--epochs", "2", "--model", "cnn", "--filters1", "4", "--filters2", "4", "--units", "8"});
     QCOMPARE(r.exitCode, 0);
-    QVERIFY(r.out.contains("Subjects shared between parts: 0"));
+    QVERIFY2(r.out.contains("Slice level"), r.out.constData());
+    QVERIFY(r.out.contains("Predictions for subjects outside the dataset"));
+    QVERIFY(r.out.contains(".dcm") && r.out.contains(".png"));
     QVERIFY(r.out.contains("not a certified medical device"));
-    QVERIFY(fs::exists(out / "split.json"));
+    QVERIFY(fs::exists(out / "run" / "best.pt"));
+}
+
+namespace {
+
+std::vector<std::vector<std::string>> csvRows(const fs::path& file)
+{
+    std::ifstream in(file);
+    std::vector<std::vector<std::string>> rows;
+    for (std::string line; std::getline(in, line);) {
+        std::vector<std::string> cells;
+        std::string cell;
+        bool quoted = false;
+        for (char ch : line) {
+            if (ch == '"')
+                quoted = !quoted;
+            else if (ch == ',' && !quoted) {
+                cells.push_back(cell);
+                cell.clear();
+            } else
+                cell += ch;
+        }
+        cells.push_back(cell);
+        rows.push_back(cells);
+    }
+    return rows;
+}
+
+} // namespace
+
+void CliTest::trainWritesACompleteRunFolder()
+{
+    const Result r = runCli({"train", str(m_dataset), "--output", str(m_run), "--json", "--image-size", "32", "--epochs", "3",
+                             "--model", "cnn", "--filters1", "4", "--filters2", "4", "--units", "8", "--ratios", "0.5,0.25,0.25",
+                             "--batch-size", "8", "--threads", "2"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    for (const char* file : {"config.json", "split.json", "history.csv", "best.pt", "last.pt", "last_optimizer.pt", "metrics.json",
+                             "confusion.csv", "predictions.csv"})
+        QVERIFY2(fs::exists(m_run / file), file);
+    const nlohmann::json summary = r.json();
+    QCOMPARE(summary.at("history").size(), std::size_t{3});
+
+    // metrics.json agrees with a recomputation from predictions.csv.
+    std::ifstream in(m_run / "metrics.json");
+    const nlohmann::json metrics = nlohmann::json::parse(in);
+    const auto rows = csvRows(m_run / "predictions.csv");
+    QCOMPARE(rows.front()[0], std::string("path"));
+    int correct = 0;
+    for (std::size_t i = 1; i < rows.size(); ++i)
+        correct += rows[i][2] == rows[i][3] ? 1 : 0;
+    const double accuracy = double(correct) / double(rows.size() - 1);
+    QCOMPARE(metrics.at("slice_level").at("count").get<std::size_t>(), rows.size() - 1);
+    QVERIFY(std::abs(metrics.at("slice_level").at("accuracy").get<double>() - accuracy) < 1e-12);
+    std::size_t confusionTotal = 0;
+    for (const auto& row : csvRows(m_run / "confusion.csv"))
+        for (std::size_t c = 1; c < row.size(); ++c)
+            confusionTotal += row[0].rfind("true", 0) == 0 ? 0 : std::stoul(row[c]);
+    QCOMPARE(confusionTotal, rows.size() - 1);
+    QCOMPARE(csvRows(m_run / "history.csv").front(), (std::vector<std::string>{"epoch", "acc", "loss", "lr", "val_acc", "val_loss", "seconds"}));
+}
+
+void CliTest::evaluateRunMatchesItsMetrics()
+{
+    QVERIFY(fs::exists(m_run / "best.pt"));
+    const Result r = runCli({"evaluate", str(m_run / "best.pt"), str(m_run), "--json", "--bootstrap", "50"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    std::ifstream in(m_run / "metrics.json");
+    const nlohmann::json metrics = nlohmann::json::parse(in);
+    QCOMPARE(r.json().at("part").get<std::string>(), std::string("test"));
+    QCOMPARE(r.json().at("slice_level").at("confusion"), metrics.at("slice_level").at("confusion"));
+    const Result whole = runCli({"evaluate", str(m_run / "best.pt"), str(m_dataset), "--json", "--bootstrap", "0"});
+    QCOMPARE(whole.exitCode, 0);
+    QCOMPARE(whole.json().at("slice_level").at("count").get<int>(), 36);
+    QCOMPARE(runCli({"evaluate", str(m_run / "best.pt")}).exitCode, 2);
+}
+
+void CliTest::predictReadsDicomAndPng()
+{
+    QVERIFY(fs::exists(m_run / "best.pt"));
+    std::vector<fs::path> images;
+    for (const auto& entry : fs::recursive_directory_iterator(m_dataset / "AD")) {
+        const auto ext = entry.path().extension();
+        if ((ext == ".png" && images.empty()) || (ext == ".dcm" && images.size() == 1))
+            images.push_back(entry.path());
+    }
+    QCOMPARE(images.size(), std::size_t{2});
+    const Result r = runCli({"predict", str(m_run / "best.pt"), str(images[0]), str(images[1]), "--json"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const auto predictions = r.json().at("predictions");
+    QCOMPARE(predictions.size(), std::size_t{2});
+    for (const auto& p : predictions) {
+        double sum = 0;
+        for (const auto& [name, value] : p.at("probabilities").items())
+            sum += value.get<double>();
+        QVERIFY(std::abs(sum - 1.0) < 1e-6);
+        QVERIFY(p.at("confidence").get<double>() >= 1.0 / 3.0);
+    }
+    // A folder, a broken file among good ones: the good ones are predicted, the broken one named.
+    writeBytes(m_dataset / "AD" / "broken.png", "\x89PNG\r\n\x1a\n broken");
+    const Result folder = runCli({"predict", str(m_run / "best.pt"), str(m_dataset / "AD"), "--format", "csv"});
+    QCOMPARE(folder.exitCode, 1);
+    QVERIFY(folder.err.contains("broken.png"));
+    QCOMPARE(folder.out.count('\n'), 12 + 1 + 1); // header, 12 AD slices, the broken file
+    fs::remove(m_dataset / "AD" / "broken.png");
+    QCOMPARE(runCli({"predict", str(m_dataset / "metadata.csv"), str(images[0])}).exitCode, 2); // not a model
+}
+
+void CliTest::interruptLeavesValidCheckpoints()
+{
+    const fs::path run = toPath(m_dir.path()) / "interrupted";
+    QProcess process;
+    process.start(QProcessEnvironment::systemEnvironment().value("NEURODX_BIN_DIR") + "/neurodx-cli",
+                  {"train", str(m_dataset), "--output", str(run), "--image-size", "32", "--epochs", "500", "--no-early-stopping",
+                   "--model", "cnn", "--filters1", "4", "--filters2", "4", "--units", "8", "--ratios", "0.5,0.25,0.25", "--batch-size", "4"});
+    QVERIFY(process.waitForStarted());
+    QByteArray err;
+    while (!err.contains("epoch 2/500") && process.state() == QProcess::Running) {
+        process.waitForReadyRead(1000);
+        err += process.readAllStandardError();
+    }
+    process.terminate(); // SIGTERM, handled like Ctrl-C
+    QVERIFY(process.waitForFinished(60000));
+    err += process.readAllStandardError();
+    QCOMPARE(process.exitCode(), 1);
+    QVERIFY2(err.contains("cancelled"), err.constData());
+    const Result check = runCli({"predict", str(run / "best.pt"), str(m_dataset / "CN"), "--json"});
+    QCOMPARE(check.exitCode, 0);
+    QVERIFY(!fs::exists(run / "best.pt.part") && !fs::exists(run / "last.pt.part"));
 }
 
 QTEST_APPLESS_MAIN(CliTest)
