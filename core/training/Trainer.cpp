@@ -246,9 +246,11 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
             optimizer.step();
 
             const double n = static_cast<double>(labels.size(0));
+            const double batchCorrect = logits.argmax(1).eq(labels).sum().item<double>();
             lossSum += lossValue * n;
-            correct += logits.argmax(1).eq(labels).sum().item<double>();
+            correct += batchCorrect;
             seen += n;
+            result.batches.push_back({epoch, batchIndex + 1, lossValue, batchCorrect / n});
             TrainingEvent e;
             e.kind = TrainingEvent::Kind::Batch;
             e.epoch = epoch;

@@ -51,8 +51,17 @@ struct TrainingData {
     nlohmann::json checkpointMetadata = nlohmann::json::object();
 };
 
+// One training batch, as Keras' per-batch logs record it.
+struct BatchRecord {
+    int epoch = 0;
+    int batch = 0; // 1-based
+    double loss = 0;
+    double accuracy = 0;
+};
+
 struct TrainingResult {
     std::vector<EpochRecord> history;
+    std::vector<BatchRecord> batches; // this session's batches (not those before a resume)
     int bestEpoch = -1;          // by the checkpoint monitor (val_loss by default)
     double bestValue = 0;
     bool stoppedEarly = false;

@@ -28,6 +28,8 @@ private slots:
     void sameSeedSameHistory();
     void resumeContinuesExactly();
     void earlyStoppingRestoresTheBestWeights();
+    void reducesLearningRateOnPlateau();
+    void recordsEveryBatch();
     void cancelKeepsValidCheckpoints();
     void pauseWaitsForResume();
     void balancedClassWeights_data();
@@ -192,6 +194,42 @@ void TrainerTest::earlyStoppingRestoresTheBestWeights()
     const ModelBundle last = loadModelFile(run / "last.pt");
     QCOMPARE(last.metadata.at("epoch").get<int>(), 1);
     QVERIFY(!torch::equal(last.model->parameters()[0], expected[0]));
+}
+
+void TrainerTest::reducesLearningRateOnPlateau()
+{
+    TrainingConfig c = smallConfig(8);
+    c.reduceLr = {true, "val_acc", 0.5, 0, 1e-6}; // halve after every epoch that does not beat the best val_acc
+    TrainingControl control;
+    const TrainingResult result = Trainer(c).run(data(), control);
+    double best = -1;
+    int reductions = 0;
+    for (std::size_t i = 0; i + 1 < result.history.size(); ++i) {
+        const EpochRecord& r = result.history[i];
+        const bool improved = r.valAccuracy > best;
+        best = std::max(best, r.valAccuracy);
+        const double expected = improved ? r.learningRate : r.learningRate * 0.5;
+        QVERIFY2(std::abs(result.history[i + 1].learningRate - expected) < 1e-12, qPrintable(QString("epoch %1").arg(i)));
+        reductions += improved ? 0 : 1;
+    }
+    QVERIFY(reductions > 0);
+    QCOMPARE(result.history.front().learningRate, 1e-3);
+}
+
+void TrainerTest::recordsEveryBatch()
+{
+    TrainingControl control;
+    int events = 0;
+    const TrainingResult result = Trainer(smallConfig(2), [&](const TrainingEvent& e) { events += e.kind == TrainingEvent::Kind::Batch ? 1 : 0; }).run(data(), control);
+    const std::size_t perEpoch = (m_train.size() + 15) / 16;
+    QCOMPARE(result.batches.size(), 2 * perEpoch);
+    QCOMPARE(std::size_t(events), result.batches.size());
+    QCOMPARE(result.batches.back().epoch, 1);
+    QCOMPARE(std::size_t(result.batches.back().batch), perEpoch);
+    double weighted = 0;
+    for (std::size_t i = 0; i < perEpoch; ++i)
+        weighted += result.batches[i].loss * double(std::min<std::size_t>(16, m_train.size() - i * 16));
+    QVERIFY(std::abs(weighted / double(m_train.size()) - result.history.front().loss) < 1e-9); // the epoch loss is the batch mean
 }
 
 void TrainerTest::cancelKeepsValidCheckpoints()
