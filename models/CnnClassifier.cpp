@@ -12,6 +12,8 @@ CnnClassifier::CnnClassifier(const CnnOptions& options) : m_options(options)
 {
     if (options.imageSize < 4 || options.imageSize % 4 != 0)
         throw std::invalid_argument("the CNN needs an image size divisible by 4, not " + std::to_string(options.imageSize));
+    if (!(options.dropout >= 0.0 && options.dropout < 1.0))
+        throw std::invalid_argument("dropout must lie in [0, 1)");
     if (options.inputChannels < 1 || options.filters1 < 1 || options.filters2 < 1 || options.hiddenUnits < 1 || options.classes < 2)
         throw std::invalid_argument("CNN channels, filters and units must be positive and classes at least 2");
     using torch::nn::Conv2dOptions;
@@ -28,6 +30,8 @@ torch::Tensor CnnClassifier::forward(torch::Tensor x)
     x = F::max_pool2d(torch::relu(m_conv1->forward(x)), F::MaxPool2dFuncOptions(2));
     x = F::max_pool2d(torch::relu(m_conv2->forward(x)), F::MaxPool2dFuncOptions(2));
     x = torch::relu(m_hidden->forward(x.flatten(1)));
+    if (m_options.dropout > 0.0)
+        x = torch::dropout(x, m_options.dropout, is_training());
     return m_output->forward(x);
 }
 

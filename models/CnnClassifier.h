@@ -17,6 +17,7 @@ struct CnnOptions {
     int filters2 = 64;
     int hiddenUnits = 64;
     int classes = 3;
+    double dropout = 0.0; // after the hidden dense layer, training only (a tunable extension)
 };
 
 class CnnClassifier final : public Classifier {

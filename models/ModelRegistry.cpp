@@ -30,6 +30,7 @@ std::shared_ptr<Classifier> createModel(const ModelSpec& spec)
     cnn.inputChannels = spec.inputChannels;
     cnn.imageSize = spec.imageSize;
     cnn.classes = spec.classes;
+    cnn.dropout = spec.dropout;
     if (spec.architecture == "vanilla") {
         cnn.filters1 = 32, cnn.filters2 = 64, cnn.hiddenUnits = 64;
     } else if (spec.architecture == "tuned") {

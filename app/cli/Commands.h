@@ -16,5 +16,8 @@ int runDemo(const std::vector<std::string>& args);
 int runTrain(const std::vector<std::string>& args);
 int runEvaluate(const std::vector<std::string>& args);
 int runPredict(const std::vector<std::string>& args);
+int runTune(const std::vector<std::string>& args);
+int runCrossValidate(const std::vector<std::string>& args);
+int runAudit(const std::vector<std::string>& args);
 
 } // namespace neurodx::cli

@@ -1,12 +1,18 @@
 #include "TrainingOptions.h"
 
-#include "ModelRegistry.h"
+#include "ModelSpec.h"
+#include "common/NeuroDxError.h"
+#include "tuning/TuningJob.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
 
 namespace neurodx::cli {
 
 std::set<std::string> trainingValueOptions()
 {
-    return {"model", "filters1", "filters2", "units", "epochs", "batch-size", "learning-rate", "patience", "min-delta",
+    return {"model", "filters1", "filters2", "units", "dropout", "hyperparameters", "epochs", "batch-size", "learning-rate", "patience", "min-delta",
             "split-mode", "ratios", "seed", "threads", "image-size", "channels", "class-weights"};
 }
 
@@ -26,6 +32,19 @@ TrainingConfig trainingConfigFrom(const CliArguments& args, TrainingConfig c)
     c.model.filters1 = args.intValue("filters1", c.model.filters1, 1, 1024);
     c.model.filters2 = args.intValue("filters2", c.model.filters2, 1, 1024);
     c.model.hiddenUnits = args.intValue("units", c.model.hiddenUnits, 1, 65536);
+    c.model.dropout = args.doubleValue("dropout", c.model.dropout, 0.0, 0.99);
+    if (const auto file = args.value("hyperparameters")) {
+        // best_hyperparameters.json from `neurodx-cli tune`, or a bare {"filters1": 16, ...} object.
+        std::ifstream in(*file);
+        if (!in)
+            throw NeuroDxError(ErrorKind::UnreadableFile, *file, "cannot be opened for reading");
+        try {
+            const nlohmann::json j = nlohmann::json::parse(in);
+            applyHyperparameters(c, j.contains("hyperparameters") ? j.at("hyperparameters") : j);
+        } catch (const nlohmann::json::exception& e) {
+            throw NeuroDxError(ErrorKind::CorruptFile, *file, std::string("not a hyperparameter file: ") + e.what());
+        }
+    }
     c.model.freezeBackbone = args.flag("freeze-backbone");
     c.epochs = args.intValue("epochs", c.epochs, 1, 100000);
     c.batchSize = args.intValue("batch-size", c.batchSize, 1, 4096);

@@ -33,10 +33,17 @@ const char* kUsage =
     "               [--patience 5] [--no-early-stopping] [--split-mode subject|slice] [--ratios 0.8,0.1,0.1]\n"
     "               [--seed 42] [--threads N] [--image-size 256] [--channels 1|3] [--no-augment]\n"
     "               [--class-weights none|balanced] [--reduce-lr] [--weights FILE] [--freeze-backbone]\n"
-    "               [--filters1 32 --filters2 64 --units 64] [--output RUN] [--resume] [--split-file F]\n"
+    "               [--filters1 32 --filters2 64 --units 64 --dropout 0] [--hyperparameters best.json]\n"
+    "               [--output RUN] [--resume] [--split-file F]\n"
     "  evaluate MODEL DIR|RUN   metrics of a model file on a dataset (whole) or a run's test part\n"
     "               [--part test|validation|train|all] [--output DIR] [--bootstrap 1000]\n"
     "  predict MODEL FILE|DIR...  class probabilities per slice [--format table|csv|json] [--output F]\n"
+    "  tune DIR     Hyperband (keras-tuner's schedule) or random search over filters/units/lr/dropout\n"
+    "               [--strategy hyperband|random] [--max-epochs 10] [--factor 3] [--iterations 1]\n"
+    "               [--max-trials 10] [--objective val_acc|val_loss] [--search \"units=64:512:64;dropout=0..0.5\"]\n"
+    "               [--output tuning]  (run again with the same options to resume)\n"
+    "  cv DIR       stratified group k-fold over subjects [--folds 5] [training options]\n"
+    "  audit DIR    leakage audit: subject split vs slice split vs random labels per subject\n"
     "  demo         synthesise the demo dataset, train the default model, evaluate and predict\n"
     "               [--output DIR] [--epochs N]\n"
     "\n"
@@ -94,7 +101,8 @@ int main(int argc, char** argv)
     const std::vector<std::string> args(all.begin() + 1, all.end());
     const std::map<std::string, int (*)(const std::vector<std::string>&)> commands{
         {"scan", runScan},   {"split", runSplit},       {"info", runInfo},       {"synth", runSynth},
-        {"demo", runDemo},   {"train", runTrain},       {"evaluate", runEvaluate}, {"predict", runPredict}};
+        {"demo", runDemo},   {"train", runTrain},       {"evaluate", runEvaluate}, {"predict", runPredict},
+        {"tune", runTune},   {"cv", runCrossValidate},  {"audit", runAudit}};
     const auto it = commands.find(command);
     if (it == commands.end()) {
         std::cerr << "neurodx-cli: unknown command '" << command << "'\n\n" << kUsage;

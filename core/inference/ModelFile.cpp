@@ -99,7 +99,7 @@ nlohmann::json modelMetadata(const ModelSpec& spec, const std::vector<std::strin
 {
     nlohmann::json metadata = {
         {"architecture", {{"name", spec.architecture}, {"filters1", spec.filters1}, {"filters2", spec.filters2},
-                          {"hidden_units", spec.hiddenUnits}, {"freeze_backbone", spec.freezeBackbone}}},
+                          {"hidden_units", spec.hiddenUnits}, {"dropout", spec.dropout}, {"freeze_backbone", spec.freezeBackbone}}},
         {"class_names", classNames},
         {"input", {{"size", input.size}, {"channels", input.channels}, {"layout", "NCHW"}, {"range", {0.0, 1.0}}}},
         {"preprocessing", {{"raster_8bit", "value / 255"}, {"dicom", "file window (PS3.3 C.11.2.1.2.1), else 0.5-99.5 percentile"},
@@ -173,6 +173,7 @@ ModelBundle loadModelFile(const std::filesystem::path& file)
         bundle.spec.filters2 = a.value("filters2", 64);
         bundle.spec.hiddenUnits = a.value("hidden_units", 64);
         bundle.spec.freezeBackbone = a.value("freeze_backbone", false);
+        bundle.spec.dropout = a.value("dropout", 0.0);
         bundle.classNames = bundle.metadata.at("class_names").get<std::vector<std::string>>();
         bundle.input.size = bundle.metadata.at("input").at("size").get<int>();
         bundle.input.channels = bundle.metadata.at("input").at("channels").get<int>();

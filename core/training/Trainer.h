@@ -5,8 +5,6 @@
 #include "training/TrainingControl.h"
 #include "training/TrainingHistory.h"
 
-#include "Classifier.h"
-
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -17,6 +15,8 @@
 #include <vector>
 
 namespace neurodx {
+
+class Classifier; // models/Classifier.h: LibTorch stays out of this header
 
 // Progress for the caller: after every batch (running epoch means), after every epoch (the full
 // record), and messages (early stop, checkpoint written, learning rate reduced).

@@ -10,7 +10,7 @@ nlohmann::json toJson(const TrainingConfig& c)
 {
     return {
         {"model", {{"architecture", c.model.architecture}, {"filters1", c.model.filters1}, {"filters2", c.model.filters2},
-                   {"hidden_units", c.model.hiddenUnits}, {"freeze_backbone", c.model.freezeBackbone}, {"classes", c.model.classes}}},
+                   {"hidden_units", c.model.hiddenUnits}, {"dropout", c.model.dropout}, {"freeze_backbone", c.model.freezeBackbone}, {"classes", c.model.classes}}},
         {"input", {{"size", c.input.size}, {"channels", c.input.channels}}},
         {"split", {{"mode", splitModeName(c.split.mode)}, {"ratios", c.split.ratios}, {"seed", c.split.seed}}},
         {"epochs", c.epochs},
@@ -41,6 +41,7 @@ TrainingConfig trainingConfigFromJson(const nlohmann::json& j)
         c.model.filters2 = m.value("filters2", c.model.filters2);
         c.model.hiddenUnits = m.value("hidden_units", c.model.hiddenUnits);
         c.model.freezeBackbone = m.value("freeze_backbone", false);
+        c.model.dropout = m.value("dropout", 0.0);
         c.model.classes = m.value("classes", 3);
         c.input.size = j.at("input").at("size").get<int>();
         c.input.channels = j.at("input").at("channels").get<int>();

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ModelRegistry.h"
+#include "ModelSpec.h"
 #include "dataset/Split.h"
 #include "imaging/ModelInput.h"
 

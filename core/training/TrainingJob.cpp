@@ -49,6 +49,11 @@ nlohmann::json readJson(const fs::path& file)
 
 } // namespace
 
+namespace {
+TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& split, const TrainingJobConfig& job, TrainingControl& control,
+                               const TrainingJobCallbacks& callbacks, const std::function<void(const std::string&)>& stage);
+} // namespace
+
 TrainingJobResult runTrainingJob(const TrainingJobConfig& job, TrainingControl& control, const TrainingJobCallbacks& callbacks)
 {
     const auto stage = [&](const std::string& text) {
@@ -76,9 +81,36 @@ TrainingJobResult runTrainingJob(const TrainingJobConfig& job, TrainingControl& 
     stage("splitting");
     const DatasetSplit split = splitFile ? loadSplit(*splitFile, index) : splitDataset(index, config.split);
     if (!split.report.sharedSubjects.empty() && config.split.mode == SplitMode::BySubject)
-        throw NeuroDxError(ErrorKind::InvalidDataset, *splitFile, "the split shares subjects between parts");
+        throw NeuroDxError(ErrorKind::InvalidDataset, splitFile ? *splitFile : job.dataset, "the split shares subjects between parts");
     if (!job.resume)
         saveSplit(job.runFolder / "split.json", index, split);
+    TrainingJobConfig resolved = job;
+    resolved.training = config;
+    return trainOnSplit(index, split, resolved, control, callbacks, stage);
+}
+
+TrainingJobResult runTrainingOnSplit(const DatasetIndex& index, const DatasetSplit& split, const TrainingJobConfig& job, TrainingControl& control,
+                                     const TrainingJobCallbacks& callbacks)
+{
+    std::error_code ec;
+    fs::create_directories(job.runFolder, ec);
+    if (ec)
+        throw NeuroDxError(ErrorKind::Io, job.runFolder, "cannot create the run folder: " + ec.message());
+    TrainingJobConfig fresh = job;
+    fresh.resume = false;
+    saveSplit(job.runFolder / "split.json", index, split);
+    return trainOnSplit(index, split, fresh, control, callbacks, [&](const std::string& text) {
+        if (callbacks.onStage)
+            callbacks.onStage(text);
+    });
+}
+
+namespace {
+
+TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& split, const TrainingJobConfig& job, TrainingControl& control,
+                               const TrainingJobCallbacks& callbacks, const std::function<void(const std::string&)>& stage)
+{
+    const TrainingConfig& config = job.training;
 
     const nlohmann::json environment = {{"app_version", kVersion},
                                         {"libtorch", libraryVersions().libtorch},
@@ -147,5 +179,7 @@ TrainingJobResult runTrainingJob(const TrainingJobConfig& job, TrainingControl& 
     writeFileAtomically(job.runFolder / "predictions.csv", evaluationPredictionsCsv(index, test, result.test));
     return result;
 }
+
+} // namespace
 
 } // namespace neurodx

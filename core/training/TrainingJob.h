@@ -44,6 +44,11 @@ struct TrainingJobCallbacks {
 // Throws NeuroDxError naming the file or setting that makes the run impossible.
 TrainingJobResult runTrainingJob(const TrainingJobConfig& config, TrainingControl& control, const TrainingJobCallbacks& callbacks = {});
 
+// The same on an index and split the caller made (cross-validation folds, the leakage audit's
+// relabelled data). `job.dataset`, `scan`, `splitFile` and `resume` are not used.
+TrainingJobResult runTrainingOnSplit(const DatasetIndex& index, const DatasetSplit& split, const TrainingJobConfig& job, TrainingControl& control,
+                                     const TrainingJobCallbacks& callbacks = {});
+
 // A stable fingerprint of a scanned dataset (paths and labels), recorded in every model file.
 std::string datasetFingerprint(const DatasetIndex& index);
 

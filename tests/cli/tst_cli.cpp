@@ -60,6 +60,9 @@ private slots:
     void evaluateRunMatchesItsMetrics();
     void predictReadsDicomAndPng();
     void interruptLeavesValidCheckpoints();
+    void tuneResumesAndHandsBestToTrain();
+    void crossValidationAndAuditRun();
+    void badSearchSpaceIsAUsageError();
 
 private:
     QTemporaryDir m_dir;
@@ -383,6 +386,57 @@ void CliTest::interruptLeavesValidCheckpoints()
     const Result check = runCli({"predict", str(run / "best.pt"), str(m_dataset / "CN"), "--json"});
     QCOMPARE(check.exitCode, 0);
     QVERIFY(!fs::exists(run / "best.pt.part") && !fs::exists(run / "last.pt.part"));
+}
+
+void CliTest::tuneResumesAndHandsBestToTrain()
+{
+    const fs::path tuning = toPath(m_dir.path()) / "tuning";
+    const QStringList args{"tune", str(m_dataset), "--output", str(tuning), "--json", "--max-epochs", "3", "--factor", "3",
+                           "--image-size", "32", "--batch-size", "8", "--ratios", "0.5,0.25,0.25",
+                           "--search", "filters1=4,8;filters2=4;units=8,16"};
+    const Result first = runCli(args);
+    QVERIFY2(first.exitCode == 0, first.err.constData());
+    const nlohmann::json j = first.json();
+    QCOMPARE(j.at("trials").size(), std::size_t{6}); // max_epochs 3, factor 3: 3 x 1 epoch -> 1 x 3, then 2 x 3
+    QVERIFY(j.contains("best"));
+    QVERIFY(fs::exists(tuning / "best_hyperparameters.json") && fs::exists(tuning / "trials.csv") && fs::exists(tuning / "oracle.json"));
+    // Resuming a finished search runs no trial again.
+    const Result again = runCli(args);
+    QCOMPARE(again.exitCode, 0);
+    QCOMPARE(again.json().at("best"), j.at("best"));
+    QVERIFY(again.json().at("seconds_in_trials").get<double>() < 0.5);
+    // The best hyperparameters go straight into training.
+    const fs::path run = toPath(m_dir.path()) / "tuned-run";
+    const Result train = runCli({"train", str(m_dataset), "--hyperparameters", str(tuning / "best_hyperparameters.json"), "--epochs", "1",
+                                 "--image-size", "32", "--output", str(run), "--quiet", "--ratios", "0.5,0.25,0.25"});
+    QVERIFY2(train.exitCode == 0, train.err.constData());
+    std::ifstream in(run / "config.json");
+    const nlohmann::json config = nlohmann::json::parse(in);
+    QCOMPARE(config.at("training").at("model").at("filters1"), j.at("best").at("hyperparameters").at("filters1"));
+    QCOMPARE(config.at("training").at("model").at("hidden_units"), j.at("best").at("hyperparameters").at("units"));
+}
+
+void CliTest::crossValidationAndAuditRun()
+{
+    const QStringList small{"--epochs", "1", "--image-size", "32", "--model", "cnn", "--filters1", "4", "--filters2", "4", "--units", "8", "--json"};
+    const Result cv = runCli(QStringList{"cv", str(m_dataset), "--folds", "3", "--output", str(toPath(m_dir.path()) / "cv")} + small);
+    QVERIFY2(cv.exitCode == 0, cv.err.constData());
+    QCOMPARE(cv.json().at("folds").size(), std::size_t{3});
+    for (const auto& fold : cv.json().at("folds"))
+        QCOMPARE(fold.at("shared_subjects").get<int>(), 0);
+    const Result audit = runCli(QStringList{"audit", str(m_dataset), "--output", str(toPath(m_dir.path()) / "audit"), "--ratios", "0.5,0.25,0.25"} + small);
+    QVERIFY2(audit.exitCode == 0, audit.err.constData());
+    QCOMPARE(audit.json().at("arms").size(), std::size_t{3});
+    QCOMPARE(audit.json().at("arms").at(0).at("shared_subjects").get<int>(), 0);
+    const Result text = runCli({"audit", "--help"});
+    QCOMPARE(text.exitCode, 0);
+}
+
+void CliTest::badSearchSpaceIsAUsageError()
+{
+    const Result r = runCli({"tune", str(m_dataset), "--search", "units=64:abc:64", "--output", str(toPath(m_dir.path()) / "bad-tuning")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("units=64:abc:64") && r.err.contains("not a number"), r.err.constData());
 }
 
 QTEST_APPLESS_MAIN(CliTest)

@@ -1,0 +1,111 @@
+// `cv` and `audit`: model selection that shows honest numbers.
+#include "Commands.h"
+
+#include "CommandContext.h"
+#include "InterruptHandler.h"
+#include "ProgressPrinter.h"
+#include "TextTable.h"
+#include "TrainingOptions.h"
+
+#include "tuning/ModelSelection.h"
+
+#include <cstdio>
+#include <iostream>
+
+namespace neurodx::cli {
+
+namespace {
+
+std::string fixed(double v)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3f", v);
+    return text;
+}
+
+TrainingJobConfig jobFrom(const CliArguments& args, const std::string& defaultFolder)
+{
+    TrainingJobConfig job;
+    job.dataset = args.positional()[0];
+    job.runFolder = args.value("output", defaultFolder);
+    job.training = trainingConfigFrom(args);
+    job.scan = scanOptionsFrom(args);
+    job.bootstrapResamples = 200;
+    return job;
+}
+
+std::set<std::string> valueOptions()
+{
+    std::set<std::string> values = trainingValueOptions();
+    values.insert({"output", "classes", "metadata", "folds"});
+    return values;
+}
+
+std::set<std::string> flagOptions()
+{
+    std::set<std::string> flags = trainingFlagOptions();
+    flags.insert({"json", "quiet"});
+    return flags;
+}
+
+} // namespace
+
+int runCrossValidate(const std::vector<std::string>& argv)
+{
+    const CliArguments args(argv, valueOptions(), flagOptions());
+    args.requirePositional(1, "the dataset folder (neurodx-cli cv DIR --folds K)");
+    const TrainingJobConfig job = jobFrom(args, "cv");
+    const int folds = args.intValue("folds", 5, 3, 100);
+    ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json")));
+    TrainingControl control;
+    const InterruptHandler interrupt(control);
+    const CrossValidationResult result = runCrossValidation(job, folds, control, {[&](const std::string& s) { printer.stage(s); }, [&](const TrainingEvent& e) { printer.event(e); }});
+    if (args.flag("json")) {
+        std::cout << result.toJson().dump(2) << "\n";
+        return result.cancelled ? 1 : 0;
+    }
+    TextTable table({"fold", "accuracy", "balanced acc.", "macro F1", "macro AUC", "subject acc.", "test slices", "shared subjects"});
+    for (std::size_t f = 0; f < result.folds.size(); ++f) {
+        const ClassificationMetrics& m = result.folds[f].slices;
+        table.addRow({std::to_string(f + 1), fixed(m.accuracy), fixed(m.balancedAccuracy), fixed(m.macroF1), m.macroAuc ? fixed(*m.macroAuc) : "n/a",
+                      fixed(result.folds[f].subjects.accuracy), std::to_string(m.count), std::to_string(result.sharedSubjects[f])});
+    }
+    table.addSeparator();
+    table.addRow({"mean +- sd", fixed(result.accuracy.mean) + " +- " + fixed(result.accuracy.std),
+                  fixed(result.balancedAccuracy.mean) + " +- " + fixed(result.balancedAccuracy.std),
+                  fixed(result.macroF1.mean) + " +- " + fixed(result.macroF1.std), fixed(result.macroAuc.mean) + " +- " + fixed(result.macroAuc.std), "", "", ""});
+    std::cout << "Stratified group " << folds << "-fold cross-validation over subjects (run folders in " << job.runFolder.string() << ")\n\n"
+              << table.render();
+    return result.cancelled ? 1 : 0;
+}
+
+int runAudit(const std::vector<std::string>& argv)
+{
+    const CliArguments args(argv, valueOptions(), flagOptions());
+    args.requirePositional(1, "the dataset folder (neurodx-cli audit DIR)");
+    const TrainingJobConfig job = jobFrom(args, "audit");
+    ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json")));
+    TrainingControl control;
+    const InterruptHandler interrupt(control);
+    const LeakageAuditResult result = runLeakageAudit(job, control, {[&](const std::string& s) { printer.stage(s); }, [&](const TrainingEvent& e) { printer.event(e); }});
+    if (args.flag("json")) {
+        std::cout << result.toJson().dump(2) << "\n";
+        return result.cancelled ? 1 : 0;
+    }
+    TextTable table({"training and test split", "test accuracy", "chance", "subjects in train and test"});
+    for (const auto& arm : result.arms)
+        table.addRow({arm.name, fixed(arm.accuracy), fixed(arm.chance), std::to_string(arm.sharedSubjects)});
+    std::cout << "Leakage audit (same model, same budget; run folders in " << job.runFolder.string() << ")\n\n" << table.render() << "\n";
+    if (result.cancelled)
+        std::cout << "The audit was cancelled before all three trainings finished.\n";
+    else if (result.leakage)
+        std::cout << "LEAKAGE: " << (result.sliceSplitInflates ? "the slice split beats the subject split by more than " + fixed(result.margin) + ". " : std::string())
+                  << (result.recognisesPeople ? "With random labels per subject the model still beats chance by more than " + fixed(result.margin) + ": it recognises people. " : std::string())
+                  << "\n";
+    else
+        std::cout << "No leakage effect beyond " << fixed(result.margin) << " was measured.\n";
+    std::cout << "\n" << result.explanation << "\n";
+    return result.cancelled ? 1 : 0;
+}
+
+} // namespace neurodx::cli

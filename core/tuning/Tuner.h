@@ -1,0 +1,86 @@
+#pragma once
+
+#include "training/TrainingControl.h"
+#include "training/TrainingHistory.h"
+#include "tuning/HyperbandSchedule.h"
+#include "tuning/SearchSpace.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace neurodx {
+
+struct TuningConfig {
+    enum class Strategy { Hyperband, Random };
+    Strategy strategy = Strategy::Hyperband;
+    int maxEpochs = 10;      // Hyperband's max_epochs; every random-search trial's epochs
+    int factor = 3;
+    int iterations = 1;      // hyperband_iterations
+    int maxTrials = 10;      // random search
+    std::string objective = "val_acc"; // or val_loss, loss, acc; direction follows the name
+    SearchSpace space = SearchSpace::seedDefault();
+    std::uint64_t seed = 42;
+
+    nlohmann::json toJson() const;
+};
+
+// One trial, as keras-tuner's trial.json holds it.
+struct TrialRecord {
+    std::string id;                    // "0000", "0001", ... in schedule order
+    HyperparameterValues hyperparameters;
+    int bracket = 0, round = 0;        // Hyperband position (random search: 0, 0)
+    int initialEpoch = 0;              // > 0 for promoted trials: they continue their parent
+    int epochs = 0;
+    std::string parent;                // the promoted trial's parent id
+    std::string status = "PENDING";    // PENDING, COMPLETED, FAILED, CANCELLED
+    std::vector<EpochRecord> history;  // this trial's epochs only (initialEpoch..epochs-1)
+    double score = 0;                  // best objective value over this trial's epochs
+    double seconds = 0;
+    std::string error;
+
+    nlohmann::json toJson() const;
+    static TrialRecord fromJson(const nlohmann::json& json);
+};
+
+// Trains one trial into `trialFolder`; a promoted trial continues from `parentFolder`'s last state.
+// Returns the trial's epochs. Throws NeuroDxError when training is impossible.
+using TrialRunner = std::function<std::vector<EpochRecord>(const TrialRecord& trial, const std::filesystem::path& trialFolder,
+                                                           const std::filesystem::path& parentFolder, TrainingControl& control)>;
+
+struct TuningResult {
+    std::vector<TrialRecord> trials; // schedule order
+    int bestTrial = -1;              // index into trials
+    bool cancelled = false;
+    double trainingSeconds = 0;      // spent inside trials
+    double totalSeconds = 0;         // the whole search this session (runTuningJob: with scan and decoding)
+};
+
+// keras-tuner's Hyperband (or random search) over a search space, run trial by trial. The folder
+// holds oracle.json and trial_<id>/trial.json; running again with the same settings skips every
+// completed trial, so a stopped search resumes where it stopped. Same seed, same trials.
+class Tuner {
+public:
+    using TrialSink = std::function<void(const TrialRecord& trial)>; // after each trial ends
+    Tuner(TuningConfig config, std::filesystem::path folder, TrialRunner runner, TrialSink onTrial = {});
+
+    TuningResult run(TrainingControl& control);
+
+private:
+    TrialRecord runOrReuse(TrialRecord trial, TrainingControl& control, TuningResult& result);
+    std::vector<TrialRecord> newTrials(int count, int epochs, int bracket, std::vector<HyperparameterValues>& used, int& nextId);
+
+    TuningConfig m_config;
+    std::filesystem::path m_folder;
+    TrialRunner m_runner;
+    TrialSink m_onTrial;
+};
+
+// The trial whose score is best for the objective's direction; -1 when none completed.
+int bestTrialIndex(const std::vector<TrialRecord>& trials, const std::string& objective);
+
+} // namespace neurodx

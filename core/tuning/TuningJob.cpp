@@ -1,0 +1,144 @@
+#include "TuningJob.h"
+
+#include "common/AtomicFile.h"
+#include "common/NeuroDxError.h"
+#include "dataset/Split.h"
+#include "training/SliceCache.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace fs = std::filesystem;
+
+namespace neurodx {
+
+void applyHyperparameters(TrainingConfig& config, const HyperparameterValues& values)
+{
+    if (values.contains("filters1") || values.contains("filters2") || values.contains("units")) {
+        // The tuned network is the seed's CNN with the chosen sizes.
+        if (config.model.architecture == "vanilla") {
+            config.model.filters1 = 32, config.model.filters2 = 64, config.model.hiddenUnits = 64;
+        } else if (config.model.architecture == "tuned") {
+            config.model.filters1 = 16, config.model.filters2 = 16, config.model.hiddenUnits = 320;
+        }
+        config.model.architecture = "cnn";
+    }
+    for (const auto& [name, value] : values.items()) {
+        if (name == "filters1")
+            config.model.filters1 = value.get<int>();
+        else if (name == "filters2")
+            config.model.filters2 = value.get<int>();
+        else if (name == "units")
+            config.model.hiddenUnits = value.get<int>();
+        else if (name == "learning_rate")
+            config.learningRate = value.get<double>();
+        else if (name == "dropout")
+            config.model.dropout = value.get<double>();
+        else
+            throw NeuroDxError(ErrorKind::InvalidArgument, "unknown hyperparameter '" + name + "'");
+    }
+}
+
+std::string trainArguments(const HyperparameterValues& values)
+{
+    TrainingConfig config;
+    config.model.architecture = "cnn";
+    applyHyperparameters(config, values);
+    char text[256];
+    std::snprintf(text, sizeof text, "--model cnn --filters1 %d --filters2 %d --units %d", config.model.filters1, config.model.filters2,
+                  config.model.hiddenUnits);
+    std::string arguments = text;
+    if (values.contains("learning_rate")) {
+        std::snprintf(text, sizeof text, " --learning-rate %.6g", config.learningRate);
+        arguments += text;
+    }
+    if (values.contains("dropout")) {
+        std::snprintf(text, sizeof text, " --dropout %.4g", config.model.dropout);
+        arguments += text;
+    }
+    return arguments;
+}
+
+std::string trialsCsv(const std::vector<TrialRecord>& trials)
+{
+    std::string csv = "trial_id,hyperparameters,bracket,round,initial_epoch,epochs,parent,score,status,seconds\n";
+    char text[64];
+    for (const TrialRecord& t : trials) {
+        std::string hps = t.hyperparameters.dump();
+        std::string quoted;
+        for (char ch : hps)
+            quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+        std::snprintf(text, sizeof text, "%.6f", t.score);
+        csv += t.id + ",\"" + quoted + "\"," + std::to_string(t.bracket) + "," + std::to_string(t.round) + "," + std::to_string(t.initialEpoch) + "," +
+               std::to_string(t.epochs) + "," + t.parent + "," + text + "," + t.status + ",";
+        std::snprintf(text, sizeof text, "%.2f", t.seconds);
+        csv += std::string(text) + "\n";
+    }
+    return csv;
+}
+
+TuningResult runTuningJob(const TuningJobConfig& job, TrainingControl& control, const TuningJobCallbacks& callbacks)
+{
+    const auto start = std::chrono::steady_clock::now();
+    const auto stage = [&](const std::string& text) {
+        if (callbacks.onStage)
+            callbacks.onStage(text);
+    };
+    validate(job.training);
+    stage("scanning " + job.dataset.string());
+    const DatasetIndex index = scanDataset(job.dataset, job.scan, &control.cancelToken());
+    const DatasetSplit split = splitDataset(index, job.training.split);
+    fs::create_directories(job.folder);
+    saveSplit(job.folder / "split.json", index, split);
+    const auto cacheOf = [&](SplitPart part) {
+        stage(std::string("decoding ") + std::to_string(split.part(part).size()) + " " + splitPartName(part) + " slices");
+        return buildSliceCache(index, split.part(part), job.training.input, job.training.threads, &control.cancelToken());
+    };
+    const SliceCache train = cacheOf(SplitPart::Train);
+    const SliceCache validation = cacheOf(SplitPart::Validation);
+    if (validation.size() == 0 && job.tuning.objective.rfind("val_", 0) == 0)
+        throw NeuroDxError(ErrorKind::InvalidDataset, job.dataset, "the objective " + job.tuning.objective + " needs a validation part");
+
+    const TrialRunner runner = [&](const TrialRecord& trial, const fs::path& trialFolder, const fs::path& parentFolder, TrainingControl& trialControl) {
+        TrainingConfig config = job.training;
+        applyHyperparameters(config, trial.hyperparameters);
+        config.epochs = trial.epochs;
+        config.earlyStopping.enabled = false; // Hyperband decides how long a trial trains
+        TrainingData data;
+        data.train = &train;
+        data.validation = &validation;
+        data.classNames = index.classNames;
+        data.runFolder = trialFolder;
+        if (!parentFolder.empty()) {
+            // A promoted trial continues its parent's weights, optimizer and history.
+            for (const char* file : {"last.pt", "last_optimizer.pt", "history.csv", "best.pt"}) {
+                if (fs::exists(parentFolder / file))
+                    fs::copy_file(parentFolder / file, trialFolder / file, fs::copy_options::overwrite_existing);
+            }
+            data.resume = true;
+        }
+        stage("trial " + trial.id + ": " + trial.hyperparameters.dump() + ", epochs " + std::to_string(trial.initialEpoch) + " -> " + std::to_string(trial.epochs));
+        const TrainingResult result = Trainer(config, callbacks.onEvent).run(data, trialControl);
+        return std::vector<EpochRecord>(result.history.begin() + std::min<std::ptrdiff_t>(trial.initialEpoch, static_cast<std::ptrdiff_t>(result.history.size())),
+                                        result.history.end());
+    };
+    Tuner tuner(job.tuning, job.folder, runner, callbacks.onTrial);
+    TuningResult result = tuner.run(control);
+    result.totalSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); // scan and decoding included
+
+    writeFileAtomically(job.folder / "trials.csv", trialsCsv(result.trials));
+    if (result.bestTrial >= 0) {
+        const TrialRecord& best = result.trials[static_cast<std::size_t>(result.bestTrial)];
+        writeFileAtomically(job.folder / "best_hyperparameters.json",
+                            nlohmann::json{{"hyperparameters", best.hyperparameters},
+                                           {"trial_id", best.id},
+                                           {"objective", job.tuning.objective},
+                                           {"score", best.score},
+                                           {"epochs", best.epochs},
+                                           {"train_arguments", trainArguments(best.hyperparameters)}}
+                                    .dump(2) + "\n");
+    }
+    return result;
+}
+
+} // namespace neurodx

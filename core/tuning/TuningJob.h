@@ -1,0 +1,39 @@
+#pragma once
+
+#include "dataset/DatasetScanner.h"
+#include "training/Trainer.h"
+#include "tuning/Tuner.h"
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace neurodx {
+
+// A search as the CLI and GUI start it: scan, split by subject once, decode once, then every trial
+// trains on the same cached slices (so a search costs its training and little else). Writes the
+// tuning folder (oracle.json, trial_<id>/, trials.csv, best_hyperparameters.json).
+struct TuningJobConfig {
+    std::filesystem::path dataset;
+    std::filesystem::path folder;
+    TuningConfig tuning;
+    TrainingConfig training; // the base every trial starts from (epochs come from the schedule)
+    ScanOptions scan;
+};
+
+struct TuningJobCallbacks {
+    std::function<void(const std::string& stage)> onStage;
+    std::function<void(const TrialRecord& trial)> onTrial;
+    std::function<void(const TrainingEvent& event)> onEvent;
+};
+
+TuningResult runTuningJob(const TuningJobConfig& config, TrainingControl& control, const TuningJobCallbacks& callbacks = {});
+
+// Sets the model's filters/units (architecture "cnn"), the learning rate and dropout from a trial.
+void applyHyperparameters(TrainingConfig& config, const HyperparameterValues& values);
+// The same as `neurodx-cli train` options: "--model cnn --filters1 16 --filters2 16 --units 320".
+std::string trainArguments(const HyperparameterValues& values);
+// A readable table of trials: id, hyperparameters, epochs, score, status, seconds.
+std::string trialsCsv(const std::vector<TrialRecord>& trials);
+
+} // namespace neurodx
