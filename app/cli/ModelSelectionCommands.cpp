@@ -16,13 +16,6 @@ namespace neurodx::cli {
 
 namespace {
 
-std::string fixed(double v)
-{
-    char text[32];
-    std::snprintf(text, sizeof text, "%.3f", v);
-    return text;
-}
-
 TrainingJobConfig jobFrom(const CliArguments& args, const std::string& defaultFolder)
 {
     TrainingJobConfig job;
@@ -67,13 +60,13 @@ int runCrossValidate(const std::vector<std::string>& argv)
     TextTable table({"fold", "accuracy", "balanced acc.", "macro F1", "macro AUC", "subject acc.", "test slices", "shared subjects"});
     for (std::size_t f = 0; f < result.folds.size(); ++f) {
         const ClassificationMetrics& m = result.folds[f].slices;
-        table.addRow({std::to_string(f + 1), fixed(m.accuracy), fixed(m.balancedAccuracy), fixed(m.macroF1), m.macroAuc ? fixed(*m.macroAuc) : "n/a",
-                      fixed(result.folds[f].subjects.accuracy), std::to_string(m.count), std::to_string(result.sharedSubjects[f])});
+        table.addRow({std::to_string(f + 1), fixedPoint(m.accuracy), fixedPoint(m.balancedAccuracy), fixedPoint(m.macroF1), m.macroAuc ? fixedPoint(*m.macroAuc) : "n/a",
+                      fixedPoint(result.folds[f].subjects.accuracy), std::to_string(m.count), std::to_string(result.sharedSubjects[f])});
     }
     table.addSeparator();
-    table.addRow({"mean +- sd", fixed(result.accuracy.mean) + " +- " + fixed(result.accuracy.std),
-                  fixed(result.balancedAccuracy.mean) + " +- " + fixed(result.balancedAccuracy.std),
-                  fixed(result.macroF1.mean) + " +- " + fixed(result.macroF1.std), fixed(result.macroAuc.mean) + " +- " + fixed(result.macroAuc.std), "", "", ""});
+    table.addRow({"mean +- sd", fixedPoint(result.accuracy.mean) + " +- " + fixedPoint(result.accuracy.std),
+                  fixedPoint(result.balancedAccuracy.mean) + " +- " + fixedPoint(result.balancedAccuracy.std),
+                  fixedPoint(result.macroF1.mean) + " +- " + fixedPoint(result.macroF1.std), fixedPoint(result.macroAuc.mean) + " +- " + fixedPoint(result.macroAuc.std), "", "", ""});
     std::cout << "Stratified group " << folds << "-fold cross-validation over subjects (run folders in " << job.runFolder.string() << ")\n\n"
               << table.render();
     return result.cancelled ? 1 : 0;
@@ -94,16 +87,16 @@ int runAudit(const std::vector<std::string>& argv)
     }
     TextTable table({"training and test split", "test accuracy", "chance", "subjects in train and test"});
     for (const auto& arm : result.arms)
-        table.addRow({arm.name, fixed(arm.accuracy), fixed(arm.chance), std::to_string(arm.sharedSubjects)});
+        table.addRow({arm.name, fixedPoint(arm.accuracy), fixedPoint(arm.chance), std::to_string(arm.sharedSubjects)});
     std::cout << "Leakage audit (same model, same budget; run folders in " << job.runFolder.string() << ")\n\n" << table.render() << "\n";
     if (result.cancelled)
         std::cout << "The audit was cancelled before all three trainings finished.\n";
     else if (result.leakage)
-        std::cout << "LEAKAGE: " << (result.sliceSplitInflates ? "the slice split beats the subject split by more than " + fixed(result.margin) + ". " : std::string())
-                  << (result.recognisesPeople ? "With random labels per subject the model still beats chance by more than " + fixed(result.margin) + ": it recognises people. " : std::string())
+        std::cout << "LEAKAGE: " << (result.sliceSplitInflates ? "the slice split beats the subject split by more than " + fixedPoint(result.margin) + ". " : std::string())
+                  << (result.recognisesPeople ? "With random labels per subject the model still beats chance by more than " + fixedPoint(result.margin) + ": it recognises people. " : std::string())
                   << "\n";
     else
-        std::cout << "No leakage effect beyond " << fixed(result.margin) << " was measured.\n";
+        std::cout << "No leakage effect beyond " << fixedPoint(result.margin) << " was measured.\n";
     std::cout << "\n" << result.explanation << "\n";
     return result.cancelled ? 1 : 0;
 }

@@ -11,16 +11,9 @@ namespace neurodx::cli {
 
 namespace {
 
-std::string fixed(double v, int digits = 3)
-{
-    char text[32];
-    std::snprintf(text, sizeof text, "%.*f", digits, v);
-    return text;
-}
-
 std::string withInterval(double v, const std::optional<Interval>& ci)
 {
-    return ci ? fixed(v) + " [" + fixed(ci->low) + ", " + fixed(ci->high) + "]" : fixed(v);
+    return ci ? fixedPoint(v) + " [" + fixedPoint(ci->low) + ", " + fixedPoint(ci->high) + "]" : fixedPoint(v);
 }
 
 std::string levelText(const char* title, const ClassificationMetrics& m, const std::vector<std::string>& classNames)
@@ -37,8 +30,8 @@ std::string levelText(const char* title, const ClassificationMetrics& m, const s
     TextTable perClass({"class", "precision", "recall", "specificity", "F1", "AUC", "support"});
     for (std::size_t c = 0; c < m.perClass.size(); ++c) {
         const ClassMetrics& cm = m.perClass[c];
-        perClass.addRow({classNames[c], fixed(cm.precision), fixed(cm.recall), fixed(cm.specificity), fixed(cm.f1),
-                         cm.auc ? fixed(*cm.auc) : "n/a", std::to_string(cm.support)});
+        perClass.addRow({classNames[c], fixedPoint(cm.precision), fixedPoint(cm.recall), fixedPoint(cm.specificity), fixedPoint(cm.f1),
+                         cm.auc ? fixedPoint(*cm.auc) : "n/a", std::to_string(cm.support)});
     }
     out << perClass.render() << "\n";
     std::vector<std::string> header{"true \\ predicted"};
@@ -58,7 +51,7 @@ std::string levelText(const char* title, const ClassificationMetrics& m, const s
 
 std::string evaluationText(const EvaluationReport& report)
 {
-    return "Test loss " + fixed(report.loss, 4) + "\n\n" + levelText("Slice level", report.slices, report.classNames) + "\n" +
+    return "Test loss " + fixedPoint(report.loss, 4) + "\n\n" + levelText("Slice level", report.slices, report.classNames) + "\n" +
            levelText("Subject level (mean of each subject's slice probabilities)", report.subjects, report.classNames);
 }
 
@@ -70,7 +63,7 @@ std::string runSummaryText(const TrainingJobResult& result)
     out << "Training: " << t.history.size() << " epochs, " << t.stopReason;
     if (t.bestEpoch >= 0) {
         const EpochRecord& best = t.history.at(static_cast<std::size_t>(t.bestEpoch));
-        out << "; best epoch " << t.bestEpoch + 1 << " (val_loss " << fixed(best.valLoss, 4) << ", val_acc " << fixed(best.valAccuracy, 4) << ")";
+        out << "; best epoch " << t.bestEpoch + 1 << " (val_loss " << fixedPoint(best.valLoss, 4) << ", val_acc " << fixedPoint(best.valAccuracy, 4) << ")";
     }
     out << "\n" << t.weightsReport << "\n";
     if (!result.decodeProblems.empty()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 namespace neurodx::cli {
 
@@ -53,6 +54,13 @@ std::string TextTable::render() const
     for (const auto& row : m_rows)
         out += row.empty() ? rule + "\n" : line(row);
     return out;
+}
+
+std::string fixedPoint(double value, int decimals)
+{
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*f", decimals, value);
+    return text;
 }
 
 } // namespace neurodx::cli

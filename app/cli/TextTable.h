@@ -18,4 +18,7 @@ private:
     std::vector<std::vector<std::string>> m_rows; // an empty row is a separator
 };
 
+// A number with a fixed count of decimals ("0.875"), for tables and summaries.
+std::string fixedPoint(double value, int decimals = 3);
+
 } // namespace neurodx::cli

@@ -15,17 +15,6 @@
 
 namespace neurodx::cli {
 
-namespace {
-
-std::string fixed(double v, int digits = 4)
-{
-    char text[32];
-    std::snprintf(text, sizeof text, "%.*f", digits, v);
-    return text;
-}
-
-} // namespace
-
 int runTune(const std::vector<std::string>& argv)
 {
     std::set<std::string> values = trainingValueOptions();
@@ -74,7 +63,7 @@ int runTune(const std::vector<std::string>& argv)
     const InterruptHandler interrupt(control);
     const TuningResult result = runTuningJob(job, control, {[&](const std::string& s) { printer.stage(s); },
                                                            [&](const TrialRecord& trial) {
-                                                               printer.stage("trial " + trial.id + " " + trial.status + ": " + t.objective + " " + fixed(trial.score));
+                                                               printer.stage("trial " + trial.id + " " + trial.status + ": " + t.objective + " " + fixedPoint(trial.score));
                                                            },
                                                            {}});
     const double overhead = result.totalSeconds > 0 ? 1.0 - result.trainingSeconds / result.totalSeconds : 0.0;
@@ -98,17 +87,17 @@ int runTune(const std::vector<std::string>& argv)
         for (const auto& [name, value] : trial.hyperparameters.items())
             hps += (hps.empty() ? "" : " ") + name + "=" + value.dump();
         table.addRow({trial.id + (trial.parent.empty() ? "" : " <- " + trial.parent), hps,
-                      std::to_string(trial.initialEpoch) + "-" + std::to_string(trial.epochs), fixed(trial.score), trial.status, fixed(trial.seconds, 1)});
+                      std::to_string(trial.initialEpoch) + "-" + std::to_string(trial.epochs), fixedPoint(trial.score), trial.status, fixedPoint(trial.seconds, 1)});
     }
     std::cout << table.render();
     if (result.bestTrial >= 0) {
         const TrialRecord& best = result.trials[static_cast<std::size_t>(result.bestTrial)];
-        std::cout << "\nBest: trial " << best.id << ", " << t.objective << " " << fixed(best.score) << ": " << best.hyperparameters.dump() << "\n"
+        std::cout << "\nBest: trial " << best.id << ", " << t.objective << " " << fixedPoint(best.score) << ": " << best.hyperparameters.dump() << "\n"
                   << "Train it: neurodx-cli train " << job.dataset.string() << " --hyperparameters "
                   << (job.folder / "best_hyperparameters.json").string() << "\n";
     }
-    std::cout << "Search time " << fixed(result.totalSeconds, 1) << " s, of which training " << fixed(result.trainingSeconds, 1) << " s (overhead "
-              << fixed(overhead * 100.0, 1) << "%: scanning, decoding once, bookkeeping)\n";
+    std::cout << "Search time " << fixedPoint(result.totalSeconds, 1) << " s, of which training " << fixedPoint(result.trainingSeconds, 1) << " s (overhead "
+              << fixedPoint(overhead * 100.0, 1) << "%: scanning, decoding once, bookkeeping)\n";
     return result.cancelled ? 1 : 0;
 }
 

@@ -8,16 +8,25 @@ namespace neurodx {
 
 void writeFileAtomically(const std::filesystem::path& file, const std::string& content)
 {
+    writeFileAtomically(file, content.data(), content.size());
+}
+
+void writeFileAtomically(const std::filesystem::path& file, const char* data, std::size_t size)
+{
     std::filesystem::path temporary = file;
     temporary += ".part";
     {
         std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
         if (!out)
             throw NeuroDxError(ErrorKind::Io, file, "cannot be written (is the folder writable?)");
-        out.write(content.data(), static_cast<std::streamsize>(content.size()));
+        out.write(data, static_cast<std::streamsize>(size));
         out.flush();
-        if (!out)
+        if (!out) {
+            out.close();
+            std::error_code ignored;
+            std::filesystem::remove(temporary, ignored);
             throw NeuroDxError(ErrorKind::Io, file, "writing failed (disk full?)");
+        }
     }
     std::error_code ec;
     std::filesystem::rename(temporary, file, ec);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 
@@ -8,5 +9,6 @@ namespace neurodx {
 // Writes to "<file>.part" and renames it over `file`, so readers never see half a file and a crash
 // leaves the previous version intact. Throws NeuroDxError(Io) naming the file.
 void writeFileAtomically(const std::filesystem::path& file, const std::string& content);
+void writeFileAtomically(const std::filesystem::path& file, const char* data, std::size_t size);
 
 } // namespace neurodx

@@ -1,5 +1,6 @@
 #include "ModelFile.h"
 
+#include "common/AtomicFile.h"
 #include "common/NeuroDxError.h"
 #include "common/Version.h"
 
@@ -126,25 +127,7 @@ void saveModelFile(const std::filesystem::path& file, const Classifier& model, c
     bundle.insert("state_dict", state);
     const std::vector<char> bytes = torch::pickle_save(torch::IValue(bundle));
 
-    std::filesystem::path temporary = file;
-    temporary += ".part";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw NeuroDxError(ErrorKind::Io, file, "cannot be written (is the folder writable?)");
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        out.flush();
-        if (!out) {
-            out.close();
-            std::error_code ignored;
-            std::filesystem::remove(temporary, ignored);
-            throw NeuroDxError(ErrorKind::Io, file, "writing the model failed (disk full?)");
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(temporary, file, ec);
-    if (ec)
-        throw NeuroDxError(ErrorKind::Io, file, "cannot be replaced: " + ec.message());
+    writeFileAtomically(file, bytes.data(), bytes.size());
 }
 
 ModelBundle loadModelFile(const std::filesystem::path& file)
