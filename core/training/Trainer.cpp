@@ -301,8 +301,15 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
         if (writeRun) {
             saveCheckpoint(lastFile, record);
             const fs::path temporary = fs::path(optimizerFile).concat(".part");
-            torch::save(optimizer, temporary.string());
-            fs::rename(temporary, optimizerFile);
+            try {
+                torch::save(optimizer, temporary.string());
+            } catch (const std::exception& e) {
+                throw NeuroDxError(ErrorKind::Io, optimizerFile, std::string("cannot write the optimizer state: ") + e.what());
+            }
+            std::error_code renameError;
+            fs::rename(temporary, optimizerFile, renameError);
+            if (renameError)
+                throw NeuroDxError(ErrorKind::Io, optimizerFile, "cannot be replaced: " + renameError.message());
             writeFileAtomically(historyFile, historyCsv(result.history));
         }
         TrainingEvent e;
