@@ -71,6 +71,8 @@ TrainingJobResult runTrainingJob(const TrainingJobConfig& job, TrainingControl& 
         splitFile = job.runFolder / "split.json";
     }
     validate(config);
+    if (!job.initialWeights.empty() && !fs::is_regular_file(job.initialWeights))
+        throw NeuroDxError(ErrorKind::UnreadableFile, job.initialWeights, "no such weight file"); // before minutes of decoding
     std::error_code ec;
     fs::create_directories(job.runFolder, ec);
     if (ec)
