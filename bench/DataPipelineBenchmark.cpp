@@ -2,6 +2,9 @@
 //   scan      files/s of scanDataset over a tree of tiny PNG files (issue target: 50,000 in 2 s)
 //   decode    slices/s of loadSlice + modelInput for 256x256 PNG and 16-bit DICOM phantoms
 // Each measurement runs several times and prints the median, because machines here are noisy.
+#include "TrainingBenchmark.h"
+
+#include "common/ComputeSetup.h"
 #include "dataset/DatasetScanner.h"
 #include "imaging/ModelInput.h"
 #include "imaging/SliceLoader.h"
@@ -69,16 +72,48 @@ void benchDecode(const fs::path& work, neurodx::PhantomOptions::Format format, c
                 label, seconds, summary.files.size() / seconds, summary.files.size());
 }
 
+// `tsv`: one tab-separated line per measurement for bench/compare.sh; 3 channels only.
+void benchTraining(int threads, bool tsv)
+{
+    using namespace neurodx::bench;
+    for (const char* model : {"vanilla", "tuned"}) {
+        if (tsv) {
+            const InferenceTiming t = inferenceTiming(model, 3, threads);
+            std::printf("%s\t%.2f\t%.2f\t%.2f\t%.3f\n", model, pipelineSlicesPerSecond(model, 3, true, 192, threads),
+                        readyTensorSlicesPerSecond(model, 3, 12, threads), t.batch32SlicesPerSecond, t.batch1Milliseconds);
+            continue;
+        }
+        for (int channels : {3, 1}) {
+            const double ready = readyTensorSlicesPerSecond(model, channels, 6, threads);
+            const double augmented = pipelineSlicesPerSecond(model, channels, true, 192, threads);
+            const double plain = pipelineSlicesPerSecond(model, channels, false, 192, threads);
+            std::printf("train     %-7s %dx256x256  ready tensors %6.1f  pipeline+augment %6.1f  pipeline %6.1f slices/s  (pipeline/ready %.0f%%)\n",
+                        model, channels, ready, augmented, plain, 100.0 * augmented / ready);
+        }
+        const InferenceTiming t = inferenceTiming(model, 3, threads);
+        std::printf("infer     %-7s 3x256x256  batch 32 %6.1f slices/s  batch 1 %6.2f ms\n", model, t.batch32SlicesPerSecond, t.batch1Milliseconds);
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
-    const int files = argc > 1 ? std::atoi(argv[1]) : 50000;
+    // What NeuroDx's executables do at start-up: keep freed activation buffers in the process.
+    neurodx::configureMemoryAllocator();
+    const std::string what = argc > 1 ? argv[1] : "all";
+    const int threads = argc > 2 ? std::atoi(argv[2]) : 0;
     const fs::path work = fs::temp_directory_path() / "neurodx-bench";
     fs::remove_all(work);
-    benchScan(work, files);
-    benchDecode(work, neurodx::PhantomOptions::Format::Png, "png");
-    benchDecode(work, neurodx::PhantomOptions::Format::Dicom, "dicom");
+    if (what == "all" || what == "data") {
+        benchScan(work, 50000);
+        benchDecode(work, neurodx::PhantomOptions::Format::Png, "png");
+        benchDecode(work, neurodx::PhantomOptions::Format::Dicom, "dicom");
+    }
+    if (what == "all" || what == "train")
+        benchTraining(threads, false);
+    if (what == "train-tsv")
+        benchTraining(threads, true);
     fs::remove_all(work);
     return 0;
 }

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <string>
+
+namespace neurodx::bench {
+
+// Median slices/s of training epochs 2-3 through the whole pipeline (uint8 cache, loader thread,
+// augmentation, LibTorch step, progress events), batch 32, 256x256.
+double pipelineSlicesPerSecond(const std::string& architecture, int channels, bool augment, int slices, int threads);
+// Median slices/s of optimizer steps on one ready batch tensor: what the model alone can do.
+double readyTensorSlicesPerSecond(const std::string& architecture, int channels, int steps, int threads);
+
+struct InferenceTiming {
+    double batch32SlicesPerSecond = 0;
+    double batch1Milliseconds = 0;
+};
+InferenceTiming inferenceTiming(const std::string& architecture, int channels, int threads);
+
+} // namespace neurodx::bench
