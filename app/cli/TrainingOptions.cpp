@@ -18,7 +18,7 @@ std::set<std::string> trainingValueOptions()
 
 std::set<std::string> trainingFlagOptions()
 {
-    return {"freeze-backbone", "no-augment", "no-early-stopping", "reduce-lr"};
+    return {"freeze-backbone", "no-augment", "no-early-stopping", "reduce-lr", "bf16"};
 }
 
 TrainingConfig trainingConfigFrom(const CliArguments& args, TrainingConfig c)
@@ -54,6 +54,7 @@ TrainingConfig trainingConfigFrom(const CliArguments& args, TrainingConfig c)
     c.earlyStopping.enabled = !args.flag("no-early-stopping");
     c.reduceLr.enabled = args.flag("reduce-lr");
     c.augment = !args.flag("no-augment");
+    c.bf16 = args.flag("bf16");
     const std::string mode = args.value("split-mode", c.split.mode == SplitMode::BySlice ? "slice" : "subject");
     if (mode != "subject" && mode != "slice")
         throw UsageError{"--split-mode must be subject or slice, not '" + mode + "'"};

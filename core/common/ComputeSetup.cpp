@@ -3,6 +3,8 @@
 #include <torch/cuda.h>
 #include <torch/utils.h>
 
+#include <fstream>
+#include <string>
 #include <thread>
 
 #if defined(__GLIBC__)
@@ -22,6 +24,18 @@ int setComputeThreads(int threads)
         threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     torch::set_num_threads(threads);
     return torch::get_num_threads();
+}
+
+bool cpuSupportsBf16()
+{
+#if defined(__linux__)
+    std::ifstream cpuinfo("/proc/cpuinfo");
+    for (std::string line; std::getline(cpuinfo, line);) {
+        if (line.rfind("flags", 0) == 0)
+            return line.find(" avx512_bf16") != std::string::npos;
+    }
+#endif
+    return false;
 }
 
 void configureMemoryAllocator()

@@ -15,6 +15,10 @@ std::string computeDeviceName(bool preferGpu = true);
 // Returns the count in effect.
 int setComputeThreads(int threads);
 
+// Whether this CPU computes bfloat16 natively (AVX512-BF16), which mixed-precision training needs
+// to be faster rather than slower.
+bool cpuSupportsBf16();
+
 // glibc returns large activation buffers to the kernel after every step and faults them in again
 // on the next, which costs more than the arithmetic on CPU training: keep freed memory in the
 // process instead (no-op on other C libraries). Call once at start-up, before threads exist.

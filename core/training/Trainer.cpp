@@ -6,6 +6,7 @@
 #include "inference/ModelFile.h"
 #include "training/BatchLoader.h"
 
+#include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 
 #include <chrono>
@@ -31,12 +32,38 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Turns LibTorch's CPU autocast to bfloat16 on for one forward pass on this thread.
+class Bf16Autocast {
+public:
+    explicit Bf16Autocast(bool enabled) : m_enabled(enabled)
+    {
+        if (!m_enabled)
+            return;
+        at::autocast::set_cpu_enabled(true);
+        at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+        at::autocast::increment_nesting();
+    }
+    ~Bf16Autocast()
+    {
+        if (!m_enabled)
+            return;
+        if (at::autocast::decrement_nesting() == 0)
+            at::autocast::clear_cache();
+        at::autocast::set_cpu_enabled(false);
+    }
+    Bf16Autocast(const Bf16Autocast&) = delete;
+    Bf16Autocast& operator=(const Bf16Autocast&) = delete;
+
+private:
+    bool m_enabled;
+};
+
 struct Evaluation {
     double loss = std::nan("");
     double accuracy = std::nan("");
 };
 
-Evaluation evaluate(Classifier& model, const SliceCache& cache, int batchSize, int channels, const torch::Device& device)
+Evaluation evaluate(Classifier& model, const SliceCache& cache, int batchSize, int channels, const torch::Device& device, bool bf16)
 {
     if (cache.size() == 0)
         return {};
@@ -44,7 +71,12 @@ Evaluation evaluate(Classifier& model, const SliceCache& cache, int batchSize, i
     model.eval();
     double lossSum = 0, correct = 0;
     forEachOrderedBatch(cache, batchSize, channels, [&](const Batch& batch) {
-        const torch::Tensor logits = model.forward(batch.images.to(device));
+        torch::Tensor logits;
+        {
+            const Bf16Autocast autocast(bf16);
+            logits = model.forward(batch.images.to(device));
+        }
+        logits = logits.to(torch::kFloat32);
         const torch::Tensor labels = batch.labels.to(device);
         lossSum += torch::nn::functional::cross_entropy(logits, labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)).item<double>();
         correct += logits.argmax(1).eq(labels).sum().item<double>();
@@ -232,7 +264,12 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
             const torch::Tensor images = batch->images.to(device);
             const torch::Tensor labels = batch->labels.to(device);
             optimizer.zero_grad();
-            const torch::Tensor logits = model->forward(images);
+            torch::Tensor logits;
+            {
+                const Bf16Autocast autocast(c.bf16);
+                logits = model->forward(images);
+            }
+            logits = logits.to(torch::kFloat32); // the loss and its gradient in float32
             auto options = torch::nn::functional::CrossEntropyFuncOptions();
             if (weightTensor.defined())
                 options.weight(weightTensor);
@@ -280,7 +317,7 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
         record.epoch = epoch;
         record.loss = lossSum / seen;
         record.accuracy = correct / seen;
-        const Evaluation validation = hasValidation ? evaluate(*model, *data.validation, c.batchSize, c.input.channels, device) : Evaluation{};
+        const Evaluation validation = hasValidation ? evaluate(*model, *data.validation, c.batchSize, c.input.channels, device, c.bf16) : Evaluation{};
         record.valLoss = validation.loss;
         record.valAccuracy = validation.accuracy;
         record.learningRate = currentLearningRate(optimizer);

@@ -1,5 +1,6 @@
 #include "TrainingConfig.h"
 
+#include "common/ComputeSetup.h"
 #include "common/NeuroDxError.h"
 
 #include <nlohmann/json.hpp>
@@ -28,6 +29,7 @@ nlohmann::json toJson(const TrainingConfig& c)
         {"reduce_lr", {{"enabled", c.reduceLr.enabled}, {"monitor", c.reduceLr.monitor}, {"factor", c.reduceLr.factor},
                        {"patience", c.reduceLr.patience}, {"min_lr", c.reduceLr.minLr}}},
         {"stop_on_nan", c.stopOnNaN},
+        {"bf16", c.bf16},
     };
 }
 
@@ -72,6 +74,7 @@ TrainingConfig trainingConfigFromJson(const nlohmann::json& j)
                           r.value("patience", 3), r.value("min_lr", 1e-6)};
         }
         c.stopOnNaN = j.value("stop_on_nan", true);
+        c.bf16 = j.value("bf16", false);
     } catch (const nlohmann::json::exception& e) {
         throw NeuroDxError(ErrorKind::InvalidArgument, std::string("training configuration: ") + e.what());
     }
@@ -101,6 +104,8 @@ void validate(const TrainingConfig& c)
         bad("patience cannot be negative");
     if (!(c.reduceLr.factor > 0.0 && c.reduceLr.factor < 1.0))
         bad("the learning-rate reduction factor must lie between 0 and 1");
+    if (c.bf16 && !cpuSupportsBf16())
+        bad("bf16 training needs a CPU with AVX512-BF16; this one has none (train without --bf16)");
 }
 
 } // namespace neurodx

@@ -1,5 +1,6 @@
 #include "TestTree.h"
 
+#include "common/ComputeSetup.h"
 #include "common/NeuroDxError.h"
 #include "dataset/DatasetScanner.h"
 #include "evaluation/Metrics.h"
@@ -35,6 +36,7 @@ private slots:
     void balancedClassWeights_data();
     void balancedClassWeights();
     void rejectsUnusableSetups();
+    void bf16FollowsTheCpu();
 
 private:
     TrainingConfig smallConfig(int epochs) const;
@@ -306,6 +308,25 @@ void TrainerTest::rejectsUnusableSetups()
     TrainingData resumeNothing = data(toPath(m_dir.path()) / "never-ran");
     resumeNothing.resume = true;
     QVERIFY_THROWS_EXCEPTION(NeuroDxError, Trainer(smallConfig(1)).run(resumeNothing, control));
+}
+
+void TrainerTest::bf16FollowsTheCpu()
+{
+    TrainingConfig c = smallConfig(3);
+    c.bf16 = true;
+    if (!cpuSupportsBf16()) {
+        QVERIFY_THROWS_EXCEPTION(NeuroDxError, Trainer{c});
+        return;
+    }
+    TrainingControl control;
+    const TrainingResult mixed = Trainer(c).run(data(), control);
+    const TrainingResult full = Trainer(smallConfig(3)).run(data(), control);
+    for (const EpochRecord& r : mixed.history)
+        QVERIFY(std::isfinite(r.loss) && std::isfinite(r.valLoss));
+    QVERIFY(mixed.history.back().loss < mixed.history.front().loss);
+    // bfloat16 arithmetic really ran: the numbers differ from float32's, but stay close.
+    QVERIFY(mixed.history.front().loss != full.history.front().loss);
+    QVERIFY(std::abs(mixed.history.front().loss - full.history.front().loss) < 0.05);
 }
 
 QTEST_APPLESS_MAIN(TrainerTest)
