@@ -4,6 +4,9 @@
 
 #include "ModelRegistry.h"
 #include "common/ComputeSetup.h"
+#include "imaging/DicomWriter.h"
+#include "inference/ModelFile.h"
+#include "inference/Predictor.h"
 #include "synthetic/PhantomGenerator.h"
 #include "training/Trainer.h"
 
@@ -12,6 +15,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+
+#include <sys/resource.h>
 
 namespace neurodx::bench {
 
@@ -111,6 +117,53 @@ InferenceTiming inferenceTiming(const std::string& architecture, int channels, i
     t.batch32SlicesPerSecond = 32.0 / time(32, 5);
     t.batch1Milliseconds = time(1, 21) * 1000.0;
     return t;
+}
+
+double endToEndDicomMilliseconds(int threads)
+{
+    setComputeThreads(threads);
+    const std::filesystem::path folder = std::filesystem::temp_directory_path() / "neurodx-bench-e2e";
+    std::filesystem::create_directories(folder);
+    ModelSpec spec;
+    spec.architecture = "tuned";
+    auto model = createModel(spec);
+    saveModelFile(folder / "tuned.pt", *model, modelMetadata(spec, {"CN", "MCI", "AD"}, {256, 1}, nlohmann::json::object()));
+    cv::Mat stored;
+    renderPhantomSlice(drawPhantomSubject(1, 0, 0.5, 0.5), 0.5, 256, 1).convertTo(stored, CV_16U, 4000.0);
+    DicomWriteOptions options;
+    options.bitsStored = 12;
+    options.windowCenter = 2000;
+    options.windowWidth = 4000;
+    writeDicom(folder / "slice.dcm", {stored}, options);
+    Predictor predictor = Predictor::fromFile(folder / "tuned.pt");
+    std::vector<double> ms;
+    for (int i = 0; i < 23; ++i) {
+        const auto start = Clock::now();
+        predictor.predictFiles({folder / "slice.dcm"});
+        if (i >= 3)
+            ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
+    std::filesystem::remove_all(folder);
+    return median(ms);
+}
+
+double peakRssAfterTrainingMiB(int slices, int threads)
+{
+    const SliceCache cache = phantomCache(slices, 256);
+    TrainingConfig config;
+    config.model.architecture = "tuned";
+    config.input = {256, 1};
+    config.epochs = 1;
+    config.threads = threads;
+    config.earlyStopping.enabled = false;
+    TrainingData data;
+    data.train = &cache;
+    data.classNames = {"CN", "MCI", "AD"};
+    TrainingControl control;
+    Trainer(config).run(data, control);
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_maxrss) / 1024.0; // Linux reports KiB
 }
 
 } // namespace neurodx::bench

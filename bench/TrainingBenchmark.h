@@ -16,4 +16,12 @@ struct InferenceTiming {
 };
 InferenceTiming inferenceTiming(const std::string& architecture, int channels, int threads);
 
+// Median milliseconds to predict one 256x256 DICOM slice from its file with a saved tuned model:
+// read, decode, window, resize, forward, softmax.
+double endToEndDicomMilliseconds(int threads);
+
+// Peak resident memory (MiB) of this process after caching `slices` 256x256 slices and training the
+// tuned CNN on them for one epoch.
+double peakRssAfterTrainingMiB(int slices, int threads);
+
 } // namespace neurodx::bench
