@@ -40,6 +40,22 @@ SliceCache phantomCache(int count, int size)
     return cache;
 }
 
+TrainingResult trainOnCache(const SliceCache& cache, const std::string& architecture, int channels, bool augment, int epochs, int threads)
+{
+    TrainingConfig config;
+    config.model.architecture = architecture;
+    config.input = {256, channels};
+    config.epochs = epochs;
+    config.threads = threads;
+    config.augment = augment;
+    config.earlyStopping.enabled = false;
+    TrainingData data;
+    data.train = &cache;
+    data.classNames = {"CN", "MCI", "AD"};
+    TrainingControl control;
+    return Trainer(config).run(data, control);
+}
+
 double median(std::vector<double> v)
 {
     std::sort(v.begin(), v.end());
@@ -50,19 +66,7 @@ double median(std::vector<double> v)
 
 double pipelineSlicesPerSecond(const std::string& architecture, int channels, bool augment, int slices, int threads)
 {
-    const SliceCache cache = phantomCache(slices, 256);
-    TrainingConfig config;
-    config.model.architecture = architecture;
-    config.input = {256, channels};
-    config.epochs = 3;
-    config.threads = threads;
-    config.augment = augment;
-    config.earlyStopping.enabled = false;
-    TrainingData data;
-    data.train = &cache;
-    data.classNames = {"CN", "MCI", "AD"};
-    TrainingControl control;
-    const TrainingResult result = Trainer(config).run(data, control);
+    const TrainingResult result = trainOnCache(phantomCache(slices, 256), architecture, channels, augment, 3, threads);
     std::vector<double> rates;
     for (std::size_t e = 1; e < result.history.size(); ++e) // epoch 1 warms up allocator and kernels
         rates.push_back(slices / result.history[e].seconds);
@@ -150,17 +154,7 @@ double endToEndDicomMilliseconds(int threads)
 double peakRssAfterTrainingMiB(int slices, int threads)
 {
     const SliceCache cache = phantomCache(slices, 256);
-    TrainingConfig config;
-    config.model.architecture = "tuned";
-    config.input = {256, 1};
-    config.epochs = 1;
-    config.threads = threads;
-    config.earlyStopping.enabled = false;
-    TrainingData data;
-    data.train = &cache;
-    data.classNames = {"CN", "MCI", "AD"};
-    TrainingControl control;
-    Trainer(config).run(data, control);
+    trainOnCache(cache, "tuned", 1, true, 1, threads);
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     return static_cast<double>(usage.ru_maxrss) / 1024.0; // Linux reports KiB

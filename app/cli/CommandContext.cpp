@@ -5,6 +5,7 @@
 #include "common/TextUtil.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -39,6 +40,24 @@ ScanOptions scanOptionsFrom(const CliArguments& args)
     if (const auto csv = args.value("metadata"))
         options.metadataCsv = *csv;
     return options;
+}
+
+std::array<double, kSplitParts> splitRatiosFrom(const CliArguments& args, const std::array<double, kSplitParts>& fallback)
+{
+    const auto text = args.value("ratios");
+    if (!text)
+        return fallback;
+    const auto parts = args.listValue("ratios", {});
+    if (parts.size() != kSplitParts)
+        throw UsageError{"--ratios takes three numbers: train,validation,test (e.g. 0.8,0.1,0.1)"};
+    std::array<double, kSplitParts> ratios{};
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        char* end = nullptr;
+        ratios[i] = std::strtod(parts[i].c_str(), &end);
+        if (*end != '\0')
+            throw UsageError{"--ratios: '" + parts[i] + "' is not a number"};
+    }
+    return ratios;
 }
 
 DatasetIndex scanWithProgress(const std::string& root, const ScanOptions& options, bool quiet)

@@ -15,6 +15,10 @@ namespace neurodx::cli {
 std::set<std::string> scanValueOptions(); // classes, metadata
 ScanOptions scanOptionsFrom(const CliArguments& args);
 
+// --ratios train,validation,test (e.g. 0.8,0.1,0.1); `fallback` when absent. The splitter checks
+// that they add up to 1.
+std::array<double, kSplitParts> splitRatiosFrom(const CliArguments& args, const std::array<double, kSplitParts>& fallback);
+
 // Scans with a progress line on stderr when it is a terminal (and not --quiet).
 DatasetIndex scanWithProgress(const std::string& root, const ScanOptions& options, bool quiet);
 

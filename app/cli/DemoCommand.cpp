@@ -5,6 +5,7 @@
 #include "InterruptHandler.h"
 #include "ProgressPrinter.h"
 #include "RunSummary.h"
+#include "SynthOptions.h"
 #include "TextTable.h"
 #include "TrainingOptions.h"
 
@@ -21,10 +22,6 @@
 namespace fs = std::filesystem;
 
 namespace neurodx::cli {
-
-PhantomOptions phantomOptionsFrom(const CliArguments& args);
-std::set<std::string> phantomValueOptions();
-SyntheticDatasetSummary writeSyntheticWithProgress(const std::string& root, const PhantomOptions& options, bool quiet);
 
 namespace {
 

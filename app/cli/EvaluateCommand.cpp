@@ -4,13 +4,13 @@
 #include "RunSummary.h"
 
 #include "common/AtomicFile.h"
+#include "common/JsonFile.h"
 #include "common/NeuroDxError.h"
 #include "common/ComputeSetup.h"
 #include "inference/Predictor.h"
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <iostream>
 #include <numeric>
 
@@ -37,9 +37,9 @@ int runEvaluate(const std::vector<std::string>& argv)
         splitFile = *explicitSplit;
     const bool isRun = fs::exists(target / "config.json") && fs::exists(target / "split.json");
     if (isRun) {
-        std::ifstream in(target / "config.json");
+        const nlohmann::json config = readJsonFile(target / "config.json");
         try {
-            datasetRoot = nlohmann::json::parse(in).at("dataset").at("root").get<std::string>();
+            datasetRoot = config.at("dataset").at("root").get<std::string>();
         } catch (const nlohmann::json::exception& e) {
             throw NeuroDxError(ErrorKind::CorruptFile, target / "config.json", std::string("does not name the dataset: ") + e.what());
         }

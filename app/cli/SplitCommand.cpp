@@ -25,19 +25,7 @@ int runSplit(const std::vector<std::string>& argv)
         config.mode = SplitMode::BySlice;
     else
         throw UsageError{"--mode must be 'subject' or 'slice', not '" + mode + "'"};
-    const auto ratios = args.listValue("ratios", {"0.8", "0.1", "0.1"});
-    if (ratios.size() != 3)
-        throw UsageError{"--ratios takes three numbers: train,validation,test (e.g. 0.8,0.1,0.1)"};
-    for (std::size_t i = 0; i < 3; ++i) {
-        try {
-            std::size_t used = 0;
-            config.ratios[i] = std::stod(ratios[i], &used);
-            if (used != ratios[i].size())
-                throw std::invalid_argument(ratios[i]);
-        } catch (const std::exception&) {
-            throw UsageError{"--ratios: '" + ratios[i] + "' is not a number"};
-        }
-    }
+    config.ratios = splitRatiosFrom(args, config.ratios);
     config.seed = static_cast<std::uint64_t>(args.intValue("seed", 42, 0, 2147483647));
 
     const DatasetIndex index = scanWithProgress(args.positional()[0], scanOptionsFrom(args), args.flag("quiet") || args.flag("json"));

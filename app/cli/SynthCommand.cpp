@@ -2,6 +2,7 @@
 
 #include "CliArguments.h"
 #include "CommandContext.h"
+#include "SynthOptions.h"
 
 #include "synthetic/PhantomGenerator.h"
 

@@ -1,12 +1,14 @@
 #include "TrainingOptions.h"
 
 #include "ModelSpec.h"
+#include "CommandContext.h"
+
+#include "common/JsonFile.h"
 #include "common/NeuroDxError.h"
 #include "tuning/TuningJob.h"
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 
 namespace neurodx::cli {
 
@@ -35,11 +37,8 @@ TrainingConfig trainingConfigFrom(const CliArguments& args, TrainingConfig c)
     c.model.dropout = args.doubleValue("dropout", c.model.dropout, 0.0, 0.99);
     if (const auto file = args.value("hyperparameters")) {
         // best_hyperparameters.json from `neurodx-cli tune`, or a bare {"filters1": 16, ...} object.
-        std::ifstream in(*file);
-        if (!in)
-            throw NeuroDxError(ErrorKind::UnreadableFile, *file, "cannot be opened for reading");
+        const nlohmann::json j = readJsonFile(*file);
         try {
-            const nlohmann::json j = nlohmann::json::parse(in);
             applyHyperparameters(c, j.contains("hyperparameters") ? j.at("hyperparameters") : j);
         } catch (const nlohmann::json::exception& e) {
             throw NeuroDxError(ErrorKind::CorruptFile, *file, std::string("not a hyperparameter file: ") + e.what());
@@ -59,16 +58,7 @@ TrainingConfig trainingConfigFrom(const CliArguments& args, TrainingConfig c)
     if (mode != "subject" && mode != "slice")
         throw UsageError{"--split-mode must be subject or slice, not '" + mode + "'"};
     c.split.mode = mode == "slice" ? SplitMode::BySlice : SplitMode::BySubject;
-    const auto ratios = args.listValue("ratios", {std::to_string(c.split.ratios[0]), std::to_string(c.split.ratios[1]), std::to_string(c.split.ratios[2])});
-    if (ratios.size() != 3)
-        throw UsageError{"--ratios takes three numbers: train,validation,test"};
-    for (std::size_t i = 0; i < 3; ++i) {
-        try {
-            c.split.ratios[i] = std::stod(ratios[i]);
-        } catch (const std::exception&) {
-            throw UsageError{"--ratios: '" + ratios[i] + "' is not a number"};
-        }
-    }
+    c.split.ratios = splitRatiosFrom(args, c.split.ratios);
     c.seed = static_cast<std::uint64_t>(args.intValue("seed", static_cast<int>(c.seed), 0, 2147483647));
     c.split.seed = c.seed;
     c.threads = args.intValue("threads", c.threads, 0, 1024);

@@ -178,7 +178,7 @@ private:
         const PathIdentity identity = identityFromPath(item.path);
         if (identity.subject) {
             item.subject = *identity.subject;
-            item.subjectSource = identity.subject && path.stem().string().find(*identity.subject) != std::string::npos
+            item.subjectSource = path.stem().string().find(*identity.subject) != std::string::npos
                                      ? SubjectSource::FileName
                                      : SubjectSource::FolderName;
         }

@@ -2,6 +2,7 @@
 #include "Split.h"
 
 #include "common/AtomicFile.h"
+#include "common/JsonFile.h"
 #include "common/NeuroDxError.h"
 
 #include <nlohmann/json.hpp>
@@ -54,15 +55,7 @@ void saveSplit(const std::filesystem::path& file, const DatasetIndex& index, con
 
 DatasetSplit loadSplit(const std::filesystem::path& file, const DatasetIndex& index)
 {
-    std::ifstream in(file);
-    if (!in)
-        throw NeuroDxError(ErrorKind::UnreadableFile, file, "cannot be opened for reading");
-    nlohmann::json j;
-    try {
-        in >> j;
-    } catch (const nlohmann::json::exception& e) {
-        throw NeuroDxError(ErrorKind::CorruptFile, file, std::string("not valid JSON: ") + e.what());
-    }
+    const nlohmann::json j = readJsonFile(file);
     if (!j.is_object() || j.value("format", "") != "neurodx-split")
         throw NeuroDxError(ErrorKind::CorruptFile, file, "not a NeuroDx split file");
     if (j.value("version", 0) > 1)

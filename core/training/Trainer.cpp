@@ -209,14 +209,9 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
     if (data.resume) {
         if (!writeRun)
             throw NeuroDxError(ErrorKind::InvalidArgument, "resuming needs the run folder");
-        const ModelBundle last = loadModelFile(lastFile);
-        torch::NoGradGuard noGrad;
-        auto target = model->named_parameters();
-        for (const auto& p : last.model->named_parameters())
-            target[p.key()].copy_(p.value());
-        auto targetBuffers = model->named_buffers();
-        for (const auto& b : last.model->named_buffers())
-            targetBuffers[b.key()].copy_(b.value());
+        const WeightImportReport last = importWeights(*model, lastFile);
+        if (!last.missingInFile.empty() || !last.shapeMismatches.empty())
+            throw NeuroDxError(ErrorKind::InvalidArgument, lastFile, "does not fit this run's model (" + last.summary() + ")");
         try {
             torch::load(optimizer, optimizerFile.string());
         } catch (const std::exception& e) {

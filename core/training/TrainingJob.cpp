@@ -1,6 +1,7 @@
 #include "TrainingJob.h"
 
 #include "common/AtomicFile.h"
+#include "common/JsonFile.h"
 #include "common/LibraryVersions.h"
 #include "common/NeuroDxError.h"
 #include "common/Version.h"
@@ -33,21 +34,6 @@ std::string datasetFingerprint(const DatasetIndex& index)
     return text;
 }
 
-namespace {
-
-nlohmann::json readJson(const fs::path& file)
-{
-    std::ifstream in(file);
-    if (!in)
-        throw NeuroDxError(ErrorKind::UnreadableFile, file, "cannot be opened for reading");
-    try {
-        return nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-        throw NeuroDxError(ErrorKind::CorruptFile, file, std::string("not valid JSON: ") + e.what());
-    }
-}
-
-} // namespace
 
 namespace {
 TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& split, const TrainingJobConfig& job, TrainingControl& control,
@@ -65,7 +51,7 @@ TrainingJobResult runTrainingJob(const TrainingJobConfig& job, TrainingControl& 
     TrainingConfig config = job.training;
     std::optional<fs::path> splitFile = job.splitFile;
     if (job.resume) {
-        const nlohmann::json saved = readJson(job.runFolder / "config.json");
+        const nlohmann::json saved = readJsonFile(job.runFolder / "config.json");
         config = trainingConfigFromJson(saved.at("training"));
         config.epochs = std::max(config.epochs, job.training.epochs); // resuming may extend the run
         splitFile = job.runFolder / "split.json";

@@ -1,6 +1,7 @@
 #include "Tuner.h"
 
 #include "common/AtomicFile.h"
+#include "common/JsonFile.h"
 #include "common/NeuroDxError.h"
 #include "common/SeededRandom.h"
 
@@ -105,7 +106,6 @@ Tuner::Tuner(TuningConfig config, fs::path folder, TrialRunner runner, TrialSink
         bad("the Hyperband factor must be at least 2");
     if (m_config.iterations < 1 || m_config.maxTrials < 1)
         bad("iterations and trials must be at least 1");
-    worstValue(m_config.objective);
     EpochRecord{}.value(m_config.objective); // throws for an unknown objective
     if (m_config.space.parameters().empty())
         bad("the search space is empty");
@@ -140,9 +140,8 @@ TrialRecord Tuner::runOrReuse(TrialRecord trial, TrainingControl& control, Tunin
     const fs::path trialFolder = m_folder / ("trial_" + trial.id);
     const fs::path trialFile = trialFolder / "trial.json";
     if (fs::exists(trialFile)) {
-        std::ifstream in(trialFile);
         try {
-            const TrialRecord saved = TrialRecord::fromJson(nlohmann::json::parse(in));
+            const TrialRecord saved = TrialRecord::fromJson(readJsonFile(trialFile));
             if (saved.status == "COMPLETED" && saved.hyperparameters == trial.hyperparameters && saved.epochs == trial.epochs &&
                 saved.initialEpoch == trial.initialEpoch)
                 return saved; // resumed search: never repeat a finished trial
@@ -180,13 +179,7 @@ TuningResult Tuner::run(TrainingControl& control)
     fs::create_directories(m_folder);
     const fs::path oracleFile = m_folder / "oracle.json";
     if (fs::exists(oracleFile)) {
-        std::ifstream in(oracleFile);
-        nlohmann::json saved;
-        try {
-            saved = nlohmann::json::parse(in);
-        } catch (const nlohmann::json::exception& e) {
-            throw NeuroDxError(ErrorKind::CorruptFile, oracleFile, std::string("not valid JSON: ") + e.what());
-        }
+        const nlohmann::json saved = readJsonFile(oracleFile);
         if (saved.value("config", nlohmann::json()) != m_config.toJson())
             throw NeuroDxError(ErrorKind::InvalidArgument, oracleFile,
                                "this tuning folder was made with other settings; resume with the same ones or choose a new folder");
