@@ -1,254 +1,278 @@
 #include "MainWindow.h"
 
 #include "AboutText.h"
-#include "ClassColors.h"
-#include "ClassCountChart.h"
+#include "DatasetPage.h"
+#include "EvaluationPage.h"
+#include "RunsPage.h"
+#include "TrainingPage.h"
+#include "TrainingSettingsForm.h"
+#include "TuningPage.h"
 
 #include "common/Version.h"
+#include "tuning/TuningJob.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
 #include <QFileDialog>
-#include <QHeaderView>
+#include <QFileInfo>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QProgressBar>
-#include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
-#include <QStandardPaths>
+#include <QStackedWidget>
 #include <QStatusBar>
-#include <QTableWidget>
-#include <QThread>
-#include <QTreeWidget>
-#include <QVBoxLayout>
-
-#include <map>
+#include <QStyle>
 
 namespace neurodx::ui {
 
 namespace {
-
-QTableWidgetItem* numberItem(std::size_t value)
-{
-    auto* item = new QTableWidgetItem(QLocale().toString(static_cast<qulonglong>(value)));
-    item->setData(Qt::UserRole, static_cast<qulonglong>(value));
-    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    return item;
-}
-
+constexpr int kMaxRecent = 10;
+const QString kRecentKey = QStringLiteral("recent/paths");
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
-      m_chart(new ClassCountChart),
-      m_countTable(new QTableWidget(0, 4)),
-      m_skippedTree(new QTreeWidget),
-      m_warnings(new QLabel),
-      m_title(new QLabel(tr("Open a dataset folder with one subfolder per class (CN, MCI, AD), or the built-in demo."))),
-      m_progress(new QProgressBar),
-      m_cancel(new QPushButton(tr("Cancel")))
+      m_sideBar(new QListWidget),
+      m_pages(new QStackedWidget),
+      m_dataset(new DatasetPage),
+      m_training(new TrainingPage),
+      m_evaluation(new EvaluationPage),
+      m_tuning(new TuningPage),
+      m_runs(new RunsPage)
 {
     qRegisterMetaType<SharedDatasetIndex>();
+    qRegisterMetaType<SharedRunRecord>();
     setWindowTitle(tr("NeuroDx"));
     setObjectName(QStringLiteral("mainWindow"));
 
-    m_countTable->setObjectName(QStringLiteral("classCountTable"));
-    m_countTable->setHorizontalHeaderLabels({tr("Class"), tr("Images"), tr("Subjects"), tr("Without subject")});
-    m_countTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_countTable->verticalHeader()->setVisible(false);
-    m_countTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_countTable->setToolTip(tr("Images and distinct subjects per class. Images without a subject id are split one by one."));
-    m_skippedTree->setObjectName(QStringLiteral("skippedTree"));
-    m_skippedTree->setHeaderLabels({tr("Skipped file"), tr("Reason")});
-    m_skippedTree->setToolTip(tr("Files the scan passed over, grouped by reason"));
-    m_warnings->setObjectName(QStringLiteral("warningsLabel"));
-    m_warnings->setWordWrap(true);
-    m_warnings->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_title->setWordWrap(true);
+    const struct {
+        QWidget* page;
+        QString name;
+        QStyle::StandardPixmap icon;
+        QString tip;
+    } pages[] = {
+        {m_dataset, tr("Dataset"), QStyle::SP_DirIcon, tr("Classes, subjects, images and the split (Ctrl+1)")},
+        {m_training, tr("Training"), QStyle::SP_MediaPlay, tr("Train a model and watch its curves (Ctrl+2)")},
+        {m_evaluation, tr("Evaluation"), QStyle::SP_FileDialogContentsView, tr("Confusion matrix, metrics, ROC, mistakes (Ctrl+3)")},
+        {m_tuning, tr("Tuning"), QStyle::SP_BrowserReload, tr("Hyperband search and the leakage audit (Ctrl+4)")},
+        {m_runs, tr("Runs"), QStyle::SP_FileDialogDetailedView, tr("Past runs; compare their curves (Ctrl+5)")},
+    };
+    for (const auto& p : pages) {
+        auto* item = new QListWidgetItem(style()->standardIcon(p.icon), p.name, m_sideBar);
+        item->setToolTip(p.tip);
+        m_pages->addWidget(p.page);
+    }
+    m_sideBar->setObjectName(QStringLiteral("sideBar"));
+    m_sideBar->setFixedWidth(m_sideBar->sizeHintForColumn(0) + 36);
+    m_sideBar->setIconSize(QSize(20, 20));
+    m_sideBar->setSpacing(2);
+    connect(m_sideBar, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    m_sideBar->setCurrentRow(0);
 
-    auto* left = new QWidget;
-    auto* leftLayout = new QVBoxLayout(left);
-    leftLayout->addWidget(m_title);
-    leftLayout->addWidget(m_countTable);
-    leftLayout->addWidget(m_warnings);
-    auto* top = new QSplitter(Qt::Horizontal);
-    top->addWidget(left);
-    top->addWidget(m_chart);
-    auto* main = new QSplitter(Qt::Vertical);
-    main->setObjectName(QStringLiteral("mainSplitter"));
-    main->addWidget(top);
-    main->addWidget(m_skippedTree);
-    main->setStretchFactor(0, 3);
-    main->setStretchFactor(1, 1);
-    setCentralWidget(main);
+    auto* central = new QWidget;
+    auto* layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_sideBar);
+    layout->addWidget(m_pages, 1);
+    setCentralWidget(central);
 
-    m_progress->setRange(0, 0);
-    m_progress->setMaximumWidth(160);
-    m_progress->hide();
-    m_cancel->hide();
-    m_cancel->setToolTip(tr("Stop the running scan"));
-    connect(m_cancel, &QPushButton::clicked, this, [this] {
-        if (m_worker)
-            m_worker->requestStop();
-    });
-    statusBar()->addPermanentWidget(m_progress);
-    statusBar()->addPermanentWidget(m_cancel);
     auto* notice = new QLabel(tr("Research use only - not a medical device"));
     notice->setToolTip(QString::fromLatin1(kResearchNotice));
     statusBar()->addPermanentWidget(notice);
+    const auto status = [this](const QString& message) { statusBar()->showMessage(message, 8000); };
+
+    // Dataset -> training, tuning.
+    connect(m_dataset, &DatasetPage::statusMessage, this, status);
+    connect(m_dataset, &DatasetPage::datasetLoaded, this, [this](const SharedDatasetIndex& index) {
+        const QString root = QString::fromStdString(index->root.string());
+        m_training->setDatasetFolder(root);
+        m_tuning->setDatasetFolder(root);
+        addRecent(root);
+        emit datasetLoaded(index);
+    });
+    connect(m_dataset, &DatasetPage::datasetFailed, this, &MainWindow::datasetFailed);
+    m_training->setSplitProvider([this] { return m_dataset->splitConfig(); });
+    m_tuning->setBaseConfigProvider([this] {
+        TrainingConfig config = m_training->settings()->config();
+        config.split = m_dataset->splitConfig();
+        return config;
+    });
+
+    // Training -> evaluation and runs.
+    connect(m_training, &TrainingPage::statusMessage, this, status);
+    connect(m_training, &TrainingPage::trainingFailed, this, [this](const QString& message) { showError(tr("Training"), message); });
+    connect(m_training, &TrainingPage::trainingFinished, this, [this](const QString& folder) {
+        m_runs->refresh();
+        m_evaluation->showRun(std::make_shared<const RunRecord>(readRunFolder(folder.toStdString())));
+    });
+    connect(m_evaluation, &EvaluationPage::statusMessage, this, status);
+    connect(m_evaluation, &EvaluationPage::evaluationFailed, this, [this](const QString& message) { showError(tr("Evaluation"), message); });
+    connect(m_tuning, &TuningPage::statusMessage, this, status);
+    connect(m_tuning, &TuningPage::failed, this, [this](const QString& message) { showError(tr("Tuning"), message); });
+    connect(m_tuning, &TuningPage::useHyperparameters, this, [this](const HyperparameterValues& values) {
+        TrainingConfig config = m_training->settings()->config();
+        applyHyperparameters(config, values);
+        m_training->settings()->setConfig(config);
+        showPage(Page::Training);
+        statusBar()->showMessage(tr("The best trial's hyperparameters are in the training settings."), 8000);
+    });
+    connect(m_runs, &RunsPage::runOpened, this, &MainWindow::showRun);
+    connect(m_runs, &RunsPage::failed, this, [this](const QString& message) { showError(tr("Runs"), message); });
 
     createMenus();
     const QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
-        resize(1100, 720);
+        resize(1280, 800);
+    restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
+    for (QSplitter* splitter : findChildren<QSplitter*>())
+        if (!splitter->objectName().isEmpty())
+            splitter->restoreState(settings.value(QStringLiteral("splitters/") + splitter->objectName()).toByteArray());
 }
 
-MainWindow::~MainWindow()
-{
-    stopWorker();
-}
+MainWindow::~MainWindow() = default;
 
 void MainWindow::createMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* open = file->addAction(tr("&Open Dataset Folder..."), this, &MainWindow::chooseDatasetFolder);
+    QAction* open = file->addAction(tr("&Open Dataset Folder..."), this, [this] {
+        const QString start = QSettings().value(QStringLiteral("dataset/lastFolder"), QDir::homePath()).toString();
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Dataset Folder"), start);
+        if (!folder.isEmpty())
+            openDataset(folder);
+    });
     open->setShortcut(QKeySequence::Open);
-    open->setToolTip(tr("Scan a folder with one subfolder per class"));
+    open->setStatusTip(tr("Scan a folder with one subfolder per class"));
     QAction* demo = file->addAction(tr("Open &Demo Dataset"), this, &MainWindow::openDemo);
     demo->setShortcut(QKeySequence(tr("Ctrl+D")));
+    QAction* openRunAction = file->addAction(tr("Open &Run..."), this, [this] {
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Run"), m_runs->root());
+        if (!folder.isEmpty())
+            openRun(folder);
+    });
+    openRunAction->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    fillRecentMenu();
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < m_sideBar->count(); ++i) {
+        QAction* action = view->addAction(m_sideBar->item(i)->text(), this, [this, i] { m_sideBar->setCurrentRow(i); });
+        action->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)));
+    }
+    view->addSeparator();
+    QAction* fullScreen = view->addAction(tr("&Full Screen"), this, [this] { setWindowState(windowState() ^ Qt::WindowFullScreen); });
+    fullScreen->setShortcut(QKeySequence::FullScreen);
+
+    QMenu* training = menuBar()->addMenu(tr("&Training"));
+    training->addAction(tr("&Start"), m_training, &TrainingPage::startTraining);
+    training->addAction(tr("&Pause / Continue"), m_training, &TrainingPage::togglePause);
+    training->addAction(tr("S&top"), m_training, &TrainingPage::stopTraining);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About NeuroDx"), this, &MainWindow::showAbout);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 }
 
-void MainWindow::chooseDatasetFolder()
-{
-    QSettings settings;
-    const QString start = settings.value(QStringLiteral("dataset/lastFolder"), QDir::homePath()).toString();
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Dataset Folder"), start);
-    if (folder.isEmpty())
-        return;
-    settings.setValue(QStringLiteral("dataset/lastFolder"), folder);
-    openDataset(folder);
-}
-
 void MainWindow::openDataset(const QString& folder)
 {
-    startWorker(new ScanWorker(folder), folder);
+    showPage(Page::Dataset);
+    m_dataset->openDataset(folder);
 }
 
 void MainWindow::openDemo()
 {
-    const QString cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
-    const QString folder = QDir(cache.isEmpty() ? QDir::tempPath() : cache).filePath(QStringLiteral("demo-dataset"));
-    // Written once; later starts only scan it (the generator is deterministic, so nothing is lost).
-    const bool exists = QFileInfo::exists(QDir(folder).filePath(QStringLiteral("metadata.csv")));
-    startWorker(exists ? new ScanWorker(folder) : new ScanWorker(folder, PhantomOptions{}), folder);
+    showPage(Page::Dataset);
+    m_dataset->openDemo();
 }
 
-void MainWindow::startWorker(ScanWorker* worker, const QString& folder)
+void MainWindow::openRun(const QString& folder)
 {
-    stopWorker();
-    m_title->setText(tr("Scanning %1 ...").arg(QDir::toNativeSeparators(folder)));
-    m_progress->show();
-    m_cancel->show();
-
-    m_thread = new QThread(this);
-    m_worker = worker;
-    worker->moveToThread(m_thread);
-    connect(m_thread, &QThread::started, worker, &ScanWorker::start);
-    connect(m_thread, &QThread::finished, worker, &QObject::deleteLater);
-    connect(worker, &ScanWorker::progressed, this, [this](const QString& message) { statusBar()->showMessage(message); });
-    connect(worker, &ScanWorker::finished, this, [this](const SharedDatasetIndex& index) {
-        stopWorker();
-        showDataset(index);
-    });
-    connect(worker, &ScanWorker::failed, this, [this](const QString& message) {
-        stopWorker();
-        showFailure(message);
-    });
-    m_thread->start();
+    addRecent(folder);
+    m_runs->openRun(folder);
 }
 
-void MainWindow::stopWorker()
+void MainWindow::openPath(const QString& path)
 {
-    if (!m_thread)
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    if (isRunFolder(absolute.toStdString()))
+        openRun(absolute);
+    else
+        openDataset(absolute);
+}
+
+void MainWindow::showRun(const SharedRunRecord& run)
+{
+    m_training->showRun(*run);
+    m_evaluation->showRun(run);
+    showPage(Page::Evaluation);
+    statusBar()->showMessage(tr("Run %1 opened.").arg(QDir::toNativeSeparators(QString::fromStdString(run->folder.string()))), 8000);
+    emit runOpened(run);
+}
+
+void MainWindow::showPage(Page page)
+{
+    m_sideBar->setCurrentRow(static_cast<int>(page));
+}
+
+MainWindow::Page MainWindow::currentPage() const
+{
+    return static_cast<Page>(m_sideBar->currentRow());
+}
+
+SharedDatasetIndex MainWindow::dataset() const
+{
+    return m_dataset->dataset();
+}
+
+bool MainWindow::isScanning() const
+{
+    return m_dataset->isScanning();
+}
+
+bool MainWindow::isBusy() const
+{
+    return m_dataset->isScanning() || m_training->isTraining() || m_evaluation->isEvaluating() || m_tuning->isBusy();
+}
+
+void MainWindow::addRecent(const QString& path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(kRecentKey).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue(kRecentKey, recent);
+    fillRecentMenu();
+}
+
+void MainWindow::fillRecentMenu()
+{
+    if (!m_recentMenu)
         return;
-    if (m_worker)
-        m_worker->requestStop();
-    m_thread->quit();
-    m_thread->wait();
-    delete m_thread; // the worker goes with the thread's finished signal
-    m_thread = nullptr;
-    m_progress->hide();
-    m_cancel->hide();
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(kRecentKey).toStringList();
+    for (const QString& path : recent)
+        m_recentMenu->addAction(QDir::toNativeSeparators(path), this, [this, path] { openPath(path); });
+    m_recentMenu->setEnabled(!recent.isEmpty());
 }
 
-void MainWindow::showDataset(const SharedDatasetIndex& index)
+void MainWindow::showError(const QString& title, const QString& message)
 {
-    m_dataset = index;
-    const auto summaries = index->classSummaries();
-    QStringList names;
-    std::vector<double> images, subjects;
-    m_countTable->setRowCount(static_cast<int>(summaries.size()) + 1);
-    for (std::size_t c = 0; c < summaries.size(); ++c) {
-        const int row = static_cast<int>(c);
-        names << QString::fromStdString(index->classNames[c]);
-        auto* nameItem = new QTableWidgetItem(names.back());
-        nameItem->setForeground(classColor(row));
-        m_countTable->setItem(row, 0, nameItem);
-        m_countTable->setItem(row, 1, numberItem(summaries[c].images));
-        m_countTable->setItem(row, 2, numberItem(summaries[c].subjects));
-        m_countTable->setItem(row, 3, numberItem(summaries[c].imagesWithoutSubject));
-        images.push_back(static_cast<double>(summaries[c].images));
-        subjects.push_back(static_cast<double>(summaries[c].subjects));
-    }
-    const int totalRow = static_cast<int>(summaries.size());
-    m_countTable->setItem(totalRow, 0, new QTableWidgetItem(tr("Total")));
-    m_countTable->setItem(totalRow, 1, numberItem(index->entries.size()));
-    m_countTable->setItem(totalRow, 2, numberItem(index->totalSubjects()));
-    m_countTable->setItem(totalRow, 3, numberItem(index->imagesWithoutSubject()));
-    m_chart->setCounts(names, images, subjects);
-
-    m_skippedTree->clear();
-    std::map<std::string, QTreeWidgetItem*> byReason;
-    for (const SkippedFile& s : index->skipped) {
-        QTreeWidgetItem*& group = byReason[s.reason];
-        if (!group) {
-            group = new QTreeWidgetItem(m_skippedTree, {QString(), QString::fromStdString(s.reason)});
-        }
-        new QTreeWidgetItem(group, {QString::fromStdString(s.path), QString::fromStdString(s.reason)});
-    }
-    for (auto& [reason, group] : byReason)
-        group->setText(0, group->childCount() == 1 ? tr("1 file") : tr("%L1 files").arg(group->childCount()));
-    m_skippedTree->resizeColumnToContents(0);
-
-    QStringList warnings;
-    for (const std::string& w : index->warnings)
-        warnings << QString::fromStdString(w).toHtmlEscaped();
-    m_warnings->setText(warnings.isEmpty() ? QString() : QStringLiteral("<b>%1</b><ul><li>%2</li></ul>").arg(tr("Warnings"), warnings.join(QStringLiteral("</li><li>"))));
-    m_title->setText(tr("<b>%1</b>: %L2 images, %L3 subjects, %L4 skipped files")
-                         .arg(QDir::toNativeSeparators(QString::fromStdString(index->root.string())).toHtmlEscaped())
-                         .arg(static_cast<qulonglong>(index->entries.size()))
-                         .arg(static_cast<qulonglong>(index->totalSubjects()))
-                         .arg(static_cast<qulonglong>(index->skipped.size())));
-    statusBar()->showMessage(tr("Scan finished."), 5000);
-    emit datasetLoaded(index);
-}
-
-void MainWindow::showFailure(const QString& message)
-{
-    m_title->setText(message.toHtmlEscaped());
-    statusBar()->showMessage(message, 10000);
-    emit datasetFailed(message);
+    statusBar()->showMessage(message, 15000);
+    // Not modal: a message never blocks a running job or the event loop.
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("errorMessage"));
+    box->open();
 }
 
 void MainWindow::showAbout()
@@ -258,9 +282,28 @@ void MainWindow::showAbout()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    stopWorker();
+    if (m_training->isTraining() || m_tuning->isBusy()) {
+        const QString question = tr("A training or search is running. Stop it and quit? Its checkpoints so far are kept.");
+        const bool stop = m_confirmClose ? m_confirmClose(question)
+                                         : QMessageBox::question(this, tr("Quit NeuroDx"), question) == QMessageBox::Yes;
+        if (!stop) {
+            event->ignore();
+            return;
+        }
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("mainWindow/state"), saveState());
+    for (QSplitter* splitter : findChildren<QSplitter*>())
+        if (!splitter->objectName().isEmpty())
+            settings.setValue(QStringLiteral("splitters/") + splitter->objectName(), splitter->saveState());
+    m_training->settings()->saveSettings();
+    // Cancel every job and wait for it here, so nothing runs on while the window goes away.
+    m_dataset->cancelScan();
+    m_training->cancelAndWait();
+    m_tuning->cancelAndWait();
+    m_evaluation->cancelAndWait();
+    m_runs->cancelAndWait();
     event->accept();
 }
 

@@ -1,64 +1,83 @@
 #pragma once
 
+#include "EngineTypes.h"
 #include "ScanWorker.h"
 
 #include <QMainWindow>
-#include <QPointer>
+
+#include <functional>
 
 class QLabel;
-class QProgressBar;
-class QPushButton;
-class QTableWidget;
-class QThread;
-class QTreeWidget;
+class QListWidget;
+class QMenu;
+class QStackedWidget;
 
 namespace neurodx::ui {
 
-class ClassCountChart;
+class DatasetPage;
+class EvaluationPage;
+class RunsPage;
+class TrainingPage;
+class TuningPage;
 
-// The first NeuroDx window: open a dataset folder (or the built-in demo), see images and subjects
-// per class, the files that were skipped and why, and the scan's warnings. Scans run in a
-// ScanWorker on their own thread; this window only draws.
+// The NeuroDx main window: a side bar of pages (Dataset, Training, Evaluation, Tuning, Runs), the
+// menus, a status bar. It wires the pages together (a scanned dataset feeds training and tuning, a
+// finished training opens in evaluation, "Use best" fills the training settings) and keeps its
+// geometry, splitters and recent files in QSettings. Every engine job runs in a page's worker.
 class MainWindow final : public QMainWindow {
     Q_OBJECT
 public:
+    enum class Page { Dataset, Training, Evaluation, Tuning, Runs };
+
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    // Starts scanning `folder`; datasetLoaded or datasetFailed follows.
     void openDataset(const QString& folder);
-    // Writes the synthetic demo dataset into the cache folder (once) and opens it.
     void openDemo();
+    void openRun(const QString& folder);
+    // A dataset folder, a run folder: whichever `path` is.
+    void openPath(const QString& path);
+    void showPage(Page page);
+    Page currentPage() const;
 
-    SharedDatasetIndex dataset() const { return m_dataset; }
-    bool isScanning() const { return m_thread != nullptr; }
+    SharedDatasetIndex dataset() const;
+    bool isScanning() const;
+    bool isBusy() const; // a scan, training, evaluation or search is running
+
+    DatasetPage* datasetPage() const { return m_dataset; }
+    TrainingPage* trainingPage() const { return m_training; }
+    EvaluationPage* evaluationPage() const { return m_evaluation; }
+    TuningPage* tuningPage() const { return m_tuning; }
+    RunsPage* runsPage() const { return m_runs; }
+
+    // Asked before closing while a job runs (default: a message box). Tests answer it themselves.
+    void setCloseConfirmation(std::function<bool(const QString& question)> confirm) { m_confirmClose = std::move(confirm); }
 
 signals:
     void datasetLoaded(const neurodx::ui::SharedDatasetIndex& index);
     void datasetFailed(const QString& message);
+    void runOpened(const neurodx::ui::SharedRunRecord& run);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
     void createMenus();
-    void startWorker(ScanWorker* worker, const QString& folder);
-    void stopWorker();
-    void showDataset(const SharedDatasetIndex& index);
-    void showFailure(const QString& message);
-    void chooseDatasetFolder();
+    void addRecent(const QString& path);
+    void fillRecentMenu();
+    void showRun(const SharedRunRecord& run);
+    void showError(const QString& title, const QString& message);
     void showAbout();
 
-    ClassCountChart* m_chart;
-    QTableWidget* m_countTable;
-    QTreeWidget* m_skippedTree;
-    QLabel* m_warnings;
-    QLabel* m_title;
-    QProgressBar* m_progress;
-    QPushButton* m_cancel;
-    QThread* m_thread = nullptr;
-    QPointer<ScanWorker> m_worker;
-    SharedDatasetIndex m_dataset;
+    QListWidget* m_sideBar;
+    QStackedWidget* m_pages;
+    DatasetPage* m_dataset;
+    TrainingPage* m_training;
+    EvaluationPage* m_evaluation;
+    TuningPage* m_tuning;
+    RunsPage* m_runs;
+    QMenu* m_recentMenu = nullptr;
+    std::function<bool(const QString&)> m_confirmClose;
 };
 
 } // namespace neurodx::ui

@@ -45,18 +45,8 @@ int runTune(const std::vector<std::string>& argv)
         throw UsageError{"--objective must be val_acc, val_loss, acc or loss"};
     t.seed = job.training.seed;
     // --search "units=64:256:64;learning_rate=1e-4..1e-2:log" replaces or extends the seed's space.
-    if (const auto search = args.value("search")) {
-        std::size_t start = 0;
-        while (start <= search->size()) {
-            const std::size_t semicolon = search->find(';', start);
-            const std::string definition = search->substr(start, semicolon == std::string::npos ? std::string::npos : semicolon - start);
-            if (!definition.empty())
-                t.space.set(SearchSpace::parseDefinition(definition));
-            if (semicolon == std::string::npos)
-                break;
-            start = semicolon + 1;
-        }
-    }
+    if (const auto search = args.value("search"))
+        t.space.setAll(*search);
 
     ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json")));
     TrainingControl control;

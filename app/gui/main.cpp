@@ -6,7 +6,6 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QFileInfo>
 #include <QIcon>
 #include <QTimer>
 
@@ -29,7 +28,7 @@ int main(int argc, char** argv)
                                            QStringLiteral("Quit once the dataset is shown (for smoke tests and screenshots)."));
     parser.addOption(demo);
     parser.addOption(quitAfterLoad);
-    parser.addPositionalArgument(QStringLiteral("path"), QStringLiteral("A dataset folder to open."), QStringLiteral("[path]"));
+    parser.addPositionalArgument(QStringLiteral("path"), QStringLiteral("A dataset folder or a run folder to open."), QStringLiteral("[path]"));
     parser.process(app);
 
     neurodx::ui::MainWindow window;
@@ -42,6 +41,6 @@ int main(int argc, char** argv)
     if (parser.isSet(demo))
         window.openDemo();
     else if (!paths.isEmpty())
-        window.openDataset(QFileInfo(paths.front()).absoluteFilePath());
+        window.openPath(paths.front());
     return app.exec();
 }

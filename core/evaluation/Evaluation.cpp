@@ -1,5 +1,9 @@
 #include "Evaluation.h"
 
+#include "evaluation/EvaluatedSlices.h"
+
+#include "common/NeuroDxError.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -12,17 +16,30 @@ namespace neurodx {
 EvaluationReport evaluationReport(const DatasetIndex& index, const SliceCache& cache, const std::vector<std::vector<double>>& probabilities,
                                   const std::vector<std::string>& classNames, int bootstrapResamples, std::uint64_t seed)
 {
+    std::vector<std::string> groupKeys;
+    groupKeys.reserve(cache.size());
+    for (std::size_t i = 0; i < cache.size(); ++i)
+        groupKeys.push_back(index.entries.at(cache.entries[i]).groupKey());
+    return evaluationReport(cache.labels, probabilities, groupKeys, classNames, bootstrapResamples, seed);
+}
+
+EvaluationReport evaluationReport(const std::vector<int>& labels, const std::vector<std::vector<double>>& probabilities,
+                                  const std::vector<std::string>& groupKeys, const std::vector<std::string>& classNames,
+                                  int bootstrapResamples, std::uint64_t seed)
+{
+    if (labels.size() != probabilities.size() || labels.size() != groupKeys.size())
+        throw NeuroDxError(ErrorKind::InvalidArgument, "evaluation: labels, probabilities and subjects differ in number");
     EvaluationReport report;
     report.classNames = classNames;
-    report.labels = cache.labels;
+    report.labels = labels;
     report.probabilities = probabilities;
     const int classes = static_cast<int>(classNames.size());
     double lossSum = 0;
     for (std::size_t i = 0; i < probabilities.size(); ++i)
-        lossSum -= std::log(std::max(1e-12, probabilities[i][static_cast<std::size_t>(cache.labels[i])]));
+        lossSum -= std::log(std::max(1e-12, probabilities[i].at(static_cast<std::size_t>(labels[i]))));
     report.loss = probabilities.empty() ? 0.0 : lossSum / static_cast<double>(probabilities.size());
-    report.slices = classificationMetrics(cache.labels, probabilities, classes);
-    addBootstrapIntervals(report.slices, cache.labels, probabilities, classes, bootstrapResamples, seed);
+    report.slices = classificationMetrics(labels, probabilities, classes);
+    addBootstrapIntervals(report.slices, labels, probabilities, classes, bootstrapResamples, seed);
 
     struct Subject {
         std::vector<double> sum;
@@ -30,12 +47,12 @@ EvaluationReport evaluationReport(const DatasetIndex& index, const SliceCache& c
         int slices = 0;
     };
     std::map<std::string, Subject> subjects;
-    for (std::size_t i = 0; i < cache.size(); ++i) {
-        Subject& s = subjects[index.entries.at(cache.entries[i]).groupKey()];
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        Subject& s = subjects[groupKeys[i]];
         s.sum.resize(classNames.size(), 0.0);
         for (std::size_t c = 0; c < classNames.size(); ++c)
             s.sum[c] += probabilities[i][c];
-        ++s.labelCounts[cache.labels[i]];
+        ++s.labelCounts[labels[i]];
         ++s.slices;
     }
     std::vector<int> subjectLabels;
@@ -62,25 +79,7 @@ nlohmann::json toJson(const EvaluationReport& report)
 
 std::string evaluationPredictionsCsv(const DatasetIndex& index, const SliceCache& cache, const EvaluationReport& report)
 {
-    std::string csv = "path,subject,true,predicted,confidence";
-    for (const std::string& name : report.classNames)
-        csv += ",p_" + name;
-    csv += "\n";
-    char number[32];
-    for (std::size_t i = 0; i < cache.size(); ++i) {
-        const DatasetEntry& entry = index.entries.at(cache.entries[i]);
-        const auto& p = report.probabilities[i];
-        const auto predicted = static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin());
-        std::snprintf(number, sizeof number, "%.8f", p[predicted]);
-        csv += "\"" + entry.path + "\"," + entry.subject + "," + report.classNames.at(static_cast<std::size_t>(cache.labels[i])) + "," +
-               report.classNames.at(predicted) + "," + number;
-        for (double v : p) {
-            std::snprintf(number, sizeof number, "%.8f", v);
-            csv += std::string(",") + number;
-        }
-        csv += "\n";
-    }
-    return csv;
+    return predictionsCsv(evaluatedSlices(index, cache, report), index.root);
 }
 
 } // namespace neurodx

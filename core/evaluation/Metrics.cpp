@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <numeric>
 
@@ -256,6 +257,36 @@ std::string confusionCsv(const ClassificationMetrics& m, const std::vector<std::
             csv += "," + std::to_string(v);
         csv += "\n";
     }
+    return csv;
+}
+
+std::string metricsCsv(const ClassificationMetrics& m, const std::vector<std::string>& classNames)
+{
+    const auto number = [](double v) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.6f", v);
+        return std::string(text);
+    };
+    const auto interval = [&](const std::vector<std::optional<Interval>>& cis, std::size_t c) {
+        return c < cis.size() && cis[c] ? number(cis[c]->low) + "," + number(cis[c]->high) : std::string(",");
+    };
+    std::string csv = "class,precision,precision_low,precision_high,recall,recall_low,recall_high,specificity,f1,f1_low,f1_high,support,auc\n";
+    for (std::size_t c = 0; c < m.perClass.size(); ++c) {
+        const ClassMetrics& k = m.perClass[c];
+        csv += (c < classNames.size() ? classNames[c] : std::to_string(c)) + "," + number(k.precision) + "," + interval(m.precisionCi, c) + "," +
+               number(k.recall) + "," + interval(m.recallCi, c) + "," + number(k.specificity) + "," + number(k.f1) + "," + interval(m.f1Ci, c) + "," +
+               std::to_string(k.support) + "," + (k.auc ? number(*k.auc) : std::string()) + "\n";
+    }
+    const auto summary = [&](const std::string& name, double value, const std::optional<Interval>& ci) {
+        csv += name + "," + number(value) + "," + (ci ? number(ci->low) + "," + number(ci->high) : std::string(",")) + ",,,,,,,," +
+               std::to_string(m.count) + ",\n";
+    };
+    summary("accuracy", m.accuracy, m.accuracyCi);
+    summary("balanced_accuracy", m.balancedAccuracy, m.balancedAccuracyCi);
+    summary("macro_f1", m.macroF1, m.macroF1Ci);
+    summary("mcc", m.mcc, m.mccCi);
+    if (m.macroAuc)
+        summary("macro_auc", *m.macroAuc, m.macroAucCi);
     return csv;
 }
 

@@ -56,4 +56,8 @@ nlohmann::json toJson(const ClassificationMetrics& metrics, const std::vector<st
 // confusion.csv: header "true\predicted,<classes...>", one row per true class.
 std::string confusionCsv(const ClassificationMetrics& metrics, const std::vector<std::string>& classNames);
 
+// Per-class figures with their 95% intervals, then the summary figures (value and interval in the
+// first columns), as one table for spreadsheets.
+std::string metricsCsv(const ClassificationMetrics& metrics, const std::vector<std::string>& classNames);
+
 } // namespace neurodx

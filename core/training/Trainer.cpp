@@ -290,6 +290,7 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
             e.batch = ++batchIndex;
             e.batchesPerEpoch = loader.batchCount();
             e.loss = lossValue;
+            e.accuracy = batchCorrect / n;
             e.runningLoss = lossSum / seen;
             e.runningAccuracy = correct / seen;
             e.epochSeconds = std::chrono::duration<double>(Clock::now() - epochStart).count();

@@ -28,6 +28,7 @@ struct TrainingEvent {
     int batch = 0;            // 1-based within the epoch
     int batchesPerEpoch = 0;
     double loss = 0;          // this batch's loss (Kind::Batch)
+    double accuracy = 0;      // this batch's accuracy (Kind::Batch)
     double runningLoss = 0;   // epoch mean so far
     double runningAccuracy = 0;
     double slicesPerSecond = 0;

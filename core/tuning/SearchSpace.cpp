@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 namespace neurodx {
@@ -168,6 +169,50 @@ double SearchSpace::combinations() const
             return 0;
     }
     return total;
+}
+
+void SearchSpace::setAll(const std::string& definitions)
+{
+    std::size_t start = 0;
+    while (start <= definitions.size()) {
+        const std::size_t end = definitions.find_first_of(";\n", start);
+        const std::string definition = trim(definitions.substr(start, end == std::string::npos ? std::string::npos : end - start));
+        if (!definition.empty())
+            set(parseDefinition(definition));
+        if (end == std::string::npos)
+            break;
+        start = end + 1;
+    }
+}
+
+std::string SearchSpace::definitions() const
+{
+    const auto number = [](double v) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%g", v);
+        return std::string(text);
+    };
+    std::string text;
+    for (const Hyperparameter& hp : m_parameters) {
+        text += hp.name + "=";
+        switch (hp.kind) {
+        case Hyperparameter::Kind::Choice:
+            for (std::size_t i = 0; i < hp.choices.size(); ++i)
+                text += (i ? "," : "") + number(hp.choices[i]);
+            break;
+        case Hyperparameter::Kind::Int:
+            text += number(hp.min) + ":" + number(hp.max) + ":" + number(hp.step);
+            break;
+        case Hyperparameter::Kind::Float:
+            text += number(hp.min) + ".." + number(hp.max);
+            break;
+        case Hyperparameter::Kind::LogFloat:
+            text += number(hp.min) + ".." + number(hp.max) + ":log";
+            break;
+        }
+        text += "\n";
+    }
+    return text;
 }
 
 nlohmann::json SearchSpace::toJson() const

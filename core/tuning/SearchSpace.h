@@ -36,6 +36,11 @@ public:
     static Hyperparameter parseDefinition(const std::string& definition);
     // Replaces (or adds) a hyperparameter; throws for names NeuroDx cannot apply.
     void set(const Hyperparameter& hp);
+    // Sets every definition in `definitions`, separated by ';' or new lines ("units=64:256:64;
+    // learning_rate=1e-4..1e-2:log"); blank ones are ignored. Throws like parseDefinition.
+    void setAll(const std::string& definitions);
+    // The space as definitions that setAll() and the CLI's --search read back, one per line.
+    std::string definitions() const;
 
     const std::vector<Hyperparameter>& parameters() const { return m_parameters; }
     HyperparameterValues sample(SeededRandom& random) const;

@@ -1,0 +1,131 @@
+#include "RunFolder.h"
+
+#include "common/JsonFile.h"
+#include "common/NeuroDxError.h"
+#include "dataset/MetadataCsv.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace neurodx {
+
+std::string RunRecord::architecture() const
+{
+    const auto training = config.find("training");
+    if (training == config.end() || !training->contains("model"))
+        return {};
+    return (*training)["model"].value("architecture", std::string());
+}
+
+fs::path RunRecord::datasetRoot() const
+{
+    const auto dataset = config.find("dataset");
+    return dataset == config.end() ? fs::path() : fs::path(dataset->value("root", std::string()));
+}
+
+int RunRecord::bestEpoch() const
+{
+    if (metrics.is_object() && metrics.contains("best_epoch"))
+        return metrics["best_epoch"].get<int>();
+    int best = -1;
+    for (std::size_t i = 0; i < history.size(); ++i)
+        if (history[i].valLoss == history[i].valLoss && (best < 0 || history[i].valLoss < history[static_cast<std::size_t>(best)].valLoss))
+            best = static_cast<int>(i);
+    return best;
+}
+
+bool isRunFolder(const fs::path& folder)
+{
+    std::error_code ec;
+    return fs::is_regular_file(folder / "config.json", ec) && (fs::is_regular_file(folder / "history.csv", ec) || fs::is_regular_file(folder / "best.pt", ec));
+}
+
+std::vector<fs::path> findRunFolders(const fs::path& root)
+{
+    std::vector<fs::path> runs;
+    std::error_code ec;
+    if (isRunFolder(root))
+        runs.push_back(root);
+    for (fs::directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_directory(ec) && isRunFolder(it->path()))
+            runs.push_back(it->path());
+    const auto modified = [](const fs::path& run) {
+        std::error_code e;
+        return fs::last_write_time(run / "config.json", e);
+    };
+    std::stable_sort(runs.begin(), runs.end(), [&](const fs::path& a, const fs::path& b) { return modified(a) > modified(b); });
+    return runs;
+}
+
+EvaluatedSlices readPredictionsCsv(const fs::path& file, const fs::path& datasetRoot, int bootstrapResamples)
+{
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw NeuroDxError(ErrorKind::UnreadableFile, file, "cannot open the predictions");
+    std::stringstream text;
+    text << in.rdbuf();
+    const auto rows = parseCsv(text.str());
+    const std::vector<std::string> fixed{"path", "subject", "true", "predicted", "confidence"};
+    if (rows.empty() || rows[0].size() <= fixed.size() || !std::equal(fixed.begin(), fixed.end(), rows[0].begin()))
+        throw NeuroDxError(ErrorKind::CorruptFile, file, "is not a NeuroDx predictions.csv (expected path,subject,true,predicted,confidence,p_<class>...)");
+    std::vector<std::string> classNames;
+    for (std::size_t c = fixed.size(); c < rows[0].size(); ++c) {
+        if (rows[0][c].rfind("p_", 0) != 0)
+            throw NeuroDxError(ErrorKind::CorruptFile, file, "column '" + rows[0][c] + "' is not a class probability (p_<class>)");
+        classNames.push_back(rows[0][c].substr(2));
+    }
+    EvaluatedSlices result;
+    result.part = "test";
+    result.model = (file.parent_path() / "best.pt").string();
+    std::vector<int> labels;
+    std::vector<std::vector<double>> probabilities;
+    std::vector<std::string> groupKeys;
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+        const auto& row = rows[r];
+        if (row.size() == 1 && row[0].empty())
+            continue;
+        const std::string where = "line " + std::to_string(r + 1);
+        if (row.size() != rows[0].size())
+            throw NeuroDxError(ErrorKind::CorruptFile, file, where + " has " + std::to_string(row.size()) + " fields, the header " + std::to_string(rows[0].size()));
+        const auto label = std::find(classNames.begin(), classNames.end(), row[2]);
+        if (label == classNames.end())
+            throw NeuroDxError(ErrorKind::CorruptFile, file, where + ": unknown class '" + row[2] + "'");
+        std::vector<double> p;
+        for (std::size_t c = 0; c < classNames.size(); ++c) {
+            try {
+                p.push_back(std::stod(row[fixed.size() + c]));
+            } catch (const std::exception&) {
+                throw NeuroDxError(ErrorKind::CorruptFile, file, where + ": '" + row[fixed.size() + c] + "' is not a probability");
+            }
+        }
+        const fs::path path = fs::path(row[0]).is_absolute() ? fs::path(row[0]) : datasetRoot / row[0];
+        result.files.push_back(path.string());
+        result.subjects.push_back(row[1]);
+        groupKeys.push_back(row[1].empty() ? "file:" + row[0] : row[1]);
+        labels.push_back(static_cast<int>(label - classNames.begin()));
+        probabilities.push_back(std::move(p));
+    }
+    result.report = evaluationReport(labels, probabilities, groupKeys, classNames, bootstrapResamples);
+    return result;
+}
+
+RunRecord readRunFolder(const fs::path& folder, int bootstrapResamples)
+{
+    if (!isRunFolder(folder))
+        throw NeuroDxError(ErrorKind::InvalidArgument, folder, "is not a NeuroDx run folder (no config.json with history.csv or best.pt)");
+    RunRecord run;
+    run.folder = folder;
+    run.config = readJsonFile(folder / "config.json");
+    if (fs::exists(folder / "metrics.json"))
+        run.metrics = readJsonFile(folder / "metrics.json");
+    if (fs::exists(folder / "history.csv"))
+        run.history = readHistoryCsv(folder / "history.csv");
+    if (fs::exists(folder / "predictions.csv"))
+        run.test = readPredictionsCsv(folder / "predictions.csv", run.datasetRoot(), bootstrapResamples);
+    return run;
+}
+
+} // namespace neurodx

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "evaluation/EvaluatedSlices.h"
+#include "training/TrainingHistory.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace neurodx {
+
+// A training run folder read back: what the GUI shows when a past run is opened, and what runs
+// are compared by.
+struct RunRecord {
+    std::filesystem::path folder;
+    nlohmann::json config;               // config.json
+    nlohmann::json metrics;              // metrics.json; null while the run has none (cancelled, no test part)
+    std::vector<EpochRecord> history;    // history.csv; empty before the first epoch ends
+    std::optional<EvaluatedSlices> test; // predictions.csv, with every figure recomputed from it
+
+    std::string name() const { return folder.filename().string(); }
+    std::string architecture() const;    // "tuned", "resnet50v2", ... or "" when unknown
+    std::filesystem::path datasetRoot() const;
+    int bestEpoch() const;               // by val_loss as the checkpoint chose it; -1 without validation
+};
+
+// A folder is a run when it has config.json and history.csv or best.pt.
+bool isRunFolder(const std::filesystem::path& folder);
+
+// Run folders directly inside `root` (and `root` itself when it is one), newest first.
+std::vector<std::filesystem::path> findRunFolders(const std::filesystem::path& root);
+
+// Throws NeuroDxError naming the file when config.json, history.csv or predictions.csv is damaged.
+RunRecord readRunFolder(const std::filesystem::path& folder, int bootstrapResamples = 1000);
+
+// predictions.csv (path,subject,true,predicted,confidence,p_<class>...) back into an evaluation:
+// relative paths are resolved against `datasetRoot`. Throws NeuroDxError naming the file.
+EvaluatedSlices readPredictionsCsv(const std::filesystem::path& file, const std::filesystem::path& datasetRoot, int bootstrapResamples = 1000);
+
+} // namespace neurodx

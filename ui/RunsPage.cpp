@@ -1,0 +1,243 @@
+#include "RunsPage.h"
+
+#include "EngineTask.h"
+#include "RunsLocation.h"
+#include "WorkerThread.h"
+
+#include "common/JsonFile.h"
+
+#include <qcustomplot.h>
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace neurodx::ui {
+
+namespace {
+
+const QColor kRunColours[] = {QColor(0, 114, 178), QColor(213, 94, 0), QColor(0, 158, 115), QColor(204, 121, 167),
+                              QColor(230, 159, 0), QColor(86, 180, 233), QColor(0, 0, 0)};
+
+QString figure(const nlohmann::json& metrics, const char* level, const char* name)
+{
+    if (!metrics.is_object() || !metrics.contains(level) || !metrics[level].contains(name) || !metrics[level][name].is_number())
+        return QStringLiteral("-");
+    return QString::number(metrics[level][name].get<double>(), 'f', 3);
+}
+
+} // namespace
+
+RunsPage::RunsPage(QWidget* parent)
+    : QWidget(parent), m_rootLabel(new QLabel), m_runs(new QTreeWidget), m_metric(new QComboBox), m_plot(new QCustomPlot), m_thread(new WorkerThread(this))
+{
+    qRegisterMetaType<SharedRunRecord>();
+    setObjectName(QStringLiteral("runsPage"));
+    m_rootLabel->setWordWrap(true);
+    auto* chooseRoot = new QPushButton(tr("Runs Folder..."));
+    chooseRoot->setToolTip(tr("Where new runs are written and listed from"));
+    connect(chooseRoot, &QPushButton::clicked, this, [this] {
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Runs Folder"), m_root);
+        if (!folder.isEmpty()) {
+            setRunsRoot(folder);
+            setRoot(folder);
+        }
+    });
+    auto* refreshButton = new QPushButton(tr("Refresh"));
+    refreshButton->setShortcut(QKeySequence::Refresh);
+    refreshButton->setToolTip(tr("List the runs again (F5)"));
+    connect(refreshButton, &QPushButton::clicked, this, &RunsPage::refresh);
+    auto* openButton = new QPushButton(tr("Open"));
+    openButton->setToolTip(tr("Show the selected run's curves, matrix and metrics (or double-click it)"));
+    connect(openButton, &QPushButton::clicked, this, [this] {
+        if (QTreeWidgetItem* item = m_runs->currentItem())
+            openRun(item->data(0, Qt::UserRole).toString());
+    });
+
+    m_runs->setObjectName(QStringLiteral("runList"));
+    m_runs->setHeaderLabels({tr("Run"), tr("Model"), tr("Epochs"), tr("Best val acc"), tr("Test accuracy"), tr("Test macro AUC"), tr("Stopped")});
+    m_runs->setRootIsDecorated(false);
+    m_runs->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_runs->setSortingEnabled(true);
+    m_runs->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_runs->setToolTip(tr("Select two or more runs to compare their curves; double-click opens one"));
+    connect(m_runs, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) { openRun(item->data(0, Qt::UserRole).toString()); });
+    connect(m_runs, &QTreeWidget::itemSelectionChanged, this, [this] {
+        QStringList folders;
+        for (QTreeWidgetItem* item : m_runs->selectedItems())
+            folders << item->data(0, Qt::UserRole).toString();
+        compare(folders);
+    });
+
+    for (const char* metric : {"val_acc", "val_loss", "acc", "loss"})
+        m_metric->addItem(QString::fromLatin1(metric));
+    m_metric->setToolTip(tr("The curve to compare"));
+    connect(m_metric, &QComboBox::currentIndexChanged, this, &RunsPage::updateComparison);
+    m_plot->setObjectName(QStringLiteral("compareRunsPlot"));
+    m_plot->setMinimumHeight(200);
+    m_plot->xAxis->setLabel(tr("epoch"));
+    m_plot->legend->setVisible(true);
+    m_plot->setToolTip(tr("The selected runs' curves"));
+
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(m_rootLabel, 1);
+    bar->addWidget(chooseRoot);
+    bar->addWidget(refreshButton);
+    bar->addWidget(openButton);
+    auto* plotBox = new QWidget;
+    auto* plotLayout = new QVBoxLayout(plotBox);
+    plotLayout->setContentsMargins(0, 0, 0, 0);
+    auto* metricRow = new QHBoxLayout;
+    metricRow->addWidget(new QLabel(tr("Compare")));
+    metricRow->addWidget(m_metric);
+    metricRow->addStretch(1);
+    plotLayout->addLayout(metricRow);
+    plotLayout->addWidget(m_plot, 1);
+    auto* splitter = new QSplitter(Qt::Vertical);
+    splitter->addWidget(m_runs);
+    splitter->addWidget(plotBox);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(splitter, 1);
+    setRoot(runsRoot());
+}
+
+RunsPage::~RunsPage() = default;
+
+void RunsPage::setRoot(const QString& folder)
+{
+    m_root = folder;
+    m_rootLabel->setText(tr("Runs in <b>%1</b>").arg(QDir::toNativeSeparators(folder).toHtmlEscaped()));
+    refresh();
+}
+
+void RunsPage::refresh()
+{
+    m_runs->clear();
+    for (const std::filesystem::path& run : findRunFolders(m_root.toStdString())) {
+        const QString folder = QString::fromStdString(run.string());
+        auto* item = new QTreeWidgetItem(m_runs, {QFileInfo(folder).fileName()});
+        item->setData(0, Qt::UserRole, folder);
+        item->setToolTip(0, QDir::toNativeSeparators(folder));
+        try {
+            // Headers only (no bootstrap): listing stays fast with hundreds of runs.
+            RunRecord record;
+            record.folder = run;
+            record.config = readJsonFile(run / "config.json");
+            if (std::filesystem::exists(run / "metrics.json"))
+                record.metrics = readJsonFile(run / "metrics.json");
+            if (std::filesystem::exists(run / "history.csv"))
+                record.history = readHistoryCsv(run / "history.csv");
+            double bestValAcc = std::nan("");
+            for (const EpochRecord& e : record.history)
+                if (std::isfinite(e.valAccuracy) && !(bestValAcc >= e.valAccuracy))
+                    bestValAcc = e.valAccuracy;
+            item->setText(1, QString::fromStdString(record.architecture()));
+            item->setData(2, Qt::DisplayRole, static_cast<int>(record.history.size()));
+            item->setText(3, std::isfinite(bestValAcc) ? QString::number(bestValAcc, 'f', 3) : QStringLiteral("-"));
+            item->setText(4, figure(record.metrics, "slice_level", "accuracy"));
+            item->setText(5, figure(record.metrics, "slice_level", "macro_auc"));
+            item->setText(6, record.metrics.is_object() ? QString::fromStdString(record.metrics.value("stop_reason", std::string())) : tr("(no test)"));
+        } catch (const std::exception& e) {
+            item->setText(1, tr("unreadable"));
+            item->setToolTip(1, QString::fromStdString(e.what()));
+        }
+    }
+    m_runs->sortByColumn(0, Qt::DescendingOrder);
+}
+
+int RunsPage::runCount() const
+{
+    return m_runs->topLevelItemCount();
+}
+
+int RunsPage::comparedCount() const
+{
+    return static_cast<int>(m_compared.size());
+}
+
+void RunsPage::openRun(const QString& folder)
+{
+    if (folder.isEmpty())
+        return;
+    m_thread->stop();
+    auto* task = new EngineTask([folder](TrainingControl&, const EngineTask::Progress&) {
+        return QVariant::fromValue(std::make_shared<const RunRecord>(readRunFolder(folder.toStdString())));
+    });
+    connect(task, &EngineTask::succeeded, this, [this](const QVariant& v) {
+        m_thread->stop(false);
+        emit runOpened(v.value<SharedRunRecord>());
+    });
+    connect(task, &EngineTask::failed, this, [this](const QString& message) {
+        m_thread->stop(false);
+        emit failed(message);
+    });
+    m_thread->start(task, [task] { task->run(); }, [task] { task->requestStop(); });
+}
+
+void RunsPage::compare(const QStringList& folders)
+{
+    m_compared.clear();
+    for (const QString& folder : folders) {
+        try {
+            auto run = std::make_shared<RunRecord>();
+            run->folder = folder.toStdString();
+            run->history = readHistoryCsv(run->folder / "history.csv");
+            m_compared.push_back(run);
+        } catch (const std::exception& e) {
+            emit failed(QString::fromStdString(e.what()));
+        }
+    }
+    updateComparison();
+}
+
+void RunsPage::setCompareMetric(const QString& metric)
+{
+    m_metric->setCurrentText(metric);
+}
+
+void RunsPage::updateComparison()
+{
+    m_plot->clearGraphs();
+    const std::string metric = m_metric->currentText().toStdString();
+    int colour = 0;
+    for (const SharedRunRecord& run : m_compared) {
+        QVector<double> x, y;
+        for (const EpochRecord& e : run->history) {
+            const double v = e.value(metric);
+            if (std::isfinite(v)) {
+                x << e.epoch + 1;
+                y << v;
+            }
+        }
+        auto* graph = m_plot->addGraph();
+        graph->setData(x, y);
+        graph->setName(QString::fromStdString(run->name()));
+        const QColor c = kRunColours[colour++ % std::size(kRunColours)];
+        graph->setPen(QPen(c, 2));
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c, Qt::white, 5));
+    }
+    m_plot->yAxis->setLabel(m_metric->currentText());
+    m_plot->rescaleAxes();
+    m_plot->xAxis->setRangeLower(0);
+    m_plot->yAxis->scaleRange(1.1);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void RunsPage::cancelAndWait()
+{
+    m_thread->stop();
+}
+
+} // namespace neurodx::ui

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "training/TrainingConfig.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLineEdit;
+class QSpinBox;
+
+namespace neurodx::ui {
+
+// Every choice a training starts from: model (and its filters/units/dropout or a weight file),
+// input size, epochs, batch, learning rate, early stopping, augmentation, class weights, threads,
+// bf16. Reads and writes a TrainingConfig (the split comes from the dataset page) and remembers the
+// last choices in QSettings.
+class TrainingSettingsForm final : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainingSettingsForm(QWidget* parent = nullptr);
+
+    TrainingConfig config() const;
+    void setConfig(const TrainingConfig& config);
+    QString initialWeights() const;
+    void setInitialWeights(const QString& file);
+    void saveSettings() const;
+
+signals:
+    void changed();
+
+private:
+    void updateEnabled();
+
+    QComboBox* m_architecture;
+    QSpinBox* m_filters1;
+    QSpinBox* m_filters2;
+    QSpinBox* m_units;
+    QDoubleSpinBox* m_dropout;
+    QCheckBox* m_freezeBackbone;
+    QLineEdit* m_weights;
+    QSpinBox* m_imageSize;
+    QSpinBox* m_channels;
+    QSpinBox* m_epochs;
+    QSpinBox* m_batchSize;
+    QDoubleSpinBox* m_learningRate;
+    QCheckBox* m_earlyStopping;
+    QSpinBox* m_patience;
+    QCheckBox* m_reduceLr;
+    QCheckBox* m_augment;
+    QCheckBox* m_horizontalFlip;
+    QCheckBox* m_verticalFlip;
+    QDoubleSpinBox* m_rotation;
+    QCheckBox* m_classWeights;
+    QSpinBox* m_threads;
+    QCheckBox* m_bf16;
+    QSpinBox* m_seed;
+};
+
+} // namespace neurodx::ui
