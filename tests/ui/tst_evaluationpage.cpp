@@ -1,0 +1,178 @@
+// The evaluation page shows exactly what the engine computed: matrix cells, metrics, ROC, the
+// misclassified gallery; the matrix view itself is checked on known matrices.
+#include "ConfusionMatrixView.h"
+#include "EvaluationPage.h"
+#include "MetricsTable.h"
+#include "PlotExport.h"
+#include "RocPlot.h"
+#include "ThumbnailGrid.h"
+#include "TinyTraining.h"
+
+#include "evaluation/RunFolder.h"
+#include "inference/ModelEvaluation.h"
+#include "training/TrainingJob.h"
+
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+
+using namespace neurodx;
+using namespace neurodx::ui;
+using namespace neurodx::test;
+
+using Matrix = std::vector<std::vector<std::size_t>>;
+Q_DECLARE_METATYPE(Matrix)
+
+class EvaluationPageTest : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void matrixCellsShowCountsAndShares_data();
+    void matrixCellsShowCountsAndShares();
+    void runShowsItsStoredTestResults();
+    void evaluatesAnotherPartInAWorker();
+    void subjectLevelSwitch();
+    void damagedRunIsAMessage();
+    void exportsPngAndPdf();
+
+private:
+    QTemporaryDir m_dir;
+    std::filesystem::path m_run;
+};
+
+void EvaluationPageTest::initTestCase()
+{
+    const std::filesystem::path root(m_dir.path().toStdString());
+    writeTinyDataset(root / "dataset");
+    TrainingJobConfig job;
+    job.dataset = root / "dataset";
+    job.runFolder = m_run = root / "run";
+    job.training = tinyTrainingConfig(2);
+    job.bootstrapResamples = 100;
+    TrainingControl control;
+    QVERIFY(runTrainingJob(job, control).tested);
+}
+
+void EvaluationPageTest::matrixCellsShowCountsAndShares_data()
+{
+    QTest::addColumn<Matrix>("matrix");
+    QTest::newRow("perfect") << Matrix{{5, 0, 0}, {0, 3, 0}, {0, 0, 7}};
+    QTest::newRow("mixed") << Matrix{{4, 1, 0}, {2, 2, 2}, {0, 3, 9}};
+    QTest::newRow("empty row") << Matrix{{0, 0, 0}, {1, 1, 0}, {0, 0, 2}};
+    QTest::newRow("two classes") << Matrix{{10, 30}, {1, 99}};
+}
+
+void EvaluationPageTest::matrixCellsShowCountsAndShares()
+{
+    QFETCH(Matrix, matrix);
+    ConfusionMatrixView view;
+    QStringList names;
+    for (std::size_t c = 0; c < matrix.size(); ++c)
+        names << QStringLiteral("C%1").arg(c);
+    view.setMatrix(matrix, names);
+    for (std::size_t t = 0; t < matrix.size(); ++t) {
+        double rowTotal = 0;
+        for (std::size_t v : matrix[t])
+            rowTotal += double(v);
+        for (std::size_t p = 0; p < matrix.size(); ++p) {
+            const double share = rowTotal > 0 ? double(matrix[t][p]) / rowTotal : 0.0;
+            QCOMPARE(view.count(int(t), int(p)), matrix[t][p]);
+            QVERIFY(std::abs(view.cellColourValue(int(t), int(p)) - share) < 1e-9);
+            QVERIFY(view.cellText(int(t), int(p)).startsWith(QString::number(matrix[t][p]) + "\n"));
+        }
+    }
+    view.setNormalised(true);
+    QVERIFY(view.cellText(0, 0).contains("%\n("));
+}
+
+void EvaluationPageTest::runShowsItsStoredTestResults()
+{
+    EvaluationPage page;
+    page.show();
+    const auto run = std::make_shared<const RunRecord>(readRunFolder(m_run));
+    QSignalSpy shown(&page, &EvaluationPage::evaluationShown);
+    page.showRun(run);
+    QCOMPARE(shown.count(), 1);
+    const ClassificationMetrics& m = run->test->report.slices;
+    for (int t = 0; t < 3; ++t)
+        for (int p = 0; p < 3; ++p)
+            QCOMPARE(page.matrix()->count(t, p), m.confusion[std::size_t(t)][std::size_t(p)]);
+    QVERIFY(page.metrics()->summaryText().contains(QString::number(m.accuracy, 'f', 3)));
+    QCOMPARE(page.metrics()->table()->rowCount(), 3);
+    QCOMPARE(page.gallery()->itemCount(), int(run->test->misclassified().size()));
+    QVERIFY(page.roc()->curveCount() >= 1);
+}
+
+void EvaluationPageTest::evaluatesAnotherPartInAWorker()
+{
+    EvaluationPage page;
+    page.showRun(std::make_shared<const RunRecord>(readRunFolder(m_run)));
+    QSignalSpy shown(&page, &EvaluationPage::evaluationShown);
+    page.evaluate(QString::fromStdString(m_run.string()), "last.pt", "validation");
+    QVERIFY(page.isEvaluating());
+    QVERIFY(shown.wait(60000));
+    ModelEvaluationRequest request;
+    request.modelFile = m_run / "last.pt";
+    request.target = m_run;
+    request.part = "validation";
+    const ModelEvaluationResult expected = evaluateModel(request);
+    QCOMPARE(page.evaluation()->part, std::string("validation"));
+    QCOMPARE(page.evaluation()->size(), expected.slices.size());
+    for (int t = 0; t < 3; ++t)
+        for (int p = 0; p < 3; ++p)
+            QCOMPARE(page.matrix()->count(t, p), expected.slices.report.slices.confusion[std::size_t(t)][std::size_t(p)]);
+    QCOMPARE(page.gallery()->itemCount(), int(expected.slices.misclassified().size()));
+}
+
+void EvaluationPageTest::subjectLevelSwitch()
+{
+    EvaluationPage page;
+    const auto run = std::make_shared<const RunRecord>(readRunFolder(m_run));
+    page.showRun(run);
+    page.setSubjectLevel(true);
+    const auto& subjects = run->test->report.subjects.confusion;
+    std::size_t total = 0;
+    for (int t = 0; t < 3; ++t)
+        for (int p = 0; p < 3; ++p) {
+            QCOMPARE(page.matrix()->count(t, p), subjects[std::size_t(t)][std::size_t(p)]);
+            total += subjects[std::size_t(t)][std::size_t(p)];
+        }
+    QCOMPARE(total, run->test->report.subjects.count);
+    QVERIFY(page.metrics()->summaryText().contains("Subject level"));
+}
+
+void EvaluationPageTest::damagedRunIsAMessage()
+{
+    QTemporaryDir copy;
+    const std::filesystem::path run(copy.path().toStdString());
+    std::filesystem::copy(m_run, run, std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
+    { std::ofstream(run / "best.pt", std::ios::trunc) << "not a model"; }
+    EvaluationPage page;
+    QSignalSpy failed(&page, &EvaluationPage::evaluationFailed);
+    page.evaluate(QString::fromStdString(run.string()), "best.pt", "test");
+    QVERIFY(failed.wait(30000));
+    QVERIFY(failed.first().first().toString().contains("best.pt"));
+    QVERIFY(!page.isEvaluating());
+}
+
+void EvaluationPageTest::exportsPngAndPdf()
+{
+    EvaluationPage page;
+    page.resize(1000, 700);
+    page.showRun(std::make_shared<const RunRecord>(readRunFolder(m_run)));
+    QTemporaryDir out;
+    QString error;
+    QVERIFY2(exportWidgetImage(page.matrix(), out.filePath("m.png"), &error), qPrintable(error));
+    QVERIFY2(exportWidgetImage(page.roc(), out.filePath("roc.pdf"), &error), qPrintable(error));
+    QVERIFY(!QImage(out.filePath("m.png")).isNull());
+    QFile pdf(out.filePath("roc.pdf"));
+    QVERIFY(pdf.open(QIODevice::ReadOnly));
+    QVERIFY(pdf.read(5) == "%PDF-");
+    QVERIFY(pdf.size() > 1000);
+}
+
+QTEST_MAIN(EvaluationPageTest)
+#include "tst_evaluationpage.moc"
