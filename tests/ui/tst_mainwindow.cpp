@@ -1,6 +1,9 @@
 // The first window, offscreen: it shows exactly what the engine's scan computed.
 #include "ClassCountChart.h"
+#include "DatasetPage.h"
 #include "MainWindow.h"
+#include "ThumbnailCache.h"
+#include "ThumbnailGrid.h"
 #include "TestTree.h"
 
 #include "dataset/DatasetScanner.h"
@@ -8,6 +11,7 @@
 #include <QLabel>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTreeWidget>
@@ -27,6 +31,11 @@ private slots:
     void demoOpensSyntheticDataset();
     void closingDuringAScanWaitsCleanly();
     void screenshot();
+    void everyPageBuilds_data();
+    void everyPageBuilds();
+    void thumbnailsDecodeLazily();
+    void splitTableEqualsTheEngine();
+    void sliceSplitShowsTheLeakageWarning();
 
 private:
     QTemporaryDir m_dir;
@@ -141,6 +150,89 @@ void MainWindowTest::screenshot()
     const QString out = QDir(QCoreApplication::applicationDirPath()).filePath("screenshots");
     QDir().mkpath(out);
     QVERIFY(window.grab().save(out + "/mainwindow-dataset.png"));
+}
+
+void MainWindowTest::everyPageBuilds_data()
+{
+    QTest::addColumn<int>("page");
+    QTest::addColumn<QString>("objectName");
+    QTest::newRow("dataset") << int(MainWindow::Page::Dataset) << "datasetPage";
+    QTest::newRow("training") << int(MainWindow::Page::Training) << "trainingPage";
+    QTest::newRow("evaluation") << int(MainWindow::Page::Evaluation) << "evaluationPage";
+    QTest::newRow("tuning") << int(MainWindow::Page::Tuning) << "tuningPage";
+    QTest::newRow("runs") << int(MainWindow::Page::Runs) << "runsPage";
+}
+
+void MainWindowTest::everyPageBuilds()
+{
+    QFETCH(int, page);
+    QFETCH(QString, objectName);
+    MainWindow window;
+    window.resize(1280, 720);
+    window.show();
+    window.showPage(MainWindow::Page(page));
+    QCOMPARE(int(window.currentPage()), page);
+    auto* widget = window.findChild<QWidget*>(objectName);
+    QVERIFY(widget);
+    QTRY_VERIFY(widget->isVisible());
+    // Works at the smallest supported size without overlapping controls being cut off entirely.
+    QVERIFY(widget->width() > 600 && widget->height() > 500);
+    QVERIFY(!window.grab().isNull());
+}
+
+void MainWindowTest::thumbnailsDecodeLazily()
+{
+    MainWindow window;
+    window.resize(1280, 720);
+    window.show();
+    QSignalSpy loaded(&window, &MainWindow::datasetLoaded);
+    window.openDataset(QString::fromStdString(m_dataset.string()));
+    QVERIFY(loaded.wait(30000));
+    ThumbnailGrid* grid = window.datasetPage()->thumbnails();
+    QCOMPARE(grid->itemCount(), int(window.dataset()->entries.size()));
+    grid->window()->findChild<QTabWidget*>()->setCurrentWidget(grid);
+    QTRY_VERIFY_WITH_TIMEOUT(!grid->cache()->thumbnail(grid->fileAt(0)).isNull(), 10000);
+    const QImage first = grid->cache()->thumbnail(grid->fileAt(0));
+    QVERIFY(first.width() <= grid->cache()->side() && first.height() <= grid->cache()->side());
+    QTest::qWait(200);
+    QVERIFY(window.grab().save(QDir(QCoreApplication::applicationDirPath()).filePath("screenshots/page-dataset-images.png")));
+}
+
+void MainWindowTest::splitTableEqualsTheEngine()
+{
+    MainWindow window;
+    QSignalSpy loaded(&window, &MainWindow::datasetLoaded);
+    window.openDataset(QString::fromStdString(m_dataset.string()));
+    QVERIFY(loaded.wait(30000));
+    SplitConfig config;
+    config.ratios = {0.6, 0.2, 0.2};
+    config.seed = 7;
+    window.datasetPage()->setSplitConfig(config);
+    const DatasetSplit expected = splitDataset(*window.dataset(), config);
+    auto* table = window.findChild<QTableWidget*>("splitTable");
+    QVERIFY(table);
+    for (int c = 0; c < 3; ++c)
+        for (int p = 0; p < kSplitParts; ++p)
+            QCOMPARE(table->item(c, p + 1)->data(Qt::UserRole).toULongLong(), qulonglong(expected.report.counts[std::size_t(p)][std::size_t(c)].images));
+    QVERIFY(window.findChild<QLabel*>("splitStatus")->text().contains("No subject appears in two parts"));
+}
+
+void MainWindowTest::sliceSplitShowsTheLeakageWarning()
+{
+    MainWindow window;
+    window.show();
+    QSignalSpy loaded(&window, &MainWindow::datasetLoaded);
+    window.openDataset(QString::fromStdString(m_dataset.string()));
+    QVERIFY(loaded.wait(30000));
+    auto* warning = window.findChild<QLabel*>("leakageWarning");
+    QVERIFY(warning);
+    QVERIFY(warning->text().contains("no identifiable subject")); // the extra AD image
+    QVERIFY(!warning->text().contains("slice split"));
+    SplitConfig config;
+    config.mode = SplitMode::BySlice;
+    window.datasetPage()->setSplitConfig(config);
+    QVERIFY(warning->text().contains("slice split"));
+    window.datasetPage()->setSplitConfig(SplitConfig{});
 }
 
 QTEST_MAIN(MainWindowTest)
