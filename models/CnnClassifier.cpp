@@ -26,9 +26,20 @@ CnnClassifier::CnnClassifier(const CnnOptions& options) : m_options(options)
 
 torch::Tensor CnnClassifier::forward(torch::Tensor x)
 {
+    return head(features(std::move(x)));
+}
+
+torch::Tensor CnnClassifier::features(torch::Tensor x)
+{
     namespace F = torch::nn::functional;
     x = F::max_pool2d(torch::relu(m_conv1->forward(x)), F::MaxPool2dFuncOptions(2));
-    x = F::max_pool2d(torch::relu(m_conv2->forward(x)), F::MaxPool2dFuncOptions(2));
+    return torch::relu(m_conv2->forward(x));
+}
+
+torch::Tensor CnnClassifier::head(torch::Tensor x)
+{
+    namespace F = torch::nn::functional;
+    x = F::max_pool2d(x, F::MaxPool2dFuncOptions(2));
     x = torch::relu(m_hidden->forward(x.flatten(1)));
     if (m_options.dropout > 0.0)
         x = torch::dropout(x, m_options.dropout, is_training());

@@ -24,6 +24,9 @@ class CnnClassifier final : public Classifier {
 public:
     explicit CnnClassifier(const CnnOptions& options);
     torch::Tensor forward(torch::Tensor input) override;
+    // The second convolution's activations (after ReLU, before its pooling): imageSize / 2 square.
+    torch::Tensor features(torch::Tensor input) override;
+    torch::Tensor head(torch::Tensor features) override;
     const CnnOptions& options() const { return m_options; }
 
 private:

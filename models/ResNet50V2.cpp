@@ -98,7 +98,12 @@ torch::Tensor ResNet50V2::features(torch::Tensor x)
 
 torch::Tensor ResNet50V2::forward(torch::Tensor x)
 {
-    x = features(x).mean({2, 3}); // global average pooling
+    return head(features(std::move(x)));
+}
+
+torch::Tensor ResNet50V2::head(torch::Tensor x)
+{
+    x = x.mean({2, 3}); // global average pooling
     return m_output->forward(torch::relu(m_hidden->forward(x)));
 }
 

@@ -32,8 +32,9 @@ public:
     void train(bool on = true) override;
 
     const ResNet50V2Options& options() const { return m_options; }
-    // The last convolutional feature map (before pooling), for Grad-CAM.
-    torch::Tensor features(torch::Tensor input);
+    // The last convolutional feature map (after the final BN + ReLU, before pooling), for Grad-CAM.
+    torch::Tensor features(torch::Tensor input) override;
+    torch::Tensor head(torch::Tensor features) override;
 
 private:
     struct Block {

@@ -7,6 +7,7 @@
 #include "common/NeuroDxError.h"
 #include "dataset/DatasetScanner.h"
 #include "common/ComputeSetup.h"
+#include "dataset/ImageFiles.h"
 #include "inference/Predictor.h"
 
 #include <nlohmann/json.hpp>
@@ -31,25 +32,7 @@ std::vector<fs::path> inputFiles(const std::vector<std::string>& arguments)
             files.push_back(path); // missing files get their error in the result
             continue;
         }
-        std::vector<fs::path> found;
-        std::error_code ec;
-        for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end; it.increment(ec)) {
-            const std::string name = it->path().filename().string();
-            if (it->is_directory(ec)) {
-                if (junkFolderReason(name))
-                    it.disable_recursion_pending();
-                continue;
-            }
-            if (!it->is_regular_file(ec) || junkFileReason(name) || it->file_size(ec) == 0)
-                continue;
-            try {
-                if (probeImageFormat(it->path()).format != ImageFormat::Unknown)
-                    found.push_back(it->path());
-            } catch (const NeuroDxError&) {
-                found.push_back(it->path());
-            }
-        }
-        std::sort(found.begin(), found.end());
+        const std::vector<fs::path> found = imageFilesIn(path);
         files.insert(files.end(), found.begin(), found.end());
     }
     return files;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "inference/ModelFile.h"
+#include "inference/Prediction.h"
 #include "training/SliceCache.h"
 
 #include <nlohmann/json_fwd.hpp>
@@ -11,13 +12,6 @@
 
 namespace neurodx {
 
-struct Prediction {
-    std::string file;
-    std::vector<double> probabilities; // one per class, in the model's class order
-    int predicted = -1;
-    double confidence = 0;             // the predicted class's probability
-    std::string error;                 // set when the file could not be read; probabilities empty
-};
 
 // A loaded model file ready to classify slices, preprocessing each exactly as training did
 // (windowing, resize, 8-bit quantisation from the model's own metadata).
@@ -42,9 +36,5 @@ private:
 
 // Softmax probabilities of `model` for every slice of `cache`.
 std::vector<std::vector<double>> predictProbabilities(Classifier& model, const SliceCache& cache, int channels, int batchSize = 32);
-
-nlohmann::json toJson(const Prediction& prediction, const std::vector<std::string>& classNames);
-// file,predicted,confidence,p_<class>...; errors in an "error" column.
-std::string predictionsCsv(const std::vector<Prediction>& predictions, const std::vector<std::string>& classNames);
 
 } // namespace neurodx

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace neurodx {
+
+// One attribute of a DICOM file as a viewer shows it; sequences hold their items as children
+// (each item a node "Item n" whose children are its attributes).
+struct DicomTagNode {
+    std::string tag;        // "(0010,0010)"; empty for sequence items
+    std::string name;       // "PatientName", "Item 1"
+    std::string vr;         // "PN"
+    std::string value;      // text, or "<binary, 524288 bytes>"; long values are cut at 512 characters
+    bool identifying = false; // names, ids, dates and places that identify a person (PS3.15 E.1-1, basic profile)
+    std::vector<DicomTagNode> children;
+};
+
+// The file meta information (group 0002) and the dataset, in file order. Pixel data is not
+// decoded. Throws NeuroDxError naming the file when it is not a readable DICOM object.
+std::vector<DicomTagNode> readDicomTags(const std::filesystem::path& file);
+
+// The value of a top-level attribute by keyword ("PatientName"), or "" when absent.
+std::string tagValue(const std::vector<DicomTagNode>& tags, const std::string& name);
+
+} // namespace neurodx

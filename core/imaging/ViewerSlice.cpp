@@ -1,0 +1,53 @@
+#include "ViewerSlice.h"
+
+#include "imaging/ModelInput.h"
+#include "imaging/SliceLoader.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+
+namespace neurodx {
+
+double ViewerSlice::percentile(double percent) const
+{
+    if (values.empty())
+        return 0.0;
+    std::vector<float> sorted = values;
+    const auto rank = static_cast<std::size_t>(std::clamp(percent, 0.0, 100.0) / 100.0 * static_cast<double>(sorted.size() - 1) + 0.5);
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(rank), sorted.end());
+    return sorted[rank];
+}
+
+ViewerSlice loadViewerSlice(const std::filesystem::path& file, std::optional<int> frame)
+{
+    const Slice slice = loadSlice(file, frame);
+    ViewerSlice view;
+    view.file = file.string();
+    view.info = slice.info;
+    view.width = slice.pixels.cols;
+    view.height = slice.pixels.rows;
+    cv::Mat grey = slice.pixels;
+    if (slice.pixels.channels() == 3) {
+        cv::cvtColor(slice.pixels, grey, cv::COLOR_RGB2GRAY);
+        const auto [low, high] = slice.storedRange();
+        cv::Mat bytes;
+        slice.pixels.convertTo(bytes, CV_8UC3, 255.0 / std::max(1e-9, high - low), -low * 255.0 / std::max(1e-9, high - low));
+        view.rgb.assign(bytes.datastart, bytes.dataend);
+        if (!bytes.isContinuous())
+            view.rgb.clear(); // convertTo always allocates continuous output; kept for safety
+    }
+    cv::Mat continuous = grey.isContinuous() ? grey : grey.clone();
+    view.values.assign(continuous.ptr<float>(0), continuous.ptr<float>(0) + continuous.total());
+    const IntensityWindow window = intensityWindowFor(slice);
+    view.defaultLow = window.low;
+    view.defaultHigh = window.high;
+    view.defaultWindowSource = window.source;
+    view.storedRange = slice.storedRange();
+    const auto [minIt, maxIt] = std::minmax_element(view.values.begin(), view.values.end());
+    if (minIt != view.values.end())
+        view.valueRange = {*minIt, *maxIt};
+    return view;
+}
+
+} // namespace neurodx

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "imaging/SliceInfo.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace neurodx {
+
+// A decoded slice for a viewer, in plain memory (no OpenCV): modality values for window/level and
+// the pixel readout, 8-bit RGB for colour images, and the window NeuroDx's model input uses.
+struct ViewerSlice {
+    std::string file;
+    SliceInfo info;
+    int width = 0;
+    int height = 0;
+    std::vector<float> values;       // grey modality values (colour: luma), row-major
+    std::vector<std::uint8_t> rgb;   // colour images only: 3 bytes per pixel, the stored range scaled to 8 bits
+    double defaultLow = 0, defaultHigh = 1; // the model input's window (file window, 8-bit / 255 or percentiles)
+    std::string defaultWindowSource;
+    std::pair<double, double> storedRange{0, 1};
+    std::pair<double, double> valueRange{0, 1}; // min and max of `values`
+
+    bool isColour() const { return !rgb.empty(); }
+    float valueAt(int x, int y) const { return values[static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)]; }
+    // The value below which `percent` of the pixels lie (nearest rank).
+    double percentile(double percent) const;
+};
+
+// Throws NeuroDxError naming the file when it cannot be read (frame: multi-frame DICOM, default middle).
+ViewerSlice loadViewerSlice(const std::filesystem::path& file, std::optional<int> frame = std::nullopt);
+
+} // namespace neurodx

@@ -1,0 +1,52 @@
+#include "Prediction.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+namespace neurodx {
+
+nlohmann::json toJson(const Prediction& p, const std::vector<std::string>& classNames)
+{
+    if (!p.error.empty())
+        return {{"file", p.file}, {"error", p.error}};
+    nlohmann::json probabilities = nlohmann::json::object();
+    for (std::size_t c = 0; c < p.probabilities.size() && c < classNames.size(); ++c)
+        probabilities[classNames[c]] = p.probabilities[c];
+    return {{"file", p.file},
+            {"predicted", classNames.at(static_cast<std::size_t>(p.predicted))},
+            {"confidence", p.confidence},
+            {"probabilities", probabilities}};
+}
+
+std::string predictionsCsv(const std::vector<Prediction>& predictions, const std::vector<std::string>& classNames)
+{
+    const auto quoted = [](const std::string& text) {
+        std::string out = "\"";
+        for (char ch : text)
+            out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+        return out + "\"";
+    };
+    std::string csv = "file,predicted,confidence";
+    for (const std::string& name : classNames)
+        csv += ",p_" + name;
+    csv += ",error\n";
+    char number[32];
+    for (const Prediction& p : predictions) {
+        csv += quoted(p.file) + ",";
+        if (p.error.empty()) {
+            std::snprintf(number, sizeof number, "%.6f", p.confidence);
+            csv += classNames.at(static_cast<std::size_t>(p.predicted)) + "," + number;
+            for (double v : p.probabilities) {
+                std::snprintf(number, sizeof number, "%.6f", v);
+                csv += std::string(",") + number;
+            }
+            csv += ",\n";
+        } else {
+            csv += "," + std::string(classNames.size(), ',') + "," + quoted(p.error) + "\n";
+        }
+    }
+    return csv;
+}
+
+} // namespace neurodx

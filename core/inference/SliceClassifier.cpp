@@ -1,0 +1,185 @@
+#include "SliceClassifier.h"
+
+#include "common/CancelToken.h"
+#include "common/ComputeSetup.h"
+#include "common/JsonFile.h"
+#include "common/NeuroDxError.h"
+#include "imaging/SliceLoader.h"
+#include "inference/Predictor.h"
+#include "training/BatchLoader.h"
+
+#include <opencv2/imgproc.hpp>
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <mutex>
+
+namespace neurodx {
+
+struct SliceClassifier::Impl {
+    std::filesystem::path file;
+    Predictor predictor;
+    std::mutex mutex;
+
+    explicit Impl(const std::filesystem::path& modelFile) : file(modelFile), predictor(Predictor::fromFile(modelFile)) {}
+
+    Classifier& model() { return *predictor.bundle().model; }
+};
+
+namespace {
+
+std::string figure(double value)
+{
+    char text[16];
+    std::snprintf(text, sizeof text, "%.3f", value);
+    return text;
+}
+
+// The model's input for one slice, exactly as training built it (8-bit cache, /255, channels).
+torch::Tensor inputTensor(const Slice& slice, const PreprocessConfig& input)
+{
+    SliceCache cache;
+    cache.images = {cachedSlice(slice, input)};
+    cache.labels = {0};
+    torch::Tensor tensor;
+    forEachOrderedBatch(cache, 1, input.channels, [&](const Batch& batch) { tensor = batch.images; });
+    return tensor;
+}
+
+// Grad-CAM: weigh each feature map of the last convolutional block by the mean gradient of the
+// class score over it, sum, keep the positive part, scale to [0, 1] and resize to the slice.
+SaliencyMap gradCam(Classifier& model, const torch::Tensor& input, int forClass, int width, int height)
+{
+    torch::Tensor features;
+    {
+        torch::NoGradGuard noGrad;
+        features = model.features(input);
+    }
+    features = features.detach().requires_grad_(true);
+    const torch::Tensor logits = model.head(features);
+    logits[0][forClass].backward();
+    const torch::Tensor weights = features.grad().mean({2, 3}, /*keepdim=*/true);
+    torch::Tensor cam = torch::relu((weights * features).sum(1)).squeeze(0).detach().to(torch::kCPU).contiguous();
+    model.zero_grad();
+    const float peak = cam.max().item<float>();
+    if (peak > 0)
+        cam = cam / peak;
+    const cv::Mat small(static_cast<int>(cam.size(0)), static_cast<int>(cam.size(1)), CV_32FC1, cam.data_ptr<float>());
+    cv::Mat resized;
+    cv::resize(small, resized, cv::Size(width, height), 0, 0, cv::INTER_LINEAR);
+    SaliencyMap map;
+    map.width = width;
+    map.height = height;
+    map.forClass = forClass;
+    map.values.assign(resized.ptr<float>(0), resized.ptr<float>(0) + resized.total());
+    return map;
+}
+
+std::vector<std::string> inputWarnings(const SliceInfo& info, int inputSize, double confidence, double lowConfidence)
+{
+    std::vector<std::string> warnings;
+    if (!info.modality.empty() && info.modality != "MR")
+        warnings.push_back("the modality is " + info.modality + ", not MR: the model was trained on MRI");
+    if (info.isColour())
+        warnings.push_back("a colour image (" + info.photometric + "): the model was trained on grey MRI slices");
+    const int longest = std::max(info.width, info.height);
+    if (longest < inputSize / 4 || longest > inputSize * 8)
+        warnings.push_back("the image is " + std::to_string(info.width) + " x " + std::to_string(info.height) + " pixels, far from the model's " +
+                           std::to_string(inputSize) + " x " + std::to_string(inputSize));
+    if (std::max(info.width, info.height) > 1.5 * std::min(info.width, info.height))
+        warnings.push_back("the image is far from square: resizing to the model's square input distorts it");
+    if (info.frames > 1)
+        warnings.push_back("a multi-frame image: frame " + std::to_string(info.frame + 1) + " of " + std::to_string(info.frames) + " is classified");
+    if (confidence < lowConfidence)
+        warnings.push_back("low confidence (" + figure(confidence) + "): the model is unsure about this slice");
+    return warnings;
+}
+
+} // namespace
+
+SliceClassifier::SliceClassifier(const std::filesystem::path& modelFile) : m_impl(std::make_unique<Impl>(modelFile)) {}
+SliceClassifier::~SliceClassifier() = default;
+SliceClassifier::SliceClassifier(SliceClassifier&&) noexcept = default;
+SliceClassifier& SliceClassifier::operator=(SliceClassifier&&) noexcept = default;
+
+const std::filesystem::path& SliceClassifier::file() const { return m_impl->file; }
+const std::vector<std::string>& SliceClassifier::classNames() const { return m_impl->predictor.classNames(); }
+std::string SliceClassifier::architecture() const { return m_impl->predictor.bundle().spec.architecture; }
+int SliceClassifier::inputSize() const { return m_impl->predictor.bundle().input.size; }
+const nlohmann::json& SliceClassifier::metadata() const { return m_impl->predictor.bundle().metadata; }
+
+std::string SliceClassifier::summary() const
+{
+    const nlohmann::json& m = metadata();
+    std::string text = architecture() + ", " + std::to_string(inputSize()) + " px input";
+    const auto number = [](const nlohmann::json& j, const char* key) -> std::optional<double> {
+        if (j.is_object() && j.contains(key) && j[key].is_number())
+            return j[key].get<double>();
+        return std::nullopt;
+    };
+    if (m.contains("validation")) {
+        if (const auto acc = number(m["validation"], "accuracy"))
+            text += "; validation accuracy " + figure(*acc);
+    }
+    if (m.contains("epoch") && m["epoch"].is_number())
+        text += " (epoch " + std::to_string(m["epoch"].get<int>() + 1) + ")";
+    // A model inside a run folder: the run's test figures (metrics.json) belong to this best.pt.
+    const std::filesystem::path metricsFile = file().parent_path() / "metrics.json";
+    if (file().filename() == "best.pt" && std::filesystem::exists(metricsFile)) {
+        try {
+            const nlohmann::json metrics = readJsonFile(metricsFile);
+            if (const auto acc = number(metrics.value("slice_level", nlohmann::json()), "accuracy"))
+                text += "; test accuracy " + figure(*acc);
+            if (const auto auc = number(metrics.value("slice_level", nlohmann::json()), "macro_auc"))
+                text += ", macro AUC " + figure(*auc);
+        } catch (const NeuroDxError&) {
+            // a damaged metrics.json only costs the summary its test figures
+        }
+    }
+    if (m.contains("dataset") && m["dataset"].contains("images"))
+        text += "; trained on " + std::to_string(m["dataset"]["images"].get<long long>()) + " images";
+    return text;
+}
+
+SlicePrediction SliceClassifier::classify(const std::filesystem::path& file, std::optional<int> frame, std::optional<int> saliencyClass,
+                                          double lowConfidence)
+{
+    const Slice slice = loadSlice(file, frame);
+    const std::lock_guard<std::mutex> lock(m_impl->mutex);
+    SlicePrediction result;
+    result.prediction = m_impl->predictor.predict(slice);
+    result.prediction.file = file.string();
+    result.warnings = inputWarnings(slice.info, inputSize(), result.prediction.confidence, lowConfidence);
+    if (saliencyClass) {
+        const int forClass = *saliencyClass == kPredictedClass ? result.prediction.predicted : *saliencyClass;
+        if (forClass < 0 || forClass >= static_cast<int>(classNames().size()))
+            throw NeuroDxError(ErrorKind::InvalidArgument, "no class " + std::to_string(forClass) + " in this model");
+        const torch::Device device(computeDeviceName());
+        Classifier& model = m_impl->model();
+        model.eval();
+        result.saliency = gradCam(model, inputTensor(slice, m_impl->predictor.bundle().input).to(device), forClass, slice.pixels.cols, slice.pixels.rows);
+    }
+    return result;
+}
+
+std::vector<Prediction> SliceClassifier::classifyFiles(const std::vector<std::filesystem::path>& files, const CancelToken* cancel,
+                                                       const std::function<void(std::size_t, std::size_t)>& progress)
+{
+    constexpr std::size_t kChunk = 32;
+    std::vector<Prediction> predictions;
+    predictions.reserve(files.size());
+    for (std::size_t start = 0; start < files.size(); start += kChunk) {
+        if (cancel && cancel->isCancelled())
+            throw NeuroDxError(ErrorKind::Cancelled, "batch prediction cancelled");
+        const std::vector<std::filesystem::path> chunk(files.begin() + static_cast<std::ptrdiff_t>(start),
+                                                       files.begin() + static_cast<std::ptrdiff_t>(std::min(files.size(), start + kChunk)));
+        const std::lock_guard<std::mutex> lock(m_impl->mutex);
+        for (Prediction& p : m_impl->predictor.predictFiles(chunk))
+            predictions.push_back(std::move(p));
+        if (progress)
+            progress(predictions.size(), files.size());
+    }
+    return predictions;
+}
+
+} // namespace neurodx
