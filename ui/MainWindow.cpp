@@ -7,6 +7,7 @@
 #include "TrainingPage.h"
 #include "TrainingSettingsForm.h"
 #include "TuningPage.h"
+#include "ViewerPage.h"
 
 #include "common/Version.h"
 #include "tuning/TuningJob.h"
@@ -20,6 +21,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QMimeData>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
@@ -43,7 +45,8 @@ MainWindow::MainWindow(QWidget* parent)
       m_training(new TrainingPage),
       m_evaluation(new EvaluationPage),
       m_tuning(new TuningPage),
-      m_runs(new RunsPage)
+      m_runs(new RunsPage),
+      m_viewer(new ViewerPage)
 {
     qRegisterMetaType<SharedDatasetIndex>();
     qRegisterMetaType<SharedRunRecord>();
@@ -61,6 +64,7 @@ MainWindow::MainWindow(QWidget* parent)
         {m_evaluation, tr("Evaluation"), QStyle::SP_FileDialogContentsView, tr("Confusion matrix, metrics, ROC, mistakes (Ctrl+3)")},
         {m_tuning, tr("Tuning"), QStyle::SP_BrowserReload, tr("Hyperband search and the leakage audit (Ctrl+4)")},
         {m_runs, tr("Runs"), QStyle::SP_FileDialogDetailedView, tr("Past runs; compare their curves (Ctrl+5)")},
+        {m_viewer, tr("Viewer"), QStyle::SP_DesktopIcon, tr("Open a slice: window/level, DICOM tags, prediction, Grad-CAM, report (Ctrl+6)")},
     };
     for (const auto& p : pages) {
         auto* item = new QListWidgetItem(style()->standardIcon(p.icon), p.name, m_sideBar);
@@ -123,6 +127,18 @@ MainWindow::MainWindow(QWidget* parent)
         statusBar()->showMessage(tr("The best trial's hyperparameters are in the training settings."), 8000);
     });
     connect(m_runs, &RunsPage::runOpened, this, &MainWindow::showRun);
+    connect(m_dataset, &DatasetPage::imageActivated, this, &MainWindow::openImage);
+    connect(m_evaluation, &EvaluationPage::imageActivated, this, &MainWindow::openImage);
+    connect(m_viewer, &ViewerPage::statusMessage, this, status);
+    connect(m_viewer, &ViewerPage::openFailed, this, [this](const QString& message) { showError(tr("Open Image"), message); });
+    connect(m_viewer, &ViewerPage::imageOpened, this, &MainWindow::addRecent);
+    // A newly finished run's best model is what the viewer predicts with next.
+    connect(m_training, &TrainingPage::trainingFinished, this, [this](const QString& folder, const QString&, bool) {
+        const QString best = QDir(folder).filePath(QStringLiteral("best.pt"));
+        if (QFileInfo::exists(best))
+            m_viewer->loadModel(best);
+    });
+    setAcceptDrops(true);
     connect(m_runs, &RunsPage::failed, this, [this](const QString& message) { showError(tr("Runs"), message); });
 
     createMenus();
@@ -156,6 +172,12 @@ void MainWindow::createMenus()
             openRun(folder);
     });
     openRunAction->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+    QAction* openImageAction = file->addAction(tr("Open &Image..."), this, [this] {
+        showPage(Page::Viewer);
+        m_viewer->chooseImage();
+    });
+    openImageAction->setShortcut(QKeySequence(tr("Ctrl+I")));
+    openImageAction->setStatusTip(tr("Open a DICOM, PNG, JPEG, BMP or TIFF slice in the viewer"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     fillRecentMenu();
     file->addSeparator();
@@ -199,13 +221,34 @@ void MainWindow::openRun(const QString& folder)
     m_runs->openRun(folder);
 }
 
+void MainWindow::openImage(const QString& file)
+{
+    showPage(Page::Viewer);
+    m_viewer->openImage(file);
+}
+
 void MainWindow::openPath(const QString& path)
 {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    if (isRunFolder(absolute.toStdString()))
+    const QFileInfo info(path);
+    const QString absolute = info.absoluteFilePath();
+    if (info.exists() && !info.isDir())
+        openImage(absolute);
+    else if (isRunFolder(absolute.toStdString()))
         openRun(absolute);
     else
         openDataset(absolute);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls() && event->mimeData()->urls().front().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    openPath(event->mimeData()->urls().front().toLocalFile());
+    event->acceptProposedAction();
 }
 
 void MainWindow::showRun(const SharedRunRecord& run)
@@ -239,7 +282,7 @@ bool MainWindow::isScanning() const
 
 bool MainWindow::isBusy() const
 {
-    return m_dataset->isScanning() || m_training->isTraining() || m_evaluation->isEvaluating() || m_tuning->isBusy();
+    return m_dataset->isScanning() || m_training->isTraining() || m_evaluation->isEvaluating() || m_tuning->isBusy() || m_viewer->isBusy();
 }
 
 void MainWindow::addRecent(const QString& path)
@@ -304,6 +347,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     m_tuning->cancelAndWait();
     m_evaluation->cancelAndWait();
     m_runs->cancelAndWait();
+    m_viewer->cancelAndWait();
     event->accept();
 }
 

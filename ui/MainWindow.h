@@ -19,15 +19,16 @@ class EvaluationPage;
 class RunsPage;
 class TrainingPage;
 class TuningPage;
+class ViewerPage;
 
-// The NeuroDx main window: a side bar of pages (Dataset, Training, Evaluation, Tuning, Runs), the
+// The NeuroDx main window: a side bar of pages (Dataset, Training, Evaluation, Tuning, Runs, Viewer), the
 // menus, a status bar. It wires the pages together (a scanned dataset feeds training and tuning, a
 // finished training opens in evaluation, "Use best" fills the training settings) and keeps its
 // geometry, splitters and recent files in QSettings. Every engine job runs in a page's worker.
 class MainWindow final : public QMainWindow {
     Q_OBJECT
 public:
-    enum class Page { Dataset, Training, Evaluation, Tuning, Runs };
+    enum class Page { Dataset, Training, Evaluation, Tuning, Runs, Viewer };
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -35,7 +36,8 @@ public:
     void openDataset(const QString& folder);
     void openDemo();
     void openRun(const QString& folder);
-    // A dataset folder, a run folder: whichever `path` is.
+    void openImage(const QString& file);
+    // A dataset folder, a run folder or an image: whichever `path` is.
     void openPath(const QString& path);
     void showPage(Page page);
     Page currentPage() const;
@@ -49,6 +51,7 @@ public:
     EvaluationPage* evaluationPage() const { return m_evaluation; }
     TuningPage* tuningPage() const { return m_tuning; }
     RunsPage* runsPage() const { return m_runs; }
+    ViewerPage* viewerPage() const { return m_viewer; }
 
     // Asked before closing while a job runs (default: a message box). Tests answer it themselves.
     void setCloseConfirmation(std::function<bool(const QString& question)> confirm) { m_confirmClose = std::move(confirm); }
@@ -60,6 +63,8 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void createMenus();
@@ -76,6 +81,7 @@ private:
     EvaluationPage* m_evaluation;
     TuningPage* m_tuning;
     RunsPage* m_runs;
+    ViewerPage* m_viewer;
     QMenu* m_recentMenu = nullptr;
     std::function<bool(const QString&)> m_confirmClose;
 };

@@ -19,6 +19,30 @@ double ViewerSlice::percentile(double percent) const
     return sorted[rank];
 }
 
+std::pair<double, double> windowFor(const ViewerSlice& s, WindowPreset preset)
+{
+    switch (preset) {
+    case WindowPreset::ModelInput:
+        break;
+    case WindowPreset::FileWindow:
+        if (s.info.windowCenter && s.info.windowWidth)
+            return {*s.info.windowCenter - *s.info.windowWidth / 2, *s.info.windowCenter + *s.info.windowWidth / 2};
+        break;
+    case WindowPreset::FullRange:
+        return s.storedRange;
+    case WindowPreset::MinMax:
+        return s.valueRange;
+    case WindowPreset::Percentile1To99:
+        return {s.percentile(1), s.percentile(99)};
+    case WindowPreset::Percentile5To95:
+        return {s.percentile(5), s.percentile(95)};
+    case WindowPreset::BrainMr:
+        // Background air fills a fifth of a brain slice or more: start above it, keep bright tissue.
+        return {s.percentile(20), s.percentile(99.5)};
+    }
+    return {s.defaultLow, s.defaultHigh};
+}
+
 ViewerSlice loadViewerSlice(const std::filesystem::path& file, std::optional<int> frame)
 {
     const Slice slice = loadSlice(file, frame);

@@ -31,6 +31,18 @@ struct ViewerSlice {
     double percentile(double percent) const;
 };
 
+// Window presets a reader picks from, as [low, high] in modality units.
+enum class WindowPreset {
+    ModelInput,      // what the model saw: the file window, 8-bit / 255 or percentiles 0.5-99.5
+    FileWindow,      // the file's own window centre/width (the model input window when it has none)
+    FullRange,       // everything the stored bits can hold
+    MinMax,
+    Percentile1To99,
+    Percentile5To95,
+    BrainMr,         // above the background air (20th percentile) to the 99.5th
+};
+std::pair<double, double> windowFor(const ViewerSlice& slice, WindowPreset preset);
+
 // Throws NeuroDxError naming the file when it cannot be read (frame: multi-frame DICOM, default middle).
 ViewerSlice loadViewerSlice(const std::filesystem::path& file, std::optional<int> frame = std::nullopt);
 

@@ -46,8 +46,12 @@ torch::Tensor inputTensor(const Slice& slice, const PreprocessConfig& input)
     return tensor;
 }
 
-// Grad-CAM: weigh each feature map of the last convolutional block by the mean gradient of the
-// class score over it, sum, keep the positive part, scale to [0, 1] and resize to the slice.
+// Grad-CAM in its element-wise form (HiResCAM, Draelos & Carin 2020): the class score's gradient
+// times the activation of the last convolutional block, summed over channels, positive part,
+// scaled to [0, 1] and resized to the slice. For ResNet50V2's global-average-pooling head this is
+// exactly Grad-CAM (the gradient is constant over space); for the CNNs' flatten-dense head,
+// Grad-CAM's spatial averaging of the gradient cancels location-specific evidence (measured: an
+// all-zero map on a planted feature), while the element-wise product shows where the score came from.
 SaliencyMap gradCam(Classifier& model, const torch::Tensor& input, int forClass, int width, int height)
 {
     torch::Tensor features;
@@ -58,8 +62,7 @@ SaliencyMap gradCam(Classifier& model, const torch::Tensor& input, int forClass,
     features = features.detach().requires_grad_(true);
     const torch::Tensor logits = model.head(features);
     logits[0][forClass].backward();
-    const torch::Tensor weights = features.grad().mean({2, 3}, /*keepdim=*/true);
-    torch::Tensor cam = torch::relu((weights * features).sum(1)).squeeze(0).detach().to(torch::kCPU).contiguous();
+    torch::Tensor cam = torch::relu((features.grad() * features).sum(1)).squeeze(0).detach().to(torch::kCPU).contiguous();
     model.zero_grad();
     const float peak = cam.max().item<float>();
     if (peak > 0)

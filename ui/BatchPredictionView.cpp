@@ -1,0 +1,140 @@
+#include "BatchPredictionView.h"
+
+#include "EngineTask.h"
+#include "PlotExport.h"
+#include "WorkerThread.h"
+
+#include "dataset/ImageFiles.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace neurodx::ui {
+
+BatchPredictionView::BatchPredictionView(QWidget* parent)
+    : QWidget(parent), m_title(new QLabel), m_table(new QTableWidget), m_thread(new WorkerThread(this))
+{
+    qRegisterMetaType<SharedPredictions>();
+    setObjectName(QStringLiteral("batchPrediction"));
+    m_table->setObjectName(QStringLiteral("batchTable"));
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->verticalHeader()->setVisible(false);
+    m_table->setSortingEnabled(true);
+    m_table->setToolTip(tr("Folder predictions; click a header to sort, double-click a row to open the slice"));
+    connect(m_table, &QTableWidget::cellDoubleClicked, this, [this](int row) { emit fileActivated(m_table->item(row, 0)->data(Qt::UserRole).toString()); });
+    auto* exportButton = new QPushButton(tr("Export CSV..."));
+    exportButton->setToolTip(tr("Save the table as CSV (file, predicted, confidence, p_<class>, error)"));
+    connect(exportButton, &QPushButton::clicked, this, [this] {
+        const QString file = askExportFile(this, tr("Export Predictions"), QStringLiteral("predictions.csv"), tr("CSV (*.csv)"));
+        QString error;
+        if (!file.isEmpty() && !exportCsv(file, &error))
+            QMessageBox::warning(this, tr("Export Predictions"), error);
+    });
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(m_title, 1);
+    bar->addWidget(exportButton);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(bar);
+    layout->addWidget(m_table, 1);
+}
+
+BatchPredictionView::~BatchPredictionView() = default;
+
+bool BatchPredictionView::isBusy() const
+{
+    return m_thread->isRunning();
+}
+
+void BatchPredictionView::cancelAndWait()
+{
+    m_thread->stop();
+}
+
+void BatchPredictionView::predictFolder(std::shared_ptr<SliceClassifier> classifier, const QString& folder)
+{
+    m_thread->stop();
+    m_classNames = classifier->classNames();
+    m_title->setText(tr("Predicting %1 ...").arg(QDir::toNativeSeparators(folder)));
+    auto* task = new EngineTask([classifier, folder](TrainingControl& control, const EngineTask::Progress& progress) {
+        const auto files = imageFilesIn(QDir::toNativeSeparators(folder).toStdString());
+        auto predictions = classifier->classifyFiles(files, &control.cancelToken(), [&](std::size_t done, std::size_t total) {
+            progress(QObject::tr("Predicting: %1 of %2").arg(done).arg(total));
+        });
+        return QVariant::fromValue(SharedPredictions(std::make_shared<const std::vector<Prediction>>(std::move(predictions))));
+    });
+    connect(task, &EngineTask::progressed, this, [this](const QString& message) {
+        m_title->setText(message);
+        emit statusMessage(message);
+    });
+    connect(task, &EngineTask::succeeded, this, [this, folder](const QVariant& v) {
+        m_thread->stop(false);
+        m_title->setText(tr("Predictions for %1").arg(QDir::toNativeSeparators(folder)));
+        showPredictions(v.value<SharedPredictions>());
+    });
+    connect(task, &EngineTask::failed, this, [this](const QString& message) {
+        m_thread->stop(false);
+        m_title->setText(message);
+        emit statusMessage(message);
+    });
+    m_thread->start(task, [task] { task->run(); }, [task] { task->requestStop(); });
+}
+
+void BatchPredictionView::showPredictions(const SharedPredictions& predictions)
+{
+    m_predictions = predictions;
+    m_table->setSortingEnabled(false);
+    m_table->clear();
+    QStringList headers{tr("File"), tr("Class"), tr("Confidence")};
+    for (const std::string& n : m_classNames)
+        headers << tr("P(%1)").arg(QString::fromStdString(n));
+    m_table->setColumnCount(static_cast<int>(headers.size()));
+    m_table->setHorizontalHeaderLabels(headers);
+    m_table->setRowCount(static_cast<int>(predictions->size()));
+    const auto numberItem = [](double v) {
+        auto* item = new QTableWidgetItem;
+        item->setData(Qt::DisplayRole, std::round(v * 10000) / 10000);
+        return item;
+    };
+    for (int row = 0; row < static_cast<int>(predictions->size()); ++row) {
+        const Prediction& p = (*predictions)[static_cast<std::size_t>(row)];
+        auto* fileItem = new QTableWidgetItem(QFileInfo(QString::fromStdString(p.file)).fileName());
+        fileItem->setData(Qt::UserRole, QString::fromStdString(p.file));
+        fileItem->setToolTip(QDir::toNativeSeparators(QString::fromStdString(p.file)));
+        m_table->setItem(row, 0, fileItem);
+        if (!p.error.empty()) {
+            m_table->setItem(row, 1, new QTableWidgetItem(tr("error: %1").arg(QString::fromStdString(p.error))));
+            continue;
+        }
+        m_table->setItem(row, 1, new QTableWidgetItem(QString::fromStdString(m_classNames.at(static_cast<std::size_t>(p.predicted)))));
+        m_table->setItem(row, 2, numberItem(p.confidence));
+        for (std::size_t c = 0; c < p.probabilities.size(); ++c)
+            m_table->setItem(row, 3 + static_cast<int>(c), numberItem(p.probabilities[c]));
+    }
+    m_table->setSortingEnabled(true);
+    m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    emit statusMessage(tr("%1 files predicted.").arg(predictions->size()));
+    emit finished(static_cast<int>(predictions->size()));
+}
+
+bool BatchPredictionView::exportCsv(const QString& file, QString* error) const
+{
+    if (!m_predictions) {
+        if (error)
+            *error = tr("Predict a folder first.");
+        return false;
+    }
+    return exportText(QString::fromStdString(predictionsCsv(*m_predictions, m_classNames)), file, error);
+}
+
+} // namespace neurodx::ui

@@ -1,0 +1,177 @@
+#include "PredictionPanel.h"
+
+#include "ClassColors.h"
+
+#include "common/Version.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSlider>
+#include <QVBoxLayout>
+
+namespace neurodx::ui {
+
+PredictionPanel::PredictionPanel(QWidget* parent)
+    : QWidget(parent),
+      m_model(new QLabel(tr("No model loaded."))),
+      m_chooseModel(new QPushButton(tr("Model..."))),
+      m_barsLayout(new QVBoxLayout),
+      m_result(new QLabel),
+      m_warnings(new QLabel),
+      m_showHeatmap(new QCheckBox(tr("Show where the model looked (Grad-CAM)"))),
+      m_opacity(new QSlider(Qt::Horizontal)),
+      m_saliencyClass(new QComboBox)
+{
+    setObjectName(QStringLiteral("predictionPanel"));
+    m_model->setWordWrap(true);
+    m_model->setObjectName(QStringLiteral("modelSummary"));
+    m_model->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_chooseModel->setToolTip(tr("Choose the model file to predict with (a run's best.pt)"));
+    connect(m_chooseModel, &QPushButton::clicked, this, &PredictionPanel::chooseModelRequested);
+    m_result->setObjectName(QStringLiteral("predictionResult"));
+    m_result->setWordWrap(true);
+    QFont big = m_result->font();
+    big.setPointSizeF(big.pointSizeF() * 1.4);
+    big.setBold(true);
+    m_result->setFont(big);
+    m_warnings->setObjectName(QStringLiteral("predictionWarnings"));
+    m_warnings->setWordWrap(true);
+    m_warnings->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; padding: 6px; border-radius: 4px; }"));
+    m_warnings->hide();
+    m_showHeatmap->setChecked(true);
+    m_showHeatmap->setToolTip(tr("Overlay the Grad-CAM map of the last convolutional block (H)"));
+    m_showHeatmap->setShortcut(QKeySequence(Qt::Key_H));
+    connect(m_showHeatmap, &QCheckBox::toggled, this, &PredictionPanel::heatmapVisibilityChanged);
+    m_opacity->setRange(0, 100);
+    m_opacity->setValue(45);
+    m_opacity->setToolTip(tr("Opacity of the heatmap"));
+    connect(m_opacity, &QSlider::valueChanged, this, [this](int v) { emit heatmapOpacityChanged(v / 100.0); });
+    m_saliencyClass->setToolTip(tr("The class whose evidence the heatmap shows"));
+    connect(m_saliencyClass, &QComboBox::activated, this, [this] { emit saliencyClassChanged(saliencyClass()); });
+
+    auto* modelBox = new QGroupBox(tr("Model"));
+    auto* modelLayout = new QHBoxLayout(modelBox);
+    modelLayout->addWidget(m_model, 1);
+    modelLayout->addWidget(m_chooseModel, 0, Qt::AlignTop);
+    auto* predictionBox = new QGroupBox(tr("Prediction"));
+    auto* predictionLayout = new QVBoxLayout(predictionBox);
+    predictionLayout->addWidget(m_result);
+    predictionLayout->addLayout(m_barsLayout);
+    predictionLayout->addWidget(m_warnings);
+    auto* saliencyBox = new QGroupBox(tr("Saliency"));
+    auto* saliencyForm = new QFormLayout(saliencyBox);
+    saliencyForm->addRow(m_showHeatmap);
+    saliencyForm->addRow(tr("Opacity"), m_opacity);
+    saliencyForm->addRow(tr("Class"), m_saliencyClass);
+    auto* notice = new QLabel(QString::fromLatin1(kResearchNotice));
+    notice->setWordWrap(true);
+    notice->setStyleSheet(QStringLiteral("QLabel { color: #6c757d; font-size: small; }"));
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(modelBox);
+    layout->addWidget(predictionBox);
+    layout->addWidget(saliencyBox);
+    layout->addStretch(1);
+    layout->addWidget(notice);
+}
+
+void PredictionPanel::setModel(const QString& name, const QString& summary, const QStringList& classNames)
+{
+    m_model->setText(QStringLiteral("<b>%1</b><br>%2").arg(name.toHtmlEscaped(), summary.toHtmlEscaped()));
+    m_classNames = classNames;
+    for (QProgressBar* bar : m_bars)
+        delete bar;
+    m_bars.clear();
+    for (int c = 0; c < classNames.size(); ++c) {
+        auto* bar = new QProgressBar;
+        bar->setRange(0, 1000);
+        bar->setObjectName(QStringLiteral("probabilityBar%1").arg(c));
+        bar->setStyleSheet(QStringLiteral("QProgressBar::chunk { background: %1; }").arg(classColor(c).name()));
+        bar->setToolTip(tr("Probability of %1").arg(classNames[c]));
+        m_barsLayout->addWidget(bar);
+        m_bars.push_back(bar);
+    }
+    m_saliencyClass->clear();
+    m_saliencyClass->addItem(tr("Predicted class"), -1);
+    for (int c = 0; c < classNames.size(); ++c)
+        m_saliencyClass->addItem(classNames[c], c);
+    clearPrediction();
+}
+
+void PredictionPanel::clearModel(const QString& reason)
+{
+    m_model->setText(reason.toHtmlEscaped());
+    setModel(QString(), QString(), {});
+    m_model->setText(reason.toHtmlEscaped());
+}
+
+void PredictionPanel::setBusy(const QString& message)
+{
+    m_result->setText(message);
+}
+
+void PredictionPanel::setPrediction(const std::vector<double>& probabilities, int predicted, const QStringList& warnings)
+{
+    m_probabilities = probabilities;
+    for (std::size_t c = 0; c < m_bars.size(); ++c) {
+        const double p = c < probabilities.size() ? probabilities[c] : 0.0;
+        m_bars[c]->setValue(static_cast<int>(std::lround(p * 1000)));
+        m_bars[c]->setFormat(QStringLiteral("%1  %2%").arg(m_classNames.value(static_cast<int>(c))).arg(p * 100.0, 0, 'f', 1));
+    }
+    const double confidence = predicted >= 0 && static_cast<std::size_t>(predicted) < probabilities.size() ? probabilities[static_cast<std::size_t>(predicted)] : 0.0;
+    m_result->setText(tr("%1 (confidence %2%)").arg(m_classNames.value(predicted)).arg(confidence * 100.0, 0, 'f', 1));
+    m_result->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(classColor(predicted).darker(120).name()));
+    m_warnings->setText(warnings.join(QLatin1Char('\n')));
+    m_warnings->setVisible(!warnings.isEmpty());
+}
+
+void PredictionPanel::setError(const QString& message)
+{
+    clearPrediction();
+    m_result->setStyleSheet(QString());
+    m_result->setText(message);
+}
+
+void PredictionPanel::clearPrediction()
+{
+    m_probabilities.clear();
+    for (QProgressBar* bar : m_bars) {
+        bar->setValue(0);
+        bar->setFormat(QString());
+    }
+    m_result->clear();
+    m_warnings->hide();
+}
+
+QString PredictionPanel::resultText() const
+{
+    return m_result->text();
+}
+
+QString PredictionPanel::warningsText() const
+{
+    return m_warnings->isVisibleTo(this) ? m_warnings->text() : QString();
+}
+
+int PredictionPanel::saliencyClass() const
+{
+    return m_saliencyClass->currentIndex() <= 0 ? -1 : m_saliencyClass->currentData().toInt();
+}
+
+bool PredictionPanel::heatmapVisible() const
+{
+    return m_showHeatmap->isChecked();
+}
+
+double PredictionPanel::heatmapOpacity() const
+{
+    return m_opacity->value() / 100.0;
+}
+
+} // namespace neurodx::ui

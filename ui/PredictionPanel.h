@@ -1,0 +1,61 @@
+#pragma once
+
+#include <QStringList>
+#include <QWidget>
+
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+class QVBoxLayout;
+
+namespace neurodx::ui {
+
+// What the model says about the open slice: a bar per class with its probability, the predicted
+// class and its confidence, the model and its validation/test figures, warnings where the input
+// looks unlike the training data, and the Grad-CAM controls (on/off, opacity, which class).
+class PredictionPanel final : public QWidget {
+    Q_OBJECT
+public:
+    explicit PredictionPanel(QWidget* parent = nullptr);
+
+    void setModel(const QString& name, const QString& summary, const QStringList& classNames);
+    void clearModel(const QString& reason);
+    void setBusy(const QString& message);
+    void setPrediction(const std::vector<double>& probabilities, int predicted, const QStringList& warnings);
+    void setError(const QString& message);
+    void clearPrediction();
+
+    std::vector<double> displayedProbabilities() const { return m_probabilities; }
+    QString resultText() const;
+    QString warningsText() const;
+    // -1: the predicted class.
+    int saliencyClass() const;
+    bool heatmapVisible() const;
+    double heatmapOpacity() const;
+
+signals:
+    void chooseModelRequested();
+    void saliencyClassChanged(int classIndex);
+    void heatmapVisibilityChanged(bool visible);
+    void heatmapOpacityChanged(double opacity);
+
+private:
+    QLabel* m_model;
+    QPushButton* m_chooseModel;
+    QVBoxLayout* m_barsLayout;
+    std::vector<QProgressBar*> m_bars;
+    QLabel* m_result;
+    QLabel* m_warnings;
+    QCheckBox* m_showHeatmap;
+    QSlider* m_opacity;
+    QComboBox* m_saliencyClass;
+    QStringList m_classNames;
+    std::vector<double> m_probabilities;
+};
+
+} // namespace neurodx::ui
