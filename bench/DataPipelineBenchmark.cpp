@@ -77,10 +77,14 @@ void benchTraining(int threads, bool tsv)
 {
     using namespace neurodx::bench;
     for (const char* model : {"vanilla", "tuned"}) {
+        const bool bf16 = neurodx::cpuSupportsBf16();
         if (tsv) {
-            const InferenceTiming t = inferenceTiming(model, 3, threads);
-            std::printf("%s\t%.2f\t%.2f\t%.2f\t%.3f\n", model, pipelineSlicesPerSecond(model, 3, true, 192, threads),
-                        readyTensorSlicesPerSecond(model, 3, 12, threads), t.batch32SlicesPerSecond, t.batch1Milliseconds);
+            // model, train, ready, infer b32, infer b1 (default precision), train --bf16, infer b1 fp32
+            const InferenceTiming t = inferenceTiming(model, 3, threads, bf16);
+            const InferenceTiming fp32 = inferenceTiming(model, 3, threads, false);
+            std::printf("%s\t%.2f\t%.2f\t%.2f\t%.3f\t%.2f\t%.3f\n", model, pipelineSlicesPerSecond(model, 3, true, 192, threads),
+                        readyTensorSlicesPerSecond(model, 3, 12, threads), t.batch32SlicesPerSecond, t.batch1Milliseconds,
+                        bf16 ? pipelineSlicesPerSecond(model, 3, true, 192, threads, true) : 0.0, fp32.batch1Milliseconds);
             continue;
         }
         for (int channels : {3, 1}) {
@@ -90,8 +94,13 @@ void benchTraining(int threads, bool tsv)
             std::printf("train     %-7s %dx256x256  ready tensors %6.1f  pipeline+augment %6.1f  pipeline %6.1f slices/s  (pipeline/ready %.0f%%)\n",
                         model, channels, ready, augmented, plain, 100.0 * augmented / ready);
         }
-        const InferenceTiming t = inferenceTiming(model, 3, threads);
-        std::printf("infer     %-7s 3x256x256  batch 32 %6.1f slices/s  batch 1 %6.2f ms\n", model, t.batch32SlicesPerSecond, t.batch1Milliseconds);
+        for (const bool autocast : {false, bf16}) {
+            const InferenceTiming t = inferenceTiming(model, 3, threads, autocast);
+            std::printf("infer     %-7s 3x256x256  %s  batch 32 %6.1f slices/s  batch 1 %6.2f ms\n", model, autocast ? "bf16" : "fp32",
+                        t.batch32SlicesPerSecond, t.batch1Milliseconds);
+            if (!bf16)
+                break;
+        }
     }
 }
 
@@ -115,7 +124,10 @@ int main(int argc, char** argv)
     if (what == "train-tsv")
         benchTraining(threads, true);
     if (what == "all" || what == "latency")
-        std::printf("predict   tuned   one 256x256 DICOM file end to end: %.2f ms (median of 20)\n", neurodx::bench::endToEndDicomMilliseconds(threads));
+    {
+        std::printf("predict   tuned   one 256x256 DICOM file end to end: %.2f ms default precision, %.2f ms fp32 (medians of 20)\n",
+                    neurodx::bench::endToEndDicomMilliseconds(threads), neurodx::bench::endToEndDicomMilliseconds(threads, true));
+    }
     if (what == "rss") // separate: a fresh process, so the peak is this run's alone
         std::printf("memory    tuned   5,154 cached 256x256 slices + one training epoch: peak RSS %.0f MiB\n",
                     neurodx::bench::peakRssAfterTrainingMiB(5154, threads));

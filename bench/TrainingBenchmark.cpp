@@ -8,6 +8,7 @@
 #include "inference/ModelFile.h"
 #include "inference/Predictor.h"
 #include "synthetic/PhantomGenerator.h"
+#include "training/Bf16Autocast.h"
 #include "training/Trainer.h"
 
 #include <torch/torch.h>
@@ -40,7 +41,7 @@ SliceCache phantomCache(int count, int size)
     return cache;
 }
 
-TrainingResult trainOnCache(const SliceCache& cache, const std::string& architecture, int channels, bool augment, int epochs, int threads)
+TrainingResult trainOnCache(const SliceCache& cache, const std::string& architecture, int channels, bool augment, int epochs, int threads, bool bf16 = false)
 {
     TrainingConfig config;
     config.model.architecture = architecture;
@@ -48,6 +49,7 @@ TrainingResult trainOnCache(const SliceCache& cache, const std::string& architec
     config.epochs = epochs;
     config.threads = threads;
     config.augment = augment;
+    config.bf16 = bf16;
     config.earlyStopping.enabled = false;
     TrainingData data;
     data.train = &cache;
@@ -64,9 +66,9 @@ double median(std::vector<double> v)
 
 } // namespace
 
-double pipelineSlicesPerSecond(const std::string& architecture, int channels, bool augment, int slices, int threads)
+double pipelineSlicesPerSecond(const std::string& architecture, int channels, bool augment, int slices, int threads, bool bf16)
 {
-    const TrainingResult result = trainOnCache(phantomCache(slices, 256), architecture, channels, augment, 3, threads);
+    const TrainingResult result = trainOnCache(phantomCache(slices, 256), architecture, channels, augment, 3, threads, bf16);
     std::vector<double> rates;
     for (std::size_t e = 1; e < result.history.size(); ++e) // epoch 1 warms up allocator and kernels
         rates.push_back(slices / result.history[e].seconds);
@@ -81,9 +83,10 @@ double readyTensorSlicesPerSecond(const std::string& architecture, int channels,
     spec.architecture = architecture;
     spec.inputChannels = channels;
     auto model = createModel(spec);
+    toChannelsLast(*model); // as the Trainer does
     model->train();
     torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3).eps(1e-7));
-    const torch::Tensor images = torch::rand({32, channels, 256, 256});
+    const torch::Tensor images = channelsLast(torch::rand({32, channels, 256, 256}));
     const torch::Tensor labels = torch::randint(0, 3, {32}, torch::kInt64);
     std::vector<double> rates;
     for (int s = 0; s < steps + 2; ++s) {
@@ -97,21 +100,25 @@ double readyTensorSlicesPerSecond(const std::string& architecture, int channels,
     return median(rates);
 }
 
-InferenceTiming inferenceTiming(const std::string& architecture, int channels, int threads)
+InferenceTiming inferenceTiming(const std::string& architecture, int channels, int threads, bool bf16)
 {
     setComputeThreads(threads);
     ModelSpec spec;
     spec.architecture = architecture;
     spec.inputChannels = channels;
     auto model = createModel(spec);
+    toChannelsLast(*model); // as the Predictor does
     model->eval();
     torch::InferenceMode inference;
     const auto time = [&](int batch, int runs) {
-        const torch::Tensor x = torch::rand({batch, channels, 256, 256});
+        const torch::Tensor x = channelsLast(torch::rand({batch, channels, 256, 256}));
         std::vector<double> seconds;
         for (int r = 0; r < runs + 2; ++r) {
             const auto start = Clock::now();
-            model->forward(x);
+            {
+                const Bf16Autocast autocast(bf16);
+                model->forward(x);
+            }
             if (r >= 2)
                 seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
         }
@@ -123,7 +130,7 @@ InferenceTiming inferenceTiming(const std::string& architecture, int channels, i
     return t;
 }
 
-double endToEndDicomMilliseconds(int threads)
+double endToEndDicomMilliseconds(int threads, bool float32)
 {
     setComputeThreads(threads);
     const std::filesystem::path folder = std::filesystem::temp_directory_path() / "neurodx-bench-e2e";
@@ -139,7 +146,7 @@ double endToEndDicomMilliseconds(int threads)
     options.windowCenter = 2000;
     options.windowWidth = 4000;
     writeDicom(folder / "slice.dcm", {stored}, options);
-    Predictor predictor = Predictor::fromFile(folder / "tuned.pt");
+    Predictor predictor = Predictor::fromFile(folder / "tuned.pt", float32 ? InferencePrecision::Float32 : InferencePrecision::Auto);
     std::vector<double> ms;
     for (int i = 0; i < 23; ++i) {
         const auto start = Clock::now();

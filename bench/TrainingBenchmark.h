@@ -6,7 +6,8 @@ namespace neurodx::bench {
 
 // Median slices/s of training epochs 2-3 through the whole pipeline (uint8 cache, loader thread,
 // augmentation, LibTorch step, progress events), batch 32, 256x256.
-double pipelineSlicesPerSecond(const std::string& architecture, int channels, bool augment, int slices, int threads);
+// `bf16`: with bfloat16 autocast (--bf16), on CPUs with AVX512-BF16.
+double pipelineSlicesPerSecond(const std::string& architecture, int channels, bool augment, int slices, int threads, bool bf16 = false);
 // Median slices/s of optimizer steps on one ready batch tensor: what the model alone can do.
 double readyTensorSlicesPerSecond(const std::string& architecture, int channels, int steps, int threads);
 
@@ -14,11 +15,12 @@ struct InferenceTiming {
     double batch32SlicesPerSecond = 0;
     double batch1Milliseconds = 0;
 };
-InferenceTiming inferenceTiming(const std::string& architecture, int channels, int threads);
+// `bf16`: under bfloat16 autocast, as NeuroDx's default ("auto") inference runs where the CPU has it.
+InferenceTiming inferenceTiming(const std::string& architecture, int channels, int threads, bool bf16);
 
 // Median milliseconds to predict one 256x256 DICOM slice from its file with a saved tuned model:
-// read, decode, window, resize, forward, softmax.
-double endToEndDicomMilliseconds(int threads);
+// read, decode, window, resize, forward, softmax, at NeuroDx's default precision (or float32).
+double endToEndDicomMilliseconds(int threads, bool float32 = false);
 
 // Peak resident memory (MiB) of this process after caching `slices` 256x256 slices and training the
 // tuned CNN on them for one epoch.

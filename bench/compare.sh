@@ -30,12 +30,16 @@ printf "%-8s %-22s %10s %10s %10s\n" model measure NeuroDx PyTorch PT-tuned
 for model in vanilla tuned; do
     n_train=$(col "$work/neurodx.tsv" "$model" 2); n_ready=$(col "$work/neurodx.tsv" "$model" 3)
     n_b32=$(col "$work/neurodx.tsv" "$model" 4); n_b1=$(col "$work/neurodx.tsv" "$model" 5)
+    n_bf16=$(col "$work/neurodx.tsv" "$model" 6); n_b1_fp32=$(col "$work/neurodx.tsv" "$model" 7)
     p_train=$(col "$work/pytorch.tsv" "$model" 2); p_b32=$(col "$work/pytorch.tsv" "$model" 3); p_b1=$(col "$work/pytorch.tsv" "$model" 4)
     t_train=$(col "$work/pytorch-tuned.tsv" "$model" 2); t_b32=$(col "$work/pytorch-tuned.tsv" "$model" 3); t_b1=$(col "$work/pytorch-tuned.tsv" "$model" 4)
     printf "%-8s %-22s %10.1f %10.1f %10.1f\n" "$model" "train slices/s" "$n_train" "$p_train" "$t_train"
     printf "%-8s %-22s %10.1f %10s %10s\n" "$model" "train, ready tensors" "$n_ready" - -
+    printf "%-8s %-22s %10.1f %10s %10s\n" "$model" "train --bf16 slices/s" "$n_bf16" - -
     printf "%-8s %-22s %10.1f %10.1f %10.1f\n" "$model" "infer b32 slices/s" "$n_b32" "$p_b32" "$t_b32"
     printf "%-8s %-22s %10.2f %10.2f %10.2f\n" "$model" "infer b1 ms" "$n_b1" "$p_b1" "$t_b1"
-    awk -v a="$n_train" -v b="$p_train" -v c="$t_train" -v r="$n_ready" -v l="$n_b1" -v m="$p_b1" -v model="$model" 'BEGIN {
-        printf "%-8s ratios: train %.2fx PyTorch, %.2fx PyTorch tuned (targets 3x, 1.2x); pipeline %.0f%% of ready tensors (target 95%%); batch-1 latency %.2fx PyTorch (target <= 0.7x)\n\n", model, a/b, a/c, 100*a/r, l/m }'
+    printf "%-8s %-22s %10.2f %10s %10s\n" "$model" "infer b1 ms, fp32" "$n_b1_fp32" - -
+    awk -v a="$n_train" -v b="$p_train" -v c="$t_train" -v r="$n_ready" -v l="$n_b1" -v m="$p_b1" -v f="$n_bf16" -v model="$model" 'BEGIN {
+        printf "%-8s ratios: train %.2fx PyTorch, %.2fx PyTorch tuned (targets 3x, 1.2x); with --bf16 %.2fx, %.2fx\n", model, a/b, a/c, f/b, f/c
+        printf "%-8s         pipeline %.0f%% of ready tensors (target 95%%); batch-1 latency %.2fx PyTorch (target <= 0.7x)\n\n", model, 100*a/r, l/m }'
 done

@@ -65,4 +65,16 @@ std::int64_t trainableParameterCount(const torch::nn::Module& model)
     return count;
 }
 
+void toChannelsLast(torch::nn::Module& model)
+{
+    for (auto& p : model.parameters())
+        if (p.dim() == 4)
+            p.set_data(p.data().contiguous(torch::MemoryFormat::ChannelsLast));
+}
+
+torch::Tensor channelsLast(const torch::Tensor& images)
+{
+    return images.dim() == 4 ? images.contiguous(torch::MemoryFormat::ChannelsLast) : images;
+}
+
 } // namespace neurodx

@@ -133,8 +133,14 @@ bool EvaluationPage::isEvaluating() const
 void EvaluationPage::chooseRun()
 {
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Run"), m_runFolder.isEmpty() ? runsRoot() : m_runFolder);
-    if (folder.isEmpty())
-        return;
+    if (!folder.isEmpty())
+        openRunFolder(folder);
+}
+
+void EvaluationPage::openRunFolder(const QString& folder)
+{
+    m_thread->stop();
+    m_status->setText(tr("Reading %1 ...").arg(QDir::toNativeSeparators(folder)));
     auto* task = new EngineTask([folder](TrainingControl&, const EngineTask::Progress&) {
         return QVariant::fromValue(std::make_shared<const RunRecord>(readRunFolder(folder.toStdString())));
     });

@@ -32,6 +32,8 @@ public:
 
     // A run's stored test predictions (instant), and the run becomes the one "Evaluate" works on.
     void showRun(const SharedRunRecord& run);
+    // Reads a run folder in a worker (its intervals take a moment on big test sets), then showRun.
+    void openRunFolder(const QString& folder);
     // Re-evaluates the run's checkpoint on a part of its split, in a worker.
     void evaluate(const QString& runFolder, const QString& checkpoint, const QString& part);
     void showEvaluation(const SharedEvaluation& evaluation);

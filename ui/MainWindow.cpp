@@ -113,7 +113,8 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_training, &TrainingPage::trainingFailed, this, [this](const QString& message) { showError(tr("Training"), message); });
     connect(m_training, &TrainingPage::trainingFinished, this, [this](const QString& folder) {
         m_runs->refresh();
-        m_evaluation->showRun(std::make_shared<const RunRecord>(readRunFolder(folder.toStdString())));
+        if (isRunFolder(folder.toStdString())) // not when stopped before its first epoch ended
+            m_evaluation->openRunFolder(folder);
     });
     connect(m_evaluation, &EvaluationPage::statusMessage, this, status);
     connect(m_evaluation, &EvaluationPage::evaluationFailed, this, [this](const QString& message) { showError(tr("Evaluation"), message); });

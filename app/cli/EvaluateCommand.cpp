@@ -20,7 +20,7 @@ namespace neurodx::cli {
 int runEvaluate(const std::vector<std::string>& argv)
 {
     std::set<std::string> values = scanValueOptions();
-    values.insert({"part", "output", "split-file", "bootstrap", "threads"});
+    values.insert({"part", "output", "split-file", "bootstrap", "threads", "precision"});
     const CliArguments args(argv, values, {"json", "quiet"});
     if (args.positional().size() != 2)
         throw UsageError{"evaluate takes a model file and a dataset or run folder (neurodx-cli evaluate MODEL DIR|RUN)"};
@@ -38,6 +38,7 @@ int runEvaluate(const std::vector<std::string>& argv)
     request.scan = scanOptionsFrom(args);
     request.classesFromModel = !args.value("classes");
     request.bootstrapResamples = args.intValue("bootstrap", 1000, 0, 100000);
+    request.precision = inferencePrecisionFromName(args.value("precision", "auto"));
     const bool quiet = args.flag("quiet") || args.flag("json");
     const ModelEvaluationResult evaluation = evaluateModel(request, nullptr, [&](const std::string& stage) {
         if (!quiet)

@@ -49,7 +49,7 @@ std::string percent(double v)
 
 int runPredict(const std::vector<std::string>& argv)
 {
-    const CliArguments args(argv, {"format", "output", "threads"}, {"json", "quiet"});
+    const CliArguments args(argv, {"format", "output", "threads", "precision"}, {"json", "quiet"});
     if (args.positional().size() < 2)
         throw UsageError{"predict takes a model file and one or more images or folders (neurodx-cli predict MODEL FILE|DIR...)"};
     const std::string format = args.flag("json") ? "json" : args.value("format", "table");
@@ -57,7 +57,7 @@ int runPredict(const std::vector<std::string>& argv)
         throw UsageError{"--format must be table, csv or json"};
     setComputeThreads(args.intValue("threads", 0, 0, 1024));
 
-    Predictor predictor = Predictor::fromFile(args.positional()[0]);
+    Predictor predictor = Predictor::fromFile(args.positional()[0], inferencePrecisionFromName(args.value("precision", "auto")));
     const std::vector<fs::path> files = inputFiles({args.positional().begin() + 1, args.positional().end()});
     if (files.empty())
         throw NeuroDxError(ErrorKind::InvalidArgument, "no image files found in the given folders");

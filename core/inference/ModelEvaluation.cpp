@@ -20,7 +20,7 @@ ModelEvaluationResult evaluateModel(const ModelEvaluationRequest& request, const
             onStage(text);
     };
     stage("loading " + request.modelFile.string());
-    Predictor predictor = Predictor::fromFile(request.modelFile);
+    Predictor predictor = Predictor::fromFile(request.modelFile, request.precision);
 
     // A run folder names its dataset and split; a dataset folder is evaluated whole (or by its split file).
     fs::path datasetRoot = request.target;

@@ -2,6 +2,7 @@
 
 #include "dataset/DatasetScanner.h"
 #include "evaluation/EvaluatedSlices.h"
+#include "inference/Prediction.h"
 
 #include <filesystem>
 #include <functional>
@@ -24,6 +25,7 @@ struct ModelEvaluationRequest {
     bool classesFromModel = true;     // scan for the model's class names instead of scan.classes
     int bootstrapResamples = 1000;
     int threads = 0;                  // decoding workers; 0 = all cores
+    InferencePrecision precision = InferencePrecision::Auto;
 };
 
 struct ModelEvaluationResult {

@@ -1,10 +1,42 @@
 #include "Prediction.h"
 
+#include "common/ComputeSetup.h"
+#include "common/NeuroDxError.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 
 namespace neurodx {
+
+InferencePrecision inferencePrecisionFromName(const std::string& name)
+{
+    if (name == "auto")
+        return InferencePrecision::Auto;
+    if (name == "fp32")
+        return InferencePrecision::Float32;
+    if (name == "bf16")
+        return InferencePrecision::BFloat16;
+    throw NeuroDxError(ErrorKind::InvalidArgument, "the precision must be auto, fp32 or bf16, not '" + name + "'");
+}
+
+const char* inferencePrecisionName(InferencePrecision precision)
+{
+    switch (precision) {
+    case InferencePrecision::Float32:
+        return "fp32";
+    case InferencePrecision::BFloat16:
+        return "bf16";
+    case InferencePrecision::Auto:
+        break;
+    }
+    return "auto";
+}
+
+bool usesBf16(InferencePrecision precision)
+{
+    return precision != InferencePrecision::Float32 && cpuSupportsBf16();
+}
 
 nlohmann::json toJson(const Prediction& p, const std::vector<std::string>& classNames)
 {

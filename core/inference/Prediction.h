@@ -15,6 +15,15 @@ struct Prediction {
     std::string error;                 // set when the file could not be read; probabilities empty
 };
 
+// How inference computes. Auto: bfloat16 autocast where the CPU has AVX512-BF16 (about 3x faster
+// at batch 1, same class on every slice measured, probabilities within 0.01; bench/RESULTS.md),
+// float32 elsewhere. BFloat16 on a CPU without it falls back to float32.
+enum class InferencePrecision { Auto, Float32, BFloat16 };
+// "auto", "fp32", "bf16"; throws NeuroDxError(InvalidArgument) for other names.
+InferencePrecision inferencePrecisionFromName(const std::string& name);
+const char* inferencePrecisionName(InferencePrecision precision);
+bool usesBf16(InferencePrecision precision);
+
 nlohmann::json toJson(const Prediction& prediction, const std::vector<std::string>& classNames);
 
 // file,predicted,confidence,p_<class>...; errors in an "error" column.

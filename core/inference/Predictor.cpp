@@ -4,6 +4,7 @@
 #include "common/NeuroDxError.h"
 #include "imaging/SliceLoader.h"
 #include "training/BatchLoader.h"
+#include "training/Bf16Autocast.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -34,22 +35,28 @@ void fillPrediction(Prediction& prediction, std::vector<double> probabilities)
 
 } // namespace
 
-std::vector<std::vector<double>> predictProbabilities(Classifier& model, const SliceCache& cache, int channels, int batchSize)
+std::vector<std::vector<double>> predictProbabilities(Classifier& model, const SliceCache& cache, int channels, int batchSize, bool bf16)
 {
     torch::InferenceMode inference;
     model.eval();
     const torch::Device device(computeDeviceName());
     std::vector<std::vector<double>> rows;
     forEachOrderedBatch(cache, batchSize, channels, [&](const Batch& batch) {
-        for (auto& row : softmaxRows(model.forward(batch.images.to(device))))
+        torch::Tensor logits;
+        {
+            const Bf16Autocast autocast(bf16);
+            logits = model.forward(channelsLast(batch.images.to(device)));
+        }
+        for (auto& row : softmaxRows(logits))
             rows.push_back(std::move(row));
     });
     return rows;
 }
 
-Predictor::Predictor(ModelBundle bundle) : m_bundle(std::move(bundle))
+Predictor::Predictor(ModelBundle bundle, InferencePrecision precision) : m_bundle(std::move(bundle)), m_bf16(neurodx::usesBf16(precision))
 {
     m_bundle.model->to(torch::Device(computeDeviceName()));
+    toChannelsLast(*m_bundle.model);
     m_bundle.model->eval();
 }
 
@@ -58,7 +65,7 @@ std::vector<std::vector<double>> Predictor::predictBatch(const std::vector<cv::M
     SliceCache cache;
     cache.images = cachedSlices;
     cache.labels.assign(cachedSlices.size(), 0);
-    return predictProbabilities(*m_bundle.model, cache, m_bundle.input.channels, static_cast<int>(std::max<std::size_t>(1, cachedSlices.size())));
+    return predictProbabilities(*m_bundle.model, cache, m_bundle.input.channels, static_cast<int>(std::max<std::size_t>(1, cachedSlices.size())), m_bf16);
 }
 
 Prediction Predictor::predict(const Slice& slice)
@@ -99,7 +106,7 @@ std::vector<Prediction> Predictor::predictFiles(const std::vector<std::filesyste
 
 std::vector<std::vector<double>> Predictor::predictCache(const SliceCache& cache, int batchSize)
 {
-    return predictProbabilities(*m_bundle.model, cache, m_bundle.input.channels, batchSize);
+    return predictProbabilities(*m_bundle.model, cache, m_bundle.input.channels, batchSize, m_bf16);
 }
 
 } // namespace neurodx

@@ -17,8 +17,12 @@ namespace neurodx {
 // (windowing, resize, 8-bit quantisation from the model's own metadata).
 class Predictor {
 public:
-    explicit Predictor(ModelBundle bundle);
-    static Predictor fromFile(const std::filesystem::path& modelFile) { return Predictor(loadModelFile(modelFile)); }
+    explicit Predictor(ModelBundle bundle, InferencePrecision precision = InferencePrecision::Auto);
+    static Predictor fromFile(const std::filesystem::path& modelFile, InferencePrecision precision = InferencePrecision::Auto)
+    {
+        return Predictor(loadModelFile(modelFile), precision);
+    }
+    bool usesBf16() const { return m_bf16; }
 
     const ModelBundle& bundle() const { return m_bundle; }
     const std::vector<std::string>& classNames() const { return m_bundle.classNames; }
@@ -32,9 +36,11 @@ public:
 private:
     std::vector<std::vector<double>> predictBatch(const std::vector<cv::Mat>& cachedSlices);
     ModelBundle m_bundle;
+    bool m_bf16 = false;
 };
 
 // Softmax probabilities of `model` for every slice of `cache`.
-std::vector<std::vector<double>> predictProbabilities(Classifier& model, const SliceCache& cache, int channels, int batchSize = 32);
+// `bf16`: under bfloat16 autocast (only where the CPU has AVX512-BF16).
+std::vector<std::vector<double>> predictProbabilities(Classifier& model, const SliceCache& cache, int channels, int batchSize = 32, bool bf16 = false);
 
 } // namespace neurodx

@@ -21,7 +21,7 @@ struct SliceClassifier::Impl {
     Predictor predictor;
     std::mutex mutex;
 
-    explicit Impl(const std::filesystem::path& modelFile) : file(modelFile), predictor(Predictor::fromFile(modelFile)) {}
+    Impl(const std::filesystem::path& modelFile, InferencePrecision precision) : file(modelFile), predictor(Predictor::fromFile(modelFile, precision)) {}
 
     Classifier& model() { return *predictor.bundle().model; }
 };
@@ -100,7 +100,10 @@ std::vector<std::string> inputWarnings(const SliceInfo& info, int inputSize, dou
 
 } // namespace
 
-SliceClassifier::SliceClassifier(const std::filesystem::path& modelFile) : m_impl(std::make_unique<Impl>(modelFile)) {}
+SliceClassifier::SliceClassifier(const std::filesystem::path& modelFile, InferencePrecision precision)
+    : m_impl(std::make_unique<Impl>(modelFile, precision))
+{
+}
 SliceClassifier::~SliceClassifier() = default;
 SliceClassifier::SliceClassifier(SliceClassifier&&) noexcept = default;
 SliceClassifier& SliceClassifier::operator=(SliceClassifier&&) noexcept = default;
@@ -160,7 +163,8 @@ SlicePrediction SliceClassifier::classify(const std::filesystem::path& file, std
         const torch::Device device(computeDeviceName());
         Classifier& model = m_impl->model();
         model.eval();
-        result.saliency = gradCam(model, inputTensor(slice, m_impl->predictor.bundle().input).to(device), forClass, slice.pixels.cols, slice.pixels.rows);
+        result.saliency = gradCam(model, channelsLast(inputTensor(slice, m_impl->predictor.bundle().input).to(device)), forClass, slice.pixels.cols,
+                                  slice.pixels.rows);
     }
     return result;
 }

@@ -41,7 +41,7 @@ public:
     static constexpr int kPredictedClass = -1;
 
     // Throws NeuroDxError naming the file when it is not a usable NeuroDx model file.
-    explicit SliceClassifier(const std::filesystem::path& modelFile);
+    explicit SliceClassifier(const std::filesystem::path& modelFile, InferencePrecision precision = InferencePrecision::Auto);
     ~SliceClassifier();
     SliceClassifier(SliceClassifier&&) noexcept;
     SliceClassifier& operator=(SliceClassifier&&) noexcept;

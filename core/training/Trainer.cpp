@@ -1,12 +1,14 @@
 #include "Trainer.h"
 
+#include "ModelRegistry.h"
+
 #include "common/AtomicFile.h"
 #include "common/ComputeSetup.h"
 #include "common/NeuroDxError.h"
 #include "inference/ModelFile.h"
+#include "training/Bf16Autocast.h"
 #include "training/BatchLoader.h"
 
-#include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 
 #include <chrono>
@@ -32,31 +34,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Turns LibTorch's CPU autocast to bfloat16 on for one forward pass on this thread.
-class Bf16Autocast {
-public:
-    explicit Bf16Autocast(bool enabled) : m_enabled(enabled)
-    {
-        if (!m_enabled)
-            return;
-        at::autocast::set_cpu_enabled(true);
-        at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-        at::autocast::increment_nesting();
-    }
-    ~Bf16Autocast()
-    {
-        if (!m_enabled)
-            return;
-        if (at::autocast::decrement_nesting() == 0)
-            at::autocast::clear_cache();
-        at::autocast::set_cpu_enabled(false);
-    }
-    Bf16Autocast(const Bf16Autocast&) = delete;
-    Bf16Autocast& operator=(const Bf16Autocast&) = delete;
-
-private:
-    bool m_enabled;
-};
 
 struct Evaluation {
     double loss = std::nan("");
@@ -74,7 +51,7 @@ Evaluation evaluate(Classifier& model, const SliceCache& cache, int batchSize, i
         torch::Tensor logits;
         {
             const Bf16Autocast autocast(bf16);
-            logits = model.forward(batch.images.to(device));
+            logits = model.forward(channelsLast(batch.images.to(device)));
         }
         logits = logits.to(torch::kFloat32);
         const torch::Tensor labels = batch.labels.to(device);
@@ -177,6 +154,7 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
     std::shared_ptr<Classifier> model = createModel(spec);
     TrainingResult result;
     model->to(device);
+    toChannelsLast(*model);
     torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(c.learningRate).betas({0.9, 0.999}).eps(1e-7));
 
     if (!data.resume) {
@@ -256,7 +234,7 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
             control.waitWhilePaused();
             if (control.isCancelled())
                 break;
-            const torch::Tensor images = batch->images.to(device);
+            const torch::Tensor images = channelsLast(batch->images.to(device));
             const torch::Tensor labels = batch->labels.to(device);
             optimizer.zero_grad();
             torch::Tensor logits;

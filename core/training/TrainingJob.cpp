@@ -145,7 +145,8 @@ TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& sp
     std::shared_ptr<Classifier> model = result.training.model;
     if (fs::exists(job.runFolder / "best.pt"))
         model = loadModelFile(job.runFolder / "best.pt").model;
-    const auto probabilities = predictProbabilities(*model, test, config.input.channels, config.batchSize);
+    // The same precision `evaluate` and the GUI use by default, so the run's figures are theirs.
+    const auto probabilities = predictProbabilities(*model, test, config.input.channels, config.batchSize, usesBf16(InferencePrecision::Auto));
     result.test = evaluationReport(index, test, probabilities, index.classNames, job.bootstrapResamples, config.seed);
     result.tested = true;
 
