@@ -83,7 +83,7 @@ double readyTensorSlicesPerSecond(const std::string& architecture, int channels,
     spec.architecture = architecture;
     spec.inputChannels = channels;
     auto model = createModel(spec);
-    toChannelsLast(*model); // as the Trainer does
+    toChannelsLast(*model, channels); // as the Trainer does
     model->train();
     torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3).eps(1e-7));
     const torch::Tensor images = channelsLast(torch::rand({32, channels, 256, 256}));
@@ -107,7 +107,7 @@ InferenceTiming inferenceTiming(const std::string& architecture, int channels, i
     spec.architecture = architecture;
     spec.inputChannels = channels;
     auto model = createModel(spec);
-    toChannelsLast(*model); // as the Predictor does
+    toChannelsLast(*model, channels); // as the Predictor does
     model->eval();
     torch::InferenceMode inference;
     const auto time = [&](int batch, int runs) {

@@ -32,8 +32,11 @@ torch::Tensor CnnClassifier::forward(torch::Tensor x)
 torch::Tensor CnnClassifier::features(torch::Tensor x)
 {
     namespace F = torch::nn::functional;
-    x = F::max_pool2d(torch::relu(m_conv1->forward(x)), F::MaxPool2dFuncOptions(2));
-    return torch::relu(m_conv2->forward(x));
+    // In-place ReLU: a convolution's backward needs its input, not its output, so the output can be
+    // overwritten. Saves one activation-sized buffer per layer (134 MB for the first layer of the
+    // tuned CNN at batch 32, 256x256).
+    x = F::max_pool2d(m_conv1->forward(x).relu_(), F::MaxPool2dFuncOptions(2));
+    return m_conv2->forward(x).relu_();
 }
 
 torch::Tensor CnnClassifier::head(torch::Tensor x)

@@ -65,8 +65,15 @@ std::int64_t trainableParameterCount(const torch::nn::Module& model)
     return count;
 }
 
-void toChannelsLast(torch::nn::Module& model)
+bool usesChannelsLast(int inputChannels)
 {
+    return inputChannels >= 3;
+}
+
+void toChannelsLast(torch::nn::Module& model, int inputChannels)
+{
+    if (!usesChannelsLast(inputChannels))
+        return;
     for (auto& p : model.parameters())
         if (p.dim() == 4)
             p.set_data(p.data().contiguous(torch::MemoryFormat::ChannelsLast));
@@ -74,7 +81,7 @@ void toChannelsLast(torch::nn::Module& model)
 
 torch::Tensor channelsLast(const torch::Tensor& images)
 {
-    return images.dim() == 4 ? images.contiguous(torch::MemoryFormat::ChannelsLast) : images;
+    return images.dim() == 4 && usesChannelsLast(static_cast<int>(images.size(1))) ? images.contiguous(torch::MemoryFormat::ChannelsLast) : images;
 }
 
 } // namespace neurodx

@@ -17,11 +17,15 @@ std::shared_ptr<Classifier> createModel(const ModelSpec& spec);
 std::int64_t parameterCount(const torch::nn::Module& model);
 std::int64_t trainableParameterCount(const torch::nn::Module& model);
 
-// Stores every 4-D weight in channels-last (NHWC) order. Same values, same results: only the memory
-// layout changes, which lets oneDNN convolutions and the pooling kernels vectorise over channels
-// (training 1.25-1.4x faster on this CPU, bench/RESULTS.md). Feed such a model channelsLast()
-// inputs; saving and loading are unaffected (files hold plain contiguous tensors).
-void toChannelsLast(torch::nn::Module& model);
+// Channels-last (NHWC) memory layout for models with 3-channel input: same values, same results,
+// only the layout changes, which lets oneDNN convolutions and the pooling kernels vectorise over
+// channels (3x256x256 training 1.15-1.4x faster on this CPU, bench/RESULTS.md). With 1-channel
+// input the first convolution takes a slower path in that layout (measured 15-20% slower), so
+// those models stay NCHW. toChannelsLast() converts the 4-D weights of a model taking
+// `inputChannels`; channelsLast() converts an input batch to match. Files are unaffected (saving
+// writes plain contiguous tensors).
+bool usesChannelsLast(int inputChannels);
+void toChannelsLast(torch::nn::Module& model, int inputChannels);
 torch::Tensor channelsLast(const torch::Tensor& images);
 
 } // namespace neurodx

@@ -16,7 +16,7 @@ struct Prediction {
 };
 
 // How inference computes. Auto: bfloat16 autocast where the CPU has AVX512-BF16 (about 3x faster
-// at batch 1, same class on every slice measured, probabilities within 0.01; bench/RESULTS.md),
+// at batch 1, same class on 719 of 720 slices measured, probabilities within 0.01; bench/RESULTS.md),
 // float32 elsewhere. BFloat16 on a CPU without it falls back to float32.
 enum class InferencePrecision { Auto, Float32, BFloat16 };
 // "auto", "fp32", "bf16"; throws NeuroDxError(InvalidArgument) for other names.

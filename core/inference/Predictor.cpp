@@ -56,7 +56,7 @@ std::vector<std::vector<double>> predictProbabilities(Classifier& model, const S
 Predictor::Predictor(ModelBundle bundle, InferencePrecision precision) : m_bundle(std::move(bundle)), m_bf16(neurodx::usesBf16(precision))
 {
     m_bundle.model->to(torch::Device(computeDeviceName()));
-    toChannelsLast(*m_bundle.model);
+    toChannelsLast(*m_bundle.model, m_bundle.input.channels);
     m_bundle.model->eval();
 }
 

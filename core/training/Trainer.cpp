@@ -154,7 +154,7 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
     std::shared_ptr<Classifier> model = createModel(spec);
     TrainingResult result;
     model->to(device);
-    toChannelsLast(*model);
+    toChannelsLast(*model, c.input.channels);
     torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(c.learningRate).betas({0.9, 0.999}).eps(1e-7));
 
     if (!data.resume) {
