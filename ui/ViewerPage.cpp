@@ -6,6 +6,7 @@
 #include "PlotExport.h"
 #include "PredictionPanel.h"
 #include "RunsLocation.h"
+#include "SliceOverlay.h"
 #include "SliceReport.h"
 #include "SliceView.h"
 #include "WorkerThread.h"
@@ -370,38 +371,9 @@ QString ViewerPage::cornerText(int corner) const
 {
     if (!m_opened)
         return {};
-    const auto& tags = m_opened->tags;
-    const SliceInfo& info = m_opened->slice.info;
-    const auto tag = [&](const char* name) { return QString::fromStdString(tagValue(tags, name)); };
-    const bool hide = m_hideIdentifiers->isChecked();
-    QStringList lines;
-    switch (corner) {
-    case 0:
-        if (hide)
-            lines << tr("Identifiers hidden");
-        else
-            lines << tag("PatientName") << tag("PatientID") << QStringList{tag("PatientBirthDate"), tag("PatientSex")}.join(QLatin1Char(' ')).trimmed()
-                  << QFileInfo(QString::fromStdString(m_opened->slice.file)).fileName();
-        break;
-    case 1:
-        lines << tag("StudyDescription") << tag("SeriesDescription");
-        if (!hide)
-            lines << tag("StudyDate") << tag("InstitutionName");
-        break;
-    case 2:
-        lines << tr("%1 x %2  zoom %3%").arg(info.width).arg(info.height).arg(m_view->zoom() * 100, 0, 'f', 0);
-        if (info.frames > 1)
-            lines << tr("frame %1 of %2").arg(info.frame + 1).arg(info.frames);
-        break;
-    case 3:
-        lines << tr("W %1  L %2").arg(number(m_view->window().width), number(m_view->window().center));
-        lines << QStringList{QString::fromStdString(info.modality), QString::fromStdString(info.photometric)}.join(QLatin1Char(' ')).trimmed();
-        break;
-    default:
-        break;
-    }
-    lines.removeAll(QString());
-    return lines.join(QLatin1Char('\n'));
+    const SliceOverlay overlay{&m_opened->tags, &m_opened->slice.info, QString::fromStdString(m_opened->slice.file), m_view->zoom(),
+                               m_view->window().center, m_view->window().width, m_hideIdentifiers->isChecked()};
+    return overlay.corner(corner);
 }
 
 void ViewerPage::updateCorners()
