@@ -4,6 +4,7 @@
 #include "EngineTask.h"
 #include "MetricsTable.h"
 #include "PlotExport.h"
+#include "QtStrings.h"
 #include "RocPlot.h"
 #include "RunsLocation.h"
 #include "ThumbnailGrid.h"
@@ -23,18 +24,6 @@
 #include <QVBoxLayout>
 
 namespace neurodx::ui {
-
-namespace {
-
-QStringList qtNames(const std::vector<std::string>& names)
-{
-    QStringList list;
-    for (const std::string& n : names)
-        list << QString::fromStdString(n);
-    return list;
-}
-
-} // namespace
 
 EvaluationPage::EvaluationPage(QWidget* parent)
     : QWidget(parent),
@@ -237,7 +226,7 @@ void EvaluationPage::refresh()
         return;
     }
     const EvaluationReport& report = m_evaluation->report;
-    const QStringList names = qtNames(report.classNames);
+    const QStringList names = toQStringList(report.classNames);
     const bool subjects = m_level->currentIndex() == 1;
     const ClassificationMetrics& metrics = subjects ? report.subjects : report.slices;
     m_matrix->setMatrix(metrics.confusion, names);

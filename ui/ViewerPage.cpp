@@ -4,6 +4,7 @@
 #include "DicomTagTree.h"
 #include "EngineTask.h"
 #include "PlotExport.h"
+#include "QtStrings.h"
 #include "PredictionPanel.h"
 #include "RunsLocation.h"
 #include "SliceOverlay.h"
@@ -34,14 +35,6 @@
 namespace neurodx::ui {
 
 namespace {
-
-QStringList qtNames(const std::vector<std::string>& names)
-{
-    QStringList list;
-    for (const std::string& n : names)
-        list << QString::fromStdString(n);
-    return list;
-}
 
 QString number(double v)
 {
@@ -292,7 +285,7 @@ void ViewerPage::loadModel(const QString& modelFile)
         m_classifier = v.value<SharedClassifier>();
         QSettings().setValue(QStringLiteral("viewer/model"), modelFile);
         const QString name = QFileInfo(modelFile).dir().dirName() + QLatin1Char('/') + QFileInfo(modelFile).fileName();
-        m_prediction->setModel(name, QString::fromStdString(m_classifier->summary()), qtNames(m_classifier->classNames()));
+        m_prediction->setModel(name, QString::fromStdString(m_classifier->summary()), toQStringList(m_classifier->classNames()));
         emit modelLoaded(modelFile);
         predictCurrent();
     });
@@ -407,7 +400,7 @@ SliceReport ViewerPage::currentReport(bool includeIdentifiers) const
         report.heatmap = m_view->renderedImage(true);
     report.windowText = tr("Window centre %1, width %2").arg(number(m_view->window().center), number(m_view->window().width));
     if (m_classifier) {
-        report.classNames = qtNames(m_classifier->classNames());
+        report.classNames = toQStringList(m_classifier->classNames());
         report.modelName = QString::fromStdString(m_classifier->file().parent_path().filename().string() + "/" + m_classifier->file().filename().string());
         report.modelSummary = QString::fromStdString(m_classifier->summary());
     }
