@@ -4,8 +4,6 @@
 #include "RunsLocation.h"
 #include "WorkerThread.h"
 
-#include "common/JsonFile.h"
-
 #include <qcustomplot.h>
 
 #include <QComboBox>
@@ -131,14 +129,7 @@ void RunsPage::refresh()
         item->setData(0, Qt::UserRole, folder);
         item->setToolTip(0, QDir::toNativeSeparators(folder));
         try {
-            // Headers only (no bootstrap): listing stays fast with hundreds of runs.
-            RunRecord record;
-            record.folder = run;
-            record.config = readJsonFile(run / "config.json");
-            if (std::filesystem::exists(run / "metrics.json"))
-                record.metrics = readJsonFile(run / "metrics.json");
-            if (std::filesystem::exists(run / "history.csv"))
-                record.history = readHistoryCsv(run / "history.csv");
+            const RunRecord record = readRunSummary(run);
             double bestValAcc = std::nan("");
             for (const EpochRecord& e : record.history)
                 if (std::isfinite(e.valAccuracy) && !(bestValAcc >= e.valAccuracy))
@@ -191,10 +182,7 @@ void RunsPage::compare(const QStringList& folders)
     m_compared.clear();
     for (const QString& folder : folders) {
         try {
-            auto run = std::make_shared<RunRecord>();
-            run->folder = folder.toStdString();
-            run->history = readHistoryCsv(run->folder / "history.csv");
-            m_compared.push_back(run);
+            m_compared.push_back(std::make_shared<const RunRecord>(readRunSummary(folder.toStdString())));
         } catch (const std::exception& e) {
             emit failed(QString::fromStdString(e.what()));
         }

@@ -206,7 +206,7 @@ void TrainingPage::resumeRun(const QString& runFolder)
     job.runFolder = runFolder.toStdString();
     job.resume = true;
     try {
-        const RunRecord run = readRunFolder(job.runFolder, 0);
+        const RunRecord run = readRunSummary(job.runFolder);
         job.dataset = run.datasetRoot();
         job.training = trainingConfigFromJson(run.config.at("training"));
         job.training.epochs = std::max(job.training.epochs, m_form->config().epochs);

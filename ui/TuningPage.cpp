@@ -34,11 +34,6 @@ QString hyperparameterText(const HyperparameterValues& values)
     return parts.join(QStringLiteral(", "));
 }
 
-bool lowerIsBetter(const QString& objective)
-{
-    return objective.endsWith(QLatin1String("loss"));
-}
-
 } // namespace
 
 TuningPage::TuningPage(QWidget* parent)
@@ -335,14 +330,15 @@ void TuningPage::addTrial(const TrialRecord& trial)
 void TuningPage::updateBestCurve()
 {
     QVector<double> x, best, scores;
-    const bool lower = lowerIsBetter(m_objectiveName);
-    double bestScore = 0;
+    const std::string objective = m_objectiveName.isEmpty() ? std::string("val_acc") : m_objectiveName.toStdString();
+    double bestScore = worstValue(objective);
     int n = 0;
     for (const TrialRecord& t : m_trialRecords) {
         if (t.status != "COMPLETED")
             continue;
         ++n;
-        bestScore = n == 1 ? t.score : (lower ? std::min(bestScore, t.score) : std::max(bestScore, t.score));
+        if (improves(objective, t.score, bestScore))
+            bestScore = t.score;
         x << n;
         best << bestScore;
         scores << t.score;

@@ -251,9 +251,8 @@ void ViewerPage::showOpened(const SharedOpenedSlice& opened)
     const bool sameFile = m_opened && m_opened->slice.file == opened->slice.file;
     m_opened = opened;
     const auto window = m_view->window();
-    const bool zoomKept = sameFile;
     m_view->setSlice(opened->slice);
-    if (zoomKept)
+    if (sameFile)
         m_view->setWindow(window); // a new frame keeps the reader's window
     m_invert->setChecked(m_view->isInverted());
     m_tags->setTags(opened->tags);

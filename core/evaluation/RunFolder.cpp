@@ -112,7 +112,7 @@ EvaluatedSlices readPredictionsCsv(const fs::path& file, const fs::path& dataset
     return result;
 }
 
-RunRecord readRunFolder(const fs::path& folder, int bootstrapResamples)
+RunRecord readRunSummary(const fs::path& folder)
 {
     if (!isRunFolder(folder))
         throw NeuroDxError(ErrorKind::InvalidArgument, folder, "is not a NeuroDx run folder (no config.json with history.csv or best.pt)");
@@ -123,6 +123,12 @@ RunRecord readRunFolder(const fs::path& folder, int bootstrapResamples)
         run.metrics = readJsonFile(folder / "metrics.json");
     if (fs::exists(folder / "history.csv"))
         run.history = readHistoryCsv(folder / "history.csv");
+    return run;
+}
+
+RunRecord readRunFolder(const fs::path& folder, int bootstrapResamples)
+{
+    RunRecord run = readRunSummary(folder);
     if (fs::exists(folder / "predictions.csv"))
         run.test = readPredictionsCsv(folder / "predictions.csv", run.datasetRoot(), bootstrapResamples);
     return run;

@@ -36,6 +36,10 @@ std::vector<std::filesystem::path> findRunFolders(const std::filesystem::path& r
 // Throws NeuroDxError naming the file when config.json, history.csv or predictions.csv is damaged.
 RunRecord readRunFolder(const std::filesystem::path& folder, int bootstrapResamples = 1000);
 
+// The same without the test predictions (RunRecord::test stays empty): config, metrics and
+// history only, fast enough to list hundreds of runs.
+RunRecord readRunSummary(const std::filesystem::path& folder);
+
 // predictions.csv (path,subject,true,predicted,confidence,p_<class>...) back into an evaluation:
 // relative paths are resolved against `datasetRoot`. Throws NeuroDxError naming the file.
 EvaluatedSlices readPredictionsCsv(const std::filesystem::path& file, const std::filesystem::path& datasetRoot, int bootstrapResamples = 1000);
