@@ -30,6 +30,7 @@ public:
     const CnnOptions& options() const { return m_options; }
 
 private:
+    torch::Tensor dense(torch::Tensor pooled); // flatten - hidden - (dropout) - output
     CnnOptions m_options;
     torch::nn::Conv2d m_conv1{nullptr};
     torch::nn::Conv2d m_conv2{nullptr};

@@ -1,4 +1,5 @@
 #include "ModelRegistry.h"
+#include "ReluMaxPool.h"
 
 #include <torch/torch.h>
 
@@ -16,6 +17,11 @@ private slots:
     void frozenResNetTrainsOnlyTheHead();
     void registryListsArchitectures();
     void rejectsUnknownOrBadSpecs();
+    void fusedReluMaxPoolEqualsUnfused_data();
+    void fusedReluMaxPoolEqualsUnfused();
+    void fusedReluMaxPoolRejectsOddSizes();
+    void headOfFeaturesIsForward_data();
+    void headOfFeaturesIsForward();
 };
 
 void ModelsTest::parameterCountsMatchKeras_data()
@@ -111,6 +117,85 @@ void ModelsTest::rejectsUnknownOrBadSpecs()
     ModelSpec odd;
     odd.imageSize = 30;
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, createModel(odd));
+}
+
+void ModelsTest::fusedReluMaxPoolEqualsUnfused_data()
+{
+    QTest::addColumn<int>("channels");
+    QTest::addColumn<bool>("channelsLast");
+    QTest::addColumn<int>("dtype"); // torch::ScalarType
+    QTest::addColumn<bool>("ties"); // small integers: many equal maxima and exact zeros
+    for (const bool last : {false, true}) {
+        const QByteArray layout = last ? "channels-last" : "nchw";
+        QTest::newRow(layout + " 1ch float") << 1 << last << int(torch::kFloat32) << false;
+        QTest::newRow(layout + " 3ch float") << 3 << last << int(torch::kFloat32) << false;
+        QTest::newRow(layout + " 16ch float") << 16 << last << int(torch::kFloat32) << false;
+        QTest::newRow(layout + " 16ch float ties") << 16 << last << int(torch::kFloat32) << true;
+        QTest::newRow(layout + " 8ch double") << 8 << last << int(torch::kFloat64) << false;
+        QTest::newRow(layout + " 8ch bfloat16 ties") << 8 << last << int(torch::kBFloat16) << true;
+    }
+}
+
+void ModelsTest::fusedReluMaxPoolEqualsUnfused()
+{
+    QFETCH(int, channels);
+    QFETCH(bool, channelsLast);
+    QFETCH(int, dtype);
+    QFETCH(bool, ties);
+    torch::manual_seed(channels + 100 * channelsLast + dtype);
+    torch::Tensor values = ties ? torch::randint(-3, 4, {3, channels, 10, 14}).to(torch::kFloat32) : torch::randn({3, channels, 10, 14});
+    values = values.to(torch::ScalarType(dtype));
+    if (channelsLast)
+        values = values.contiguous(torch::MemoryFormat::ChannelsLast);
+    const torch::Tensor upstream = torch::randn({3, channels, 5, 7}).to(torch::ScalarType(dtype));
+
+    const torch::Tensor unfusedInput = values.clone().requires_grad_(true);
+    const torch::Tensor unfused = torch::max_pool2d(torch::relu(unfusedInput), 2);
+    unfused.backward(upstream);
+    const torch::Tensor fusedInput = values.clone().requires_grad_(true);
+    const torch::Tensor fused = reluMaxPool2x2(fusedInput);
+    fused.backward(upstream);
+
+    QCOMPARE(fused.sizes().vec(), unfused.sizes().vec());
+    QCOMPARE(fused.scalar_type(), values.scalar_type());
+    QVERIFY(torch::equal(fused, unfused));
+    QVERIFY(torch::equal(fusedInput.grad(), unfusedInput.grad()));
+    QCOMPARE(fused.is_contiguous(torch::MemoryFormat::ChannelsLast), channelsLast || channels == 1);
+    // Without autograd the same values come out.
+    torch::NoGradGuard noGrad;
+    QVERIFY(torch::equal(reluMaxPool2x2(values), unfused.detach()));
+}
+
+void ModelsTest::fusedReluMaxPoolRejectsOddSizes()
+{
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, reluMaxPool2x2(torch::zeros({1, 1, 5, 4})));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, reluMaxPool2x2(torch::zeros({4, 4})));
+}
+
+void ModelsTest::headOfFeaturesIsForward_data()
+{
+    QTest::addColumn<QString>("architecture");
+    QTest::addColumn<int>("channels");
+    QTest::newRow("vanilla grey") << "vanilla" << 1;
+    QTest::newRow("tuned rgb channels-last") << "tuned" << 3;
+    QTest::newRow("resnet50v2 grey") << "resnet50v2" << 1;
+}
+
+void ModelsTest::headOfFeaturesIsForward()
+{
+    QFETCH(QString, architecture);
+    QFETCH(int, channels);
+    torch::manual_seed(5);
+    ModelSpec spec;
+    spec.architecture = architecture.toStdString();
+    spec.inputChannels = channels;
+    spec.imageSize = 64;
+    auto model = createModel(spec);
+    toChannelsLast(*model, channels);
+    model->eval();
+    torch::NoGradGuard noGrad;
+    const torch::Tensor x = channelsLast(torch::rand({2, channels, 64, 64}));
+    QVERIFY(torch::allclose(model->head(model->features(x)), model->forward(x), 1e-5, 1e-6));
 }
 
 QTEST_APPLESS_MAIN(ModelsTest)
