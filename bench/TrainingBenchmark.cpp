@@ -9,6 +9,7 @@
 #include "inference/Predictor.h"
 #include "synthetic/PhantomGenerator.h"
 #include "training/Bf16Autocast.h"
+#include "training/ReleaseGradients.h"
 #include "training/Trainer.h"
 
 #include <torch/torch.h>
@@ -91,7 +92,7 @@ double readyTensorSlicesPerSecond(const std::string& architecture, int channels,
     std::vector<double> rates;
     for (int s = 0; s < steps + 2; ++s) {
         const auto start = Clock::now();
-        optimizer.zero_grad();
+        releaseGradients(optimizer);
         torch::nn::functional::cross_entropy(model->forward(images), labels).backward();
         optimizer.step();
         if (s >= 2)

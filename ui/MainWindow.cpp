@@ -9,6 +9,7 @@
 #include "TuningPage.h"
 #include "ViewerPage.h"
 
+#include "common/BlasLibrary.h"
 #include "common/Version.h"
 #include "tuning/TuningJob.h"
 
@@ -29,6 +30,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTimer>
 
 namespace neurodx::ui {
 
@@ -85,6 +87,10 @@ MainWindow::MainWindow(QWidget* parent)
     layout->addWidget(m_sideBar);
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
+
+    // A reference BLAS makes training 30x slower without any other sign: say so once, at start-up.
+    if (const std::string slowBlas = blasWarning(loadedBlas()); !slowBlas.empty())
+        QTimer::singleShot(0, this, [this, slowBlas] { showError(tr("Slow Matrix Products"), QString::fromStdString(slowBlas)); });
 
     auto* notice = new QLabel(tr("Research use only - not a medical device"));
     notice->setToolTip(QString::fromLatin1(kResearchNotice));

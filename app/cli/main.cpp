@@ -2,7 +2,9 @@
 #include "CliArguments.h"
 #include "Commands.h"
 
+#include "common/BlasLibrary.h"
 #include "common/ComputeSetup.h"
+#include "common/LibraryVersions.h"
 #include "common/NeuroDxError.h"
 #include "common/Version.h"
 
@@ -95,8 +97,16 @@ int main(int argc, char** argv)
         std::cout << kUsage;
         return 0;
     }
+    const neurodx::BlasLibrary blas = neurodx::loadedBlas();
     if (command == "--version" || command == "-v") {
-        std::cout << "neurodx-cli " << neurodx::kVersion << "\n";
+        const neurodx::LibraryVersions v = neurodx::libraryVersions();
+        std::cout << "neurodx-cli " << neurodx::kVersion << "\n"
+                  << "LibTorch " << v.libtorch << ", OpenCV " << v.opencv << ", DCMTK " << v.dcmtk << "\n"
+                  << "BLAS: " << blas.name << (blas.path.empty() ? "" : " (" + blas.path + ")") << "\n"
+                  << "memory: " << neurodx::memoryAllocatorDescription() << "\n"
+                  << neurodx::kResearchNotice << "\n";
+        if (const std::string warning = neurodx::blasWarning(blas); !warning.empty())
+            std::cerr << "neurodx-cli: warning: " << warning << "\n";
         return 0;
     }
     const std::vector<std::string> args(all.begin() + 1, all.end());
@@ -115,6 +125,11 @@ int main(int argc, char** argv)
             return 0;
         }
     }
+
+    const bool computes = command == "train" || command == "evaluate" || command == "predict" || command == "tune" ||
+                          command == "cv" || command == "audit" || command == "demo";
+    if (const std::string warning = neurodx::blasWarning(blas); computes && !warning.empty())
+        std::cerr << "neurodx-cli: warning: " << warning << "\n";
 
     const auto fail = [&](const std::string& message, const char* kind, int code) {
         std::cerr << "neurodx-cli " << command << ": " << message << "\n";

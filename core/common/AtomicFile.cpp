@@ -13,13 +13,25 @@ void writeFileAtomically(const std::filesystem::path& file, const std::string& c
 
 void writeFileAtomically(const std::filesystem::path& file, const char* data, std::size_t size)
 {
+    writeFileAtomically(file, [&](std::ostream& out) { out.write(data, static_cast<std::streamsize>(size)); });
+}
+
+void writeFileAtomically(const std::filesystem::path& file, const std::function<void(std::ostream&)>& write)
+{
     std::filesystem::path temporary = file;
     temporary += ".part";
     {
         std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
         if (!out)
             throw NeuroDxError(ErrorKind::Io, file, "cannot be written (is the folder writable?)");
-        out.write(data, static_cast<std::streamsize>(size));
+        try {
+            write(out);
+        } catch (...) {
+            out.close();
+            std::error_code ignored;
+            std::filesystem::remove(temporary, ignored);
+            throw;
+        }
         out.flush();
         if (!out) {
             out.close();

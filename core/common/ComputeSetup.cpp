@@ -7,8 +7,21 @@
 #include <string>
 #include <thread>
 
-#if defined(__GLIBC__)
+#if defined(NEURODX_HAS_JEMALLOC)
+#include <jemalloc/jemalloc.h>
+#elif defined(__GLIBC__)
+#include <gnu/libc-version.h>
 #include <malloc.h>
+#endif
+
+#if defined(NEURODX_HAS_JEMALLOC)
+// jemalloc reads its options from this symbol at the process's first allocation, before main().
+// dirty/muzzy decay -1: freed pages stay with the process (by default jemalloc returns them after
+// 10 s, and those of allocations >= 8 MiB at once, which made training half as fast).
+// oversize_threshold 0: no separate arena for allocations >= 8 MiB, so activation buffers and the
+// rest share freed pages (peak RSS training on 5,154 slices: 1,349 -> 1,258 MiB).
+// The MALLOC_CONF environment variable still overrides these, for experiments.
+const char* malloc_conf = "dirty_decay_ms:-1,muzzy_decay_ms:-1,oversize_threshold:0";
 #endif
 
 namespace neurodx {
@@ -38,14 +51,33 @@ bool cpuSupportsBf16()
     return false;
 }
 
-void configureMemoryAllocator()
+std::string configureMemoryAllocator()
 {
-#if defined(__GLIBC__)
+#if defined(__GLIBC__) && !defined(NEURODX_HAS_JEMALLOC)
     // mmap's threshold cannot exceed 32 MiB, below one batch's activations, so mmap is switched off;
     // freed memory stays in the heap (no trimming) and is reused by the next step.
     mallopt(M_MMAP_MAX, 0);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
     mallopt(M_TOP_PAD, 64 << 20);
+#endif
+    return memoryAllocatorDescription();
+}
+
+std::string memoryAllocatorDescription()
+{
+#if defined(NEURODX_HAS_JEMALLOC)
+    const char* version = "";
+    size_t size = sizeof version;
+    mallctl("version", &version, &size, nullptr, 0);
+    const std::string name = "jemalloc " + std::string(version).substr(0, std::string(version).find('-'));
+    ssize_t decay = 0;
+    size = sizeof decay;
+    mallctl("arenas.dirty_decay_ms", &decay, &size, nullptr, 0);
+    return name + (decay < 0 ? ", freed pages kept" : ", freed pages returned after " + std::to_string(decay) + " ms");
+#elif defined(__GLIBC__)
+    return "glibc malloc " + std::string(gnu_get_libc_version());
+#else
+    return "the system allocator";
 #endif
 }
 

@@ -4,6 +4,9 @@
 #include "common/NeuroDxError.h"
 #include "common/Version.h"
 
+#include <caffe2/serialize/inline_container.h>
+#include <torch/csrc/jit/serialization/export.h>
+#include <torch/csrc/jit/serialization/pickler.h>
 #include <torch/script.h>
 #include <torch/serialize.h>
 #include <torch/torch.h>
@@ -125,9 +128,22 @@ void saveModelFile(const std::filesystem::path& file, const Classifier& model, c
     bundle.insert("version", static_cast<int64_t>(kModelFileVersion));
     bundle.insert("metadata", metadata.dump());
     bundle.insert("state_dict", state);
-    const std::vector<char> bytes = torch::pickle_save(torch::IValue(bundle));
-
-    writeFileAtomically(file, bytes.data(), bytes.size());
+    // torch::pickle_save's format (what Python's torch.load reads), streamed to the file: pickle_save
+    // assembles the whole archive in a growing vector first, a transient of up to twice the model
+    // (about 200 MB for the tuned CNN) at the peak of a training run.
+    writeFileAtomically(file, [&](std::ostream& out) {
+        std::vector<char> pickle; // the structure only: tensors are referenced, not copied
+        torch::jit::Pickler pickler([&](const char* bytes, std::size_t size) { pickle.insert(pickle.end(), bytes, bytes + size); });
+        pickler.protocol();
+        pickler.pushIValue(torch::IValue(bundle));
+        pickler.stop();
+        caffe2::serialize::PyTorchStreamWriter archive([&](const void* bytes, std::size_t size) -> std::size_t {
+            out.write(static_cast<const char*>(bytes), static_cast<std::streamsize>(size));
+            return out ? size : 0;
+        });
+        torch::jit::writeArchiveAndTensors("data", pickle.data(), pickle.size(), pickler.tensorData(), archive);
+        archive.writeEndOfFile();
+    });
 }
 
 ModelBundle loadModelFile(const std::filesystem::path& file)

@@ -8,6 +8,7 @@
 #include "inference/ModelFile.h"
 #include "training/Bf16Autocast.h"
 #include "training/BatchLoader.h"
+#include "training/ReleaseGradients.h"
 
 #include <torch/torch.h>
 
@@ -182,6 +183,11 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
     PlateauCounter stopping(c.earlyStopping.monitor, c.earlyStopping.minDelta);
     PlateauCounter reduce(c.reduceLr.monitor, 0.0);
     PlateauCounter checkpoint(checkpointMonitor, 0.0);
+    // Early stopping's best weights. best.pt holds exactly them when a run folder is written and both
+    // callbacks watch the same monitor without min_delta (the default): then they are read back at the
+    // end instead of being copied in memory (84 MB for the tuned CNN, held all through training).
+    const bool bestWeightsInBestFile = writeRun && c.earlyStopping.monitor == checkpointMonitor && c.earlyStopping.minDelta == 0.0;
+    bool restoreFromBestFile = false;
     std::vector<torch::Tensor> bestWeights;
 
     if (data.resume) {
@@ -203,8 +209,12 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
         }
         // best.pt holds the best weights when both callbacks watch the same monitor (the default).
         if (c.earlyStopping.enabled && c.earlyStopping.restoreBestWeights && stopping.bestEpoch >= 0 &&
-            c.earlyStopping.monitor == checkpointMonitor)
-            bestWeights = snapshot(*loadModelFile(bestFile).model);
+            c.earlyStopping.monitor == checkpointMonitor) {
+            if (bestWeightsInBestFile)
+                restoreFromBestFile = true;
+            else
+                bestWeights = snapshot(*loadModelFile(bestFile).model);
+        }
         message("resumed after epoch " + std::to_string(result.history.size()) + " from " + data.runFolder.string());
     }
 
@@ -236,7 +246,7 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
                 break;
             const torch::Tensor images = channelsLast(batch->images.to(device));
             const torch::Tensor labels = batch->labels.to(device);
-            optimizer.zero_grad();
+            releaseGradients(optimizer);
             torch::Tensor logits;
             {
                 const Bf16Autocast autocast(c.bf16);
@@ -301,8 +311,12 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
         // EarlyStopping remembers its best weights; ModelCheckpoint(save_best_only) writes best.pt;
         // then the history and the last state.
         const bool stoppingImproved = stopping.update(record);
-        if (c.earlyStopping.enabled && c.earlyStopping.restoreBestWeights && stoppingImproved)
-            bestWeights = snapshot(*model);
+        if (c.earlyStopping.enabled && c.earlyStopping.restoreBestWeights && stoppingImproved) {
+            if (bestWeightsInBestFile)
+                restoreFromBestFile = true; // written just below
+            else
+                bestWeights = snapshot(*model);
+        }
         if (checkpoint.update(record)) {
             if (writeRun) {
                 saveCheckpoint(bestFile, record);
@@ -349,7 +363,9 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
 
     result.bestEpoch = checkpoint.bestEpoch;
     result.bestValue = checkpoint.best;
-    if (c.earlyStopping.restoreBestWeights && !bestWeights.empty())
+    if (restoreFromBestFile)
+        importWeights(*model, bestFile);
+    else if (c.earlyStopping.restoreBestWeights && !bestWeights.empty())
         restore(*model, bestWeights);
     model->eval();
     result.model = model;

@@ -29,6 +29,7 @@ private slots:
     void sameSeedSameHistory();
     void resumeContinuesExactly();
     void earlyStoppingRestoresTheBestWeights();
+    void bestWeightsComeBackFromBestFile();
     void reducesLearningRateOnPlateau();
     void recordsEveryBatch();
     void cancelKeepsValidCheckpoints();
@@ -168,6 +169,34 @@ void TrainerTest::resumeContinuesExactly()
     const auto b = loadModelFile(interrupted / "last.pt");
     for (std::size_t i = 0; i < a.model->parameters().size(); ++i)
         QVERIFY(torch::equal(a.model->parameters()[i], b.model->parameters()[i]));
+}
+
+void TrainerTest::bestWeightsComeBackFromBestFile()
+{
+    // With a run folder and the default callbacks, the best weights are not kept in memory but read
+    // back from best.pt: the returned model must be best.pt's, not the last epoch's. Training labels
+    // that ignore the image make the model fit noise, so validation loss gets worse after an early
+    // epoch.
+    const fs::path run = toPath(m_dir.path()) / "best-from-file";
+    TrainingConfig c = smallConfig(5);
+    c.learningRate = 0.01;
+    c.earlyStopping = {true, "val_loss", 10, 0.0, true};
+    SliceCache noisy = m_train;
+    for (std::size_t i = 0; i < noisy.labels.size(); ++i)
+        noisy.labels[i] = static_cast<int>((i * 7 + i / 5) % 3);
+    TrainingData d = data(run);
+    d.train = &noisy;
+    TrainingControl control;
+    const TrainingResult result = Trainer(c).run(d, control);
+    QCOMPARE(result.history.size(), std::size_t{5});
+    QVERIFY2(result.bestEpoch < 4, "validation loss did not get worse: the test would prove nothing");
+    const ModelBundle best = loadModelFile(run / "best.pt");
+    const ModelBundle last = loadModelFile(run / "last.pt");
+    QCOMPARE(best.metadata.at("epoch").get<int>(), result.bestEpoch);
+    const auto returned = result.model->parameters();
+    for (std::size_t i = 0; i < returned.size(); ++i)
+        QVERIFY(torch::equal(returned[i], best.model->parameters()[i]));
+    QVERIFY(!torch::equal(returned[0], last.model->parameters()[0]));
 }
 
 void TrainerTest::earlyStoppingRestoresTheBestWeights()
