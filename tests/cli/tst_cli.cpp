@@ -25,10 +25,11 @@ struct Result {
     nlohmann::json json() const { return nlohmann::json::parse(out.toStdString()); }
 };
 
-Result runCli(const QStringList& args)
+Result runCli(const QStringList& args, const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment())
 {
     const QString bin = QProcessEnvironment::systemEnvironment().value("NEURODX_BIN_DIR");
     QProcess process;
+    process.setProcessEnvironment(environment);
     process.start(bin + "/neurodx-cli", args);
     if (!process.waitForFinished(120000))
         return {};
@@ -44,6 +45,7 @@ class CliTest : public QObject {
 private slots:
     void initTestCase();
     void versionAndHelp();
+    void referenceBlasIsWarnedAbout();
     void badUsageExitsWithTwo_data();
     void badUsageExitsWithTwo();
     void scanJsonCountsExactly();
@@ -98,6 +100,30 @@ void CliTest::versionAndHelp()
     for (const char* command : {"scan", "split", "info", "synth", "demo", "not a certified medical device"})
         QVERIFY2(help.out.contains(command), command);
     QCOMPARE(runCli({"scan", "--help"}).exitCode, 0);
+}
+
+void CliTest::referenceBlasIsWarnedAbout()
+{
+    // Debian installs Netlib's reference BLAS in <libdir>/blas; putting it first in the library path is
+    // what a machine without OpenBLAS selected looks like to LibTorch.
+    const QString referenceDir = QStringLiteral("/usr/lib/x86_64-linux-gnu/blas");
+    if (!QFileInfo::exists(referenceDir + "/libblas.so.3"))
+        QSKIP("the reference BLAS (libblas3) is not installed here");
+    const Result normal = runCli({"--version"});
+    QVERIFY2(normal.out.contains("BLAS: OpenBLAS"), normal.out.constData());
+    QVERIFY(!normal.err.contains("warning"));
+
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert("LD_LIBRARY_PATH", referenceDir);
+    const Result version = runCli({"--version"}, environment);
+    QCOMPARE(version.exitCode, 0);
+    QVERIFY2(version.out.contains("BLAS: reference BLAS"), version.out.constData());
+    QVERIFY2(version.err.contains("warning: matrix products run on the reference BLAS"), version.err.constData());
+    // Computing commands warn before they start; the others stay quiet.
+    const Result predict = runCli({"predict", "/nonexistent/model.pt", "/nonexistent/slice.png"}, environment);
+    QVERIFY(predict.err.contains("reference BLAS"));
+    QVERIFY(predict.err.contains("libopenblas0-pthread"));
+    QVERIFY(!runCli({"scan", "/nonexistent"}, environment).err.contains("BLAS"));
 }
 
 void CliTest::badUsageExitsWithTwo_data()
