@@ -132,6 +132,16 @@ int main(int argc, char** argv)
         std::printf("predict   tuned   one 256x256 DICOM file end to end: %.2f ms default precision, %.2f ms fp32 (medians of 20)\n",
                     neurodx::bench::endToEndDicomMilliseconds(threads), neurodx::bench::endToEndDicomMilliseconds(threads, true));
     }
+    if (what == "kernels") {
+        for (const int channels : {16, 32}) {
+            for (const bool channelsLast : {false, true}) {
+                const neurodx::bench::PoolTiming t = neurodx::bench::reluMaxPoolTiming(channels, channelsLast, threads);
+                std::printf("relu+pool 32x%dx256x256 %-13s forward %6.1f -> %5.1f ms fused   forward+backward %6.1f -> %5.1f ms fused\n",
+                            channels, channelsLast ? "channels-last" : "NCHW", t.unfusedForward, t.fusedForward, t.unfusedTraining,
+                            t.fusedTraining);
+            }
+        }
+    }
     if (what == "rss") // separate: a fresh process, so the peak is this run's alone
         std::printf("memory    tuned   5,154 cached 256x256 slices + one training epoch: peak RSS %.0f MiB\n",
                     neurodx::bench::peakRssAfterTrainingMiB(5154, threads));

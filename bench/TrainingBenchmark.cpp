@@ -3,6 +3,7 @@
 #include "TrainingBenchmark.h"
 
 #include "ModelRegistry.h"
+#include "ReluMaxPool.h"
 #include "common/ComputeSetup.h"
 #include "imaging/DicomWriter.h"
 #include "inference/ModelFile.h"
@@ -157,6 +158,34 @@ double endToEndDicomMilliseconds(int threads, bool float32)
     }
     std::filesystem::remove_all(folder);
     return median(ms);
+}
+
+PoolTiming reluMaxPoolTiming(int channels, bool channelsLast, int threads)
+{
+    setComputeThreads(threads);
+    const auto layout = channelsLast ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous;
+    const torch::Tensor x = torch::randn({32, channels, 256, 256}).contiguous(layout);
+    const torch::Tensor upstream = torch::randn({32, channels, 128, 128}).contiguous(layout);
+    const auto ms = [](const auto& body) {
+        std::vector<double> v;
+        for (int r = 0; r < 9; ++r) {
+            const auto start = Clock::now();
+            body();
+            if (r >= 2)
+                v.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+        }
+        return median(v);
+    };
+    const auto unfused = [](const torch::Tensor& t) { return torch::max_pool2d(torch::relu(t), 2); };
+    PoolTiming t;
+    {
+        torch::NoGradGuard noGrad;
+        t.unfusedForward = ms([&] { unfused(x); });
+        t.fusedForward = ms([&] { reluMaxPool2x2(x); });
+    }
+    t.unfusedTraining = ms([&] { unfused(x.detach().requires_grad_(true)).backward(upstream); });
+    t.fusedTraining = ms([&] { reluMaxPool2x2(x.detach().requires_grad_(true)).backward(upstream); });
+    return t;
 }
 
 double peakRssAfterTrainingMiB(int slices, int threads)

@@ -22,6 +22,13 @@ InferenceTiming inferenceTiming(const std::string& architecture, int channels, i
 // read, decode, window, resize, forward, softmax, at NeuroDx's default precision (or float32).
 double endToEndDicomMilliseconds(int threads, bool float32 = false);
 
+// Milliseconds (median) of ReLU + 2x2 max-pool, forward and backward, on a batch-32 activation of
+// `channels` x 256 x 256: LibTorch's two operators against NeuroDx's fused one.
+struct PoolTiming {
+    double unfusedForward = 0, fusedForward = 0, unfusedTraining = 0, fusedTraining = 0;
+};
+PoolTiming reluMaxPoolTiming(int channels, bool channelsLast, int threads);
+
 // Peak resident memory (MiB) of this process after caching `slices` 256x256 slices and training the
 // tuned CNN on them for one epoch.
 double peakRssAfterTrainingMiB(int slices, int threads);

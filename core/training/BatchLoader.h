@@ -19,7 +19,7 @@ namespace neurodx {
 class SeededRandom;
 
 struct Batch {
-    torch::Tensor images; // N x C x H x W, float in [0, 1]
+    torch::Tensor images; // N x C x H x W, float in [0, 1]; channels-last where the model computes so (usesChannelsLast)
     torch::Tensor labels; // N, int64
 };
 
