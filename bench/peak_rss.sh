@@ -17,9 +17,11 @@ trap 'rm -rf "$work"' EXIT
 import resource, subprocess, sys, time
 cli, work, epochs, threads = sys.argv[1:]
 start = time.time()
-subprocess.run([cli, "train", work + "/data", "--model", "tuned", "--channels", "1", "--image-size", "256",
-                "--epochs", epochs, "--threads", threads, "--output", work + "/run"],
-               check=True, stdout=subprocess.DEVNULL)
+run = subprocess.run([cli, "train", work + "/data", "--model", "tuned", "--channels", "1", "--image-size", "256",
+                      "--epochs", epochs, "--threads", threads, "--output", work + "/run"],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+if run.returncode != 0:
+    sys.exit("neurodx-cli train failed:\n" + run.stderr)
 peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(f"memory    tuned   neurodx-cli train, 5,160 slices 256x256, {epochs} epochs: "
       f"peak RSS {peak_kib / 1024:.0f} MiB ({peak_kib * 1024 / 1e9:.2f} GB, target 1.5 GB), {time.time() - start:.0f} s")
