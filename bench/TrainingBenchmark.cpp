@@ -66,6 +66,20 @@ double median(std::vector<double> v)
     return v[v.size() / 2];
 }
 
+// Median milliseconds of `runs` calls of `body` after `warmups` unmeasured ones.
+template <typename Body>
+double medianMilliseconds(int warmups, int runs, const Body& body)
+{
+    std::vector<double> ms;
+    for (int r = 0; r < warmups + runs; ++r) {
+        const auto start = Clock::now();
+        body();
+        if (r >= warmups)
+            ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
+    return median(ms);
+}
+
 } // namespace
 
 double pipelineSlicesPerSecond(const std::string& architecture, int channels, bool augment, int slices, int threads, bool bf16)
@@ -112,23 +126,16 @@ InferenceTiming inferenceTiming(const std::string& architecture, int channels, i
     toChannelsLast(*model, channels); // as the Predictor does
     model->eval();
     torch::InferenceMode inference;
-    const auto time = [&](int batch, int runs) {
+    const auto milliseconds = [&](int batch, int runs) {
         const torch::Tensor x = channelsLast(torch::rand({batch, channels, 256, 256}));
-        std::vector<double> seconds;
-        for (int r = 0; r < runs + 2; ++r) {
-            const auto start = Clock::now();
-            {
-                const Bf16Autocast autocast(bf16);
-                model->forward(x);
-            }
-            if (r >= 2)
-                seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
-        }
-        return median(seconds);
+        return medianMilliseconds(2, runs, [&] {
+            const Bf16Autocast autocast(bf16);
+            model->forward(x);
+        });
     };
     InferenceTiming t;
-    t.batch32SlicesPerSecond = 32.0 / time(32, 5);
-    t.batch1Milliseconds = time(1, 21) * 1000.0;
+    t.batch32SlicesPerSecond = 32.0 / (milliseconds(32, 5) / 1000.0);
+    t.batch1Milliseconds = milliseconds(1, 21);
     return t;
 }
 
@@ -149,15 +156,9 @@ double endToEndDicomMilliseconds(int threads, bool float32)
     options.windowWidth = 4000;
     writeDicom(folder / "slice.dcm", {stored}, options);
     Predictor predictor = Predictor::fromFile(folder / "tuned.pt", float32 ? InferencePrecision::Float32 : InferencePrecision::Auto);
-    std::vector<double> ms;
-    for (int i = 0; i < 23; ++i) {
-        const auto start = Clock::now();
-        predictor.predictFiles({folder / "slice.dcm"});
-        if (i >= 3)
-            ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-    }
+    const double ms = medianMilliseconds(3, 20, [&] { predictor.predictFiles({folder / "slice.dcm"}); });
     std::filesystem::remove_all(folder);
-    return median(ms);
+    return ms;
 }
 
 PoolTiming reluMaxPoolTiming(int channels, bool channelsLast, int threads)
@@ -166,16 +167,7 @@ PoolTiming reluMaxPoolTiming(int channels, bool channelsLast, int threads)
     const auto layout = channelsLast ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous;
     const torch::Tensor x = torch::randn({32, channels, 256, 256}).contiguous(layout);
     const torch::Tensor upstream = torch::randn({32, channels, 128, 128}).contiguous(layout);
-    const auto ms = [](const auto& body) {
-        std::vector<double> v;
-        for (int r = 0; r < 9; ++r) {
-            const auto start = Clock::now();
-            body();
-            if (r >= 2)
-                v.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-        }
-        return median(v);
-    };
+    const auto ms = [](const auto& body) { return medianMilliseconds(2, 7, body); };
     const auto unfused = [](const torch::Tensor& t) { return torch::max_pool2d(torch::relu(t), 2); };
     PoolTiming t;
     {

@@ -187,7 +187,6 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
     // callbacks watch the same monitor without min_delta (the default): then they are read back at the
     // end instead of being copied in memory (84 MB for the tuned CNN, held all through training).
     const bool bestWeightsInBestFile = writeRun && c.earlyStopping.monitor == checkpointMonitor && c.earlyStopping.minDelta == 0.0;
-    bool restoreFromBestFile = false;
     std::vector<torch::Tensor> bestWeights;
 
     if (data.resume) {
@@ -209,12 +208,8 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
         }
         // best.pt holds the best weights when both callbacks watch the same monitor (the default).
         if (c.earlyStopping.enabled && c.earlyStopping.restoreBestWeights && stopping.bestEpoch >= 0 &&
-            c.earlyStopping.monitor == checkpointMonitor) {
-            if (bestWeightsInBestFile)
-                restoreFromBestFile = true;
-            else
-                bestWeights = snapshot(*loadModelFile(bestFile).model);
-        }
+            c.earlyStopping.monitor == checkpointMonitor && !bestWeightsInBestFile)
+            bestWeights = snapshot(*loadModelFile(bestFile).model);
         message("resumed after epoch " + std::to_string(result.history.size()) + " from " + data.runFolder.string());
     }
 
@@ -311,12 +306,8 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
         // EarlyStopping remembers its best weights; ModelCheckpoint(save_best_only) writes best.pt;
         // then the history and the last state.
         const bool stoppingImproved = stopping.update(record);
-        if (c.earlyStopping.enabled && c.earlyStopping.restoreBestWeights && stoppingImproved) {
-            if (bestWeightsInBestFile)
-                restoreFromBestFile = true; // written just below
-            else
-                bestWeights = snapshot(*model);
-        }
+        if (c.earlyStopping.enabled && c.earlyStopping.restoreBestWeights && stoppingImproved && !bestWeightsInBestFile)
+            bestWeights = snapshot(*model);
         if (checkpoint.update(record)) {
             if (writeRun) {
                 saveCheckpoint(bestFile, record);
@@ -363,9 +354,10 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
 
     result.bestEpoch = checkpoint.bestEpoch;
     result.bestValue = checkpoint.best;
-    if (restoreFromBestFile)
-        importWeights(*model, bestFile);
-    else if (c.earlyStopping.restoreBestWeights && !bestWeights.empty())
+    const bool restoresBestWeights = c.earlyStopping.enabled && c.earlyStopping.restoreBestWeights && stopping.bestEpoch >= 0;
+    if (restoresBestWeights && bestWeightsInBestFile)
+        importWeights(*model, bestFile); // written when early stopping's monitor improved, see above
+    else if (restoresBestWeights && !bestWeights.empty())
         restore(*model, bestWeights);
     model->eval();
     result.model = model;
