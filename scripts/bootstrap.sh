@@ -9,12 +9,14 @@ packages=(
     # engine: LibTorch with an optimised BLAS (the reference libblas makes dense layers ~30x slower)
     libtorch-dev libopenblas0-pthread libjemalloc-dev
     # imaging
-    libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libdcmtk-dev
+    libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libdcmtk-dev libnifti2-dev
     nlohmann-json3-dev
     # GUI: Qt 6 Widgets + PrintSupport, QCustomPlot (Qt 6 build)
     qt6-base-dev libqcustomplot-dev libgl-dev
     # tests: DICOM written by other toolkits (dcmtk and GDCM command-line tools) and a virtual display
     dcmtk libgdcm-tools xvfb xauth
+    # tests: DICOM series converted by dcm2niix, NIfTI files written and read by nibabel
+    dcm2niix python3-nibabel
     # tests: model files read and written by Python PyTorch (shares LibTorch with the app)
     python3-torch
 )

@@ -4,11 +4,13 @@
 #include "TextTable.h"
 
 #include "common/AtomicFile.h"
-#include "common/NeuroDxError.h"
-#include "dataset/DatasetScanner.h"
 #include "common/ComputeSetup.h"
+#include "common/NeuroDxError.h"
 #include "dataset/ImageFiles.h"
 #include "inference/Predictor.h"
+#include "inference/ScanPrediction.h"
+#include "volume/NiftiReader.h"
+#include "volume/ScanFinder.h"
 
 #include <nlohmann/json.hpp>
 
@@ -22,20 +24,35 @@ namespace neurodx::cli {
 
 namespace {
 
-// Files named directly, and image files (by content) found recursively in folders, junk skipped.
-std::vector<fs::path> inputFiles(const std::vector<std::string>& arguments)
+// What the arguments name: 2D slices (files, and images found in folders) and 3D scans (NIfTI
+// files, DICOM series found in folders). Missing files stay in `slices` to get their error there.
+struct PredictInputs {
+    std::vector<fs::path> slices;
+    std::vector<ScanSource> scans;
+};
+
+PredictInputs inputsFrom(const std::vector<std::string>& arguments)
 {
-    std::vector<fs::path> files;
+    PredictInputs inputs;
     for (const std::string& argument : arguments) {
         const fs::path path(argument);
         if (!fs::is_directory(path)) {
-            files.push_back(path); // missing files get their error in the result
+            if (isNiftiFile(path) && fs::exists(path))
+                inputs.scans.push_back({ScanSource::Kind::Nifti, path, {}, {}, {}});
+            else
+                inputs.slices.push_back(path);
             continue;
         }
-        const std::vector<fs::path> found = imageFilesIn(path);
-        files.insert(files.end(), found.begin(), found.end());
+        ScanSearch search = findScans(path);
+        if (search.scans.empty()) {
+            const std::vector<fs::path> found = imageFilesIn(path); // as before scans existed: every image by content
+            inputs.slices.insert(inputs.slices.end(), found.begin(), found.end());
+            continue;
+        }
+        inputs.scans.insert(inputs.scans.end(), search.scans.begin(), search.scans.end());
+        inputs.slices.insert(inputs.slices.end(), search.images.begin(), search.images.end());
     }
-    return files;
+    return inputs;
 }
 
 std::string percent(double v)
@@ -45,62 +62,207 @@ std::string percent(double v)
     return text;
 }
 
+struct ScanResult {
+    std::string name; // the NIfTI file or the series' folder
+    ScanPrediction prediction;
+    std::string error;
+};
+
+std::string scanName(const ScanSource& scan)
+{
+    return scan.kind == ScanSource::Kind::Nifti ? scan.path.string() : scan.path.string() + (scan.series.seriesDescription.empty() ? "" : " (" + scan.series.seriesDescription + ")");
+}
+
+std::string scansTable(const std::vector<ScanResult>& scans, const std::vector<std::string>& classes, bool perSlice)
+{
+    std::vector<std::string> header{"scan", "verdict", "confidence", "agreement", "slices"};
+    for (const std::string& c : classes)
+        header.push_back("p(" + c + ")");
+    TextTable table(header);
+    std::string notes;
+    for (const ScanResult& s : scans) {
+        if (!s.error.empty()) {
+            notes += "error: " + s.name + ": " + s.error + "\n";
+            continue;
+        }
+        const ScanPrediction& p = s.prediction;
+        std::vector<std::string> row{s.name, classes.at(static_cast<std::size_t>(p.predicted)), percent(p.confidence), percent(p.agreement),
+                                     std::to_string(p.slices.size())};
+        for (double v : p.probabilities)
+            row.push_back(percent(v));
+        table.addRow(row);
+        for (const std::string& w : p.warnings)
+            notes += "warning: " + s.name + ": " + w + "\n";
+    }
+    std::string text = table.render();
+    if (!scans.empty() && scans.front().error.empty())
+        text += "Verdict: the mean of the slices' probabilities (" + scans.front().prediction.selection.describe() + ")\n";
+    text += notes;
+    if (perSlice)
+        for (const ScanResult& s : scans) {
+            if (!s.error.empty())
+                continue;
+            std::vector<std::string> sliceHeader{"slice", "position", "prediction"};
+            for (const std::string& c : classes)
+                sliceHeader.push_back("p(" + c + ")");
+            TextTable slices(sliceHeader);
+            for (const ScanSliceProbabilities& slice : s.prediction.slices) {
+                char position[32];
+                std::snprintf(position, sizeof position, "%.1f mm", slice.positionMm);
+                std::vector<std::string> row{std::to_string(slice.index), position, classes.at(static_cast<std::size_t>(slice.predicted))};
+                for (double v : slice.probabilities)
+                    row.push_back(percent(v));
+                slices.addRow(row);
+            }
+            text += "\n" + s.name + "\n" + slices.render();
+        }
+    return text;
+}
+
+std::string scansCsv(const std::vector<ScanResult>& scans, const std::vector<std::string>& classes, bool perSlice)
+{
+    const auto quoted = [](const std::string& text) {
+        std::string q = "\"";
+        for (char c : text)
+            q += c == '"' ? std::string("\"\"") : std::string(1, c);
+        return q + "\"";
+    };
+    std::string csv = perSlice ? "scan,slice_index,position_mm,predicted" : "scan,predicted,confidence,agreement,slices_used";
+    for (const std::string& c : classes)
+        csv += ",p_" + c;
+    csv += perSlice ? "\n" : ",warnings,error\n";
+    for (const ScanResult& s : scans) {
+        if (perSlice) {
+            for (const ScanSliceProbabilities& slice : s.prediction.slices) {
+                csv += quoted(s.name) + "," + std::to_string(slice.index) + "," + std::to_string(slice.positionMm) + "," +
+                       classes.at(static_cast<std::size_t>(slice.predicted));
+                for (double v : slice.probabilities)
+                    csv += "," + std::to_string(v);
+                csv += "\n";
+            }
+            continue;
+        }
+        const ScanPrediction& p = s.prediction;
+        csv += quoted(s.name) + "," + (s.error.empty() ? classes.at(static_cast<std::size_t>(p.predicted)) + "," + std::to_string(p.confidence) + "," +
+                                                             std::to_string(p.agreement) + "," + std::to_string(p.slices.size())
+                                                       : std::string(",,,"));
+        for (std::size_t c = 0; c < classes.size(); ++c)
+            csv += "," + (s.error.empty() ? std::to_string(p.probabilities[c]) : std::string());
+        std::string warnings;
+        for (const std::string& w : p.warnings)
+            warnings += (warnings.empty() ? "" : "; ") + w;
+        csv += "," + quoted(warnings) + "," + quoted(s.error) + "\n";
+    }
+    return csv;
+}
+
+std::string slicesTable(const std::vector<Prediction>& predictions, const std::vector<std::string>& classes)
+{
+    std::vector<std::string> header{"file", "prediction", "confidence"};
+    for (const std::string& c : classes)
+        header.push_back("p(" + c + ")");
+    TextTable table(header);
+    for (const Prediction& p : predictions) {
+        std::vector<std::string> row{p.file};
+        if (!p.error.empty()) {
+            row.push_back("error: " + p.error);
+        } else {
+            row.push_back(classes.at(static_cast<std::size_t>(p.predicted)));
+            row.push_back(percent(p.confidence));
+            for (double v : p.probabilities)
+                row.push_back(percent(v));
+        }
+        table.addRow(row);
+    }
+    return table.render();
+}
+
 } // namespace
 
 int runPredict(const std::vector<std::string>& argv)
 {
-    const CliArguments args(argv, {"format", "output", "threads", "precision"}, {"json", "quiet"});
+    const CliArguments args(argv, {"format", "output", "threads", "precision", "slices", "plane"}, {"json", "quiet", "per-slice"});
     if (args.positional().size() < 2)
-        throw UsageError{"predict takes a model file and one or more images or folders (neurodx-cli predict MODEL FILE|DIR...)"};
+        throw UsageError{"predict takes a model file and one or more images, folders or scans (neurodx-cli predict MODEL FILE|DIR|SCAN...)"};
     const std::string format = args.flag("json") ? "json" : args.value("format", "table");
     if (format != "table" && format != "csv" && format != "json")
         throw UsageError{"--format must be table, csv or json"};
+    std::optional<SliceSelection> selection;
+    try {
+        if (args.value("slices") || args.value("plane")) {
+            const SlicePlane plane = slicePlaneFromName(args.value("plane", "axial"));
+            selection = args.value("slices") ? SliceSelection::parse(plane, *args.value("slices")) : SliceSelection{};
+            selection->plane = plane;
+        }
+    } catch (const NeuroDxError& e) {
+        throw UsageError{e.what()};
+    }
     setComputeThreads(args.intValue("threads", 0, 0, 1024));
 
     Predictor predictor = Predictor::fromFile(args.positional()[0], inferencePrecisionFromName(args.value("precision", "auto")));
-    const std::vector<fs::path> files = inputFiles({args.positional().begin() + 1, args.positional().end()});
-    if (files.empty())
-        throw NeuroDxError(ErrorKind::InvalidArgument, "no image files found in the given folders");
-    const std::vector<Prediction> predictions = predictor.predictFiles(files);
+    const PredictInputs inputs = inputsFrom({args.positional().begin() + 1, args.positional().end()});
+    if (inputs.slices.empty() && inputs.scans.empty())
+        throw NeuroDxError(ErrorKind::InvalidArgument, "no image files or scans found in the given folders");
+    if (format == "csv" && !inputs.slices.empty() && !inputs.scans.empty())
+        throw UsageError{"CSV output holds either slices or scans; the inputs have both: predict them separately, or use --format json"};
+
+    const std::vector<Prediction> predictions = inputs.slices.empty() ? std::vector<Prediction>{} : predictor.predictFiles(inputs.slices);
+    std::vector<ScanResult> scans;
+    for (const ScanSource& source : inputs.scans) {
+        ScanResult result;
+        result.name = scanName(source);
+        try {
+            result.prediction = predictScan(predictor, loadScan(source), selection);
+        } catch (const NeuroDxError& e) {
+            if (e.kind() == ErrorKind::Io)
+                throw;
+            result.error = e.what();
+        }
+        scans.push_back(std::move(result));
+    }
     const auto& classes = predictor.classNames();
 
     std::string text;
     if (format == "csv") {
-        text = predictionsCsv(predictions, classes);
+        text = scans.empty() ? predictionsCsv(predictions, classes) : scansCsv(scans, classes, args.flag("per-slice"));
     } else if (format == "json") {
         nlohmann::json list = nlohmann::json::array();
         for (const Prediction& p : predictions)
             list.push_back(toJson(p, classes));
-        text = nlohmann::json{{"model", args.positional()[0]}, {"class_names", classes}, {"predictions", list}}.dump(2) + "\n";
-    } else {
-        std::vector<std::string> header{"file", "prediction", "confidence"};
-        for (const std::string& c : classes)
-            header.push_back("p(" + c + ")");
-        TextTable table(header);
-        for (const Prediction& p : predictions) {
-            std::vector<std::string> row{p.file};
-            if (!p.error.empty()) {
-                row.push_back("error: " + p.error);
-            } else {
-                row.push_back(classes.at(static_cast<std::size_t>(p.predicted)));
-                row.push_back(percent(p.confidence));
-                for (double v : p.probabilities)
-                    row.push_back(percent(v));
+        nlohmann::json out{{"model", args.positional()[0]}, {"class_names", classes}, {"predictions", list}};
+        if (!scans.empty()) {
+            nlohmann::json scanList = nlohmann::json::array();
+            for (const ScanResult& s : scans) {
+                nlohmann::json j = s.error.empty() ? toJson(s.prediction, args.flag("per-slice")) : nlohmann::json{{"error", s.error}};
+                j["scan"] = s.name;
+                scanList.push_back(j);
             }
-            table.addRow(row);
+            out["scans"] = scanList;
         }
-        text = table.render() + "\nResearch use only - not a medical device.\n";
+        text = out.dump(2) + "\n";
+    } else {
+        if (!scans.empty())
+            text += scansTable(scans, classes, args.flag("per-slice"));
+        if (!predictions.empty())
+            text += (text.empty() ? "" : "\n") + slicesTable(predictions, classes);
+        text += "\nResearch use only - not a medical device.\n";
     }
     if (const auto output = args.value("output"))
         writeFileAtomically(*output, text);
     else
         std::cout << text;
 
-    const bool anyFailed = std::any_of(predictions.begin(), predictions.end(), [](const Prediction& p) { return !p.error.empty(); });
-    for (const Prediction& p : predictions) {
-        if (!p.error.empty())
+    bool anyFailed = false;
+    for (const Prediction& p : predictions)
+        if (!p.error.empty()) {
             std::cerr << "neurodx-cli predict: " << p.error << "\n";
-    }
+            anyFailed = true;
+        }
+    for (const ScanResult& s : scans)
+        if (!s.error.empty()) {
+            std::cerr << "neurodx-cli predict: " << s.name << ": " << s.error << "\n";
+            anyFailed = true;
+        }
     return anyFailed ? 1 : 0;
 }
 

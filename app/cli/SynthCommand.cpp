@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <functional>
 #include <iostream>
 
 namespace neurodx::cli {
@@ -53,10 +54,82 @@ SyntheticDatasetSummary writeSyntheticWithProgress(const std::string& root, cons
     return summary;
 }
 
+std::set<std::string> adniDownloadValueOptions()
+{
+    return {"subjects-per-class", "smc-subjects", "visits", "slices", "size", "difficulty", "seed", "nifti-fraction", "axial-fraction",
+            "oblique-fraction"};
+}
+
+AdniDownloadOptions adniDownloadOptionsFrom(const CliArguments& args)
+{
+    AdniDownloadOptions options;
+    options.subjectsPerClass = args.intValue("subjects-per-class", options.subjectsPerClass, 1, 1000);
+    options.smcSubjects = args.intValue("smc-subjects", options.smcSubjects, 0, 1000);
+    options.visits = args.intValue("visits", options.visits, 1, 5);
+    options.slices = args.intValue("slices", options.slices, 4, 512);
+    options.inPlaneVoxels = args.intValue("size", options.inPlaneVoxels, 8, 512);
+    options.difficulty = args.doubleValue("difficulty", options.difficulty, 0.0, 1.0);
+    options.seed = static_cast<std::uint64_t>(args.intValue("seed", 42, 0, 2147483647));
+    options.niftiFraction = args.doubleValue("nifti-fraction", options.niftiFraction, 0.0, 1.0);
+    options.axialFraction = args.doubleValue("axial-fraction", options.axialFraction, 0.0, 1.0);
+    options.obliqueFraction = args.doubleValue("oblique-fraction", options.obliqueFraction, 0.0, 1.0);
+    return options;
+}
+
+namespace {
+
+int runSynthScans(const CliArguments& args)
+{
+    if (args.value("format"))
+        throw UsageError{"--format applies to 2D slices; --scans writes DICOM series and NIfTI (see --nifti-fraction)"};
+    const AdniDownloadOptions options = adniDownloadOptionsFrom(args);
+    const bool showProgress = !(args.flag("quiet") || args.flag("json")) && stderrIsTerminal();
+    std::function<void(int, int)> progress;
+    if (showProgress)
+        progress = [](int done, int total) { std::fprintf(stderr, "\rwriting synthetic scans: %d / %d", done, total); };
+    const AdniDownloadSummary summary = writeSyntheticAdniDownload(args.positional()[0], options, nullptr, progress);
+    if (showProgress)
+        std::fprintf(stderr, "\n");
+    int nifti = 0;
+    for (const AdniScan& scan : summary.scans)
+        nifti += scan.kind == "NIfTI" ? 1 : 0;
+    if (args.flag("json")) {
+        std::cout << nlohmann::json{{"root", summary.root.string()},
+                                    {"csv", summary.csvPath.string()},
+                                    {"subjects", summary.subjects},
+                                    {"scans", summary.scans.size()},
+                                    {"dicom_scans", summary.scans.size() - static_cast<std::size_t>(nifti)},
+                                    {"nifti_scans", nifti},
+                                    {"files", summary.files},
+                                    {"size", options.inPlaneVoxels},
+                                    {"slices", options.slices},
+                                    {"seed", options.seed}}
+                         .dump(2)
+                  << "\n";
+    } else {
+        std::cout << "Wrote " << summary.scans.size() << " synthetic MPRAGE scans (" << summary.scans.size() - static_cast<std::size_t>(nifti)
+                  << " DICOM series, " << nifti << " NIfTI; " << summary.files << " files) of " << summary.subjects << " subjects to "
+                  << summary.root.string() << "\n"
+                  << "Collection CSV: " << summary.csvPath.string() << "\n"
+                  << "Synthetic phantoms for testing and demos: not patient data.\n";
+    }
+    return 0;
+}
+
+} // namespace
+
 int runSynth(const std::vector<std::string>& argv)
 {
-    const CliArguments args(argv, phantomValueOptions(), {"json", "quiet"});
+    std::set<std::string> values = phantomValueOptions();
+    const std::set<std::string> scanValues = adniDownloadValueOptions();
+    values.insert(scanValues.begin(), scanValues.end());
+    const CliArguments args(argv, values, {"json", "quiet", "scans"});
     args.requirePositional(1, "the output folder (neurodx-cli synth OUT_DIR)");
+    if (args.flag("scans"))
+        return runSynthScans(args);
+    for (const std::string& name : scanValues)
+        if (!phantomValueOptions().count(name) && args.value(name))
+            throw UsageError{"--" + name + " applies to 3D scans: add --scans"};
     const PhantomOptions options = phantomOptionsFrom(args);
     const SyntheticDatasetSummary summary = writeSyntheticWithProgress(args.positional()[0], options, args.flag("quiet") || args.flag("json"));
     if (args.flag("json")) {

@@ -2,6 +2,7 @@
 
 #include "CliArguments.h"
 
+#include "synthetic/AdniDownload.h"
 #include "synthetic/PhantomGenerator.h"
 
 #include <set>
@@ -14,5 +15,9 @@ std::set<std::string> phantomValueOptions();
 PhantomOptions phantomOptionsFrom(const CliArguments& args);
 // Writes the phantom dataset with a progress line on a terminal (nothing when quiet).
 SyntheticDatasetSummary writeSyntheticWithProgress(const std::string& root, const PhantomOptions& options, bool quiet);
+
+// `synth --scans`: the options of the 3D IDA-like download (whole MPRAGE scans and the collection CSV).
+std::set<std::string> adniDownloadValueOptions();
+AdniDownloadOptions adniDownloadOptionsFrom(const CliArguments& args);
 
 } // namespace neurodx::cli

@@ -30,6 +30,12 @@ const char* kUsage =
     "  synth DIR    write the synthetic ADNI-like phantom dataset\n"
     "               [--subjects-per-class 24] [--slices 10] [--size 128] [--difficulty 0.5] [--seed 42]\n"
     "               [--format png|dicom|mixed]\n"
+    "               --scans: 3D MPRAGE scans laid out as an ADNI IDA download, with its collection CSV\n"
+    "               [--subjects-per-class 2] [--visits 2] [--size 64] [--slices 60] [--seed 42] [--nifti-fraction 0]\n"
+    "               [--smc-subjects 1] [--axial-fraction 0] [--oblique-fraction 0]\n"
+    "  import SRC OUT  turn 3D scans (DICOM series, NIfTI) into a dataset of 2D slices in class folders\n"
+    "               [--metadata IDA.csv] [--plane axial|coronal|sagittal] [--slices central:32|discard:N|range:A-B|all]\n"
+    "               [--baseline-only] [--dry-run]  (run again with the same options to resume)\n"
     "  train DIR    train a model; writes a run folder (config, split, history, best.pt, last.pt, metrics)\n"
     "               [--model vanilla|tuned|cnn|resnet50v2] [--epochs 10] [--batch-size 32] [--learning-rate 0.001]\n"
     "               [--patience 5] [--no-early-stopping] [--split-mode subject|slice] [--ratios 0.8,0.1,0.1]\n"
@@ -39,7 +45,8 @@ const char* kUsage =
     "               [--output RUN] [--resume] [--split-file F]\n"
     "  evaluate MODEL DIR|RUN   metrics of a model file on a dataset (whole) or a run's test part\n"
     "               [--part test|validation|train|all] [--output DIR] [--bootstrap 1000] [--precision auto|fp32|bf16]\n"
-    "  predict MODEL FILE|DIR...  class probabilities per slice [--format table|csv|json] [--output F]\n"
+    "  predict MODEL FILE|DIR|SCAN...  class probabilities per slice, and one verdict per scan (a DICOM series'\n"
+    "               folder or a NIfTI file) [--format table|csv|json] [--output F] [--per-slice] [--slices RULE]\n"
     "               [--precision auto|fp32|bf16]  (auto: bfloat16 where the CPU has AVX512-BF16)\n"
     "  tune DIR     Hyperband (keras-tuner's schedule) or random search over filters/units/lr/dropout\n"
     "               [--strategy hyperband|random] [--max-epochs 10] [--factor 3] [--iterations 1]\n"
@@ -112,7 +119,7 @@ int main(int argc, char** argv)
     const std::vector<std::string> args(all.begin() + 1, all.end());
     const std::map<std::string, int (*)(const std::vector<std::string>&)> commands{
         {"scan", runScan},   {"split", runSplit},       {"info", runInfo},       {"synth", runSynth},
-        {"demo", runDemo},   {"train", runTrain},       {"evaluate", runEvaluate}, {"predict", runPredict},
+        {"import", runImport}, {"demo", runDemo},   {"train", runTrain},       {"evaluate", runEvaluate}, {"predict", runPredict},
         {"tune", runTune},   {"cv", runCrossValidate},  {"audit", runAudit}};
     const auto it = commands.find(command);
     if (it == commands.end()) {

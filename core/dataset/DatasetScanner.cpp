@@ -6,9 +6,11 @@
 #include "dataset/MetadataCsv.h"
 #include "dataset/SubjectId.h"
 #include "imaging/DicomHeader.h"
+#include "import/ImportFiles.h"
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <system_error>
 
 namespace fs = std::filesystem;
@@ -42,27 +44,15 @@ std::optional<std::string> junkFolderReason(const std::string& name)
 
 namespace {
 
+// The files an import writes beside the class folders (import/ScanImport.h).
+bool isImportFile(const std::string& name)
+{
+    return name == kImportRecordFile || name == kImportManifestFile || name == kImportWorkFolder;
+}
+
 std::string relativeTo(const fs::path& file, const fs::path& root)
 {
     return file.lexically_relative(root).generic_string();
-}
-
-// Non-ADNI PatientIDs may identify a person: they are reduced to a stable hash so that grouping
-// still works while the id itself never reaches a report, a split file or a log.
-std::string subjectFromPatientId(const std::string& patientId)
-{
-    if (const auto ptid = subjectIdFromPath(patientId); ptid && *ptid == patientId)
-        return patientId;
-    std::uint64_t hash = 0xcbf29ce484222325ull; // FNV-1a 64
-    for (unsigned char c : patientId) {
-        hash ^= c;
-        hash *= 0x100000001b3ull;
-    }
-    static const char hex[] = "0123456789abcdef";
-    std::string text = "pid-";
-    for (int shift = 60; shift >= 32; shift -= 4)
-        text += hex[(hash >> shift) & 0xF];
-    return text;
 }
 
 class Scanner {
@@ -92,6 +82,8 @@ public:
         for (const fs::directory_entry& entry : topLevel) {
             const std::string name = entry.path().filename().string();
             if (entry.is_directory(ec)) {
+                if (isImportFile(name))
+                    continue;
                 if (const auto junk = junkFolderReason(name)) {
                     skip(entry.path(), *junk);
                     continue;
@@ -163,7 +155,14 @@ private:
             skip(path, "cannot be opened for reading");
             return;
         }
+        if (atRoot && isImportFile(path.filename().string()))
+            return; // the record an import leaves beside its slices: part of the dataset, not a stray file
         if (probe.format == ImageFormat::Unknown) {
+            const std::string lowerName = toLower(path.filename().string());
+            if (endsWith(lowerName, ".nii") || endsWith(lowerName, ".nii.gz")) {
+                skip(path, "a NIfTI volume, not a 2D slice: import it with 'neurodx-cli import' (or File > Import Scans)");
+                return;
+            }
             const std::string extension = toLower(path.extension().string());
             const bool isDocument = extension == ".csv" || extension == ".txt" || extension == ".json" || extension == ".xml" ||
                                     extension == ".md" || extension == ".pdf" || extension == ".xlsx";
@@ -213,6 +212,8 @@ private:
                 skip(path, "DICOM object without pixel data" + (header.modality.empty() ? std::string() : " (modality " + header.modality + ")"));
                 return;
             }
+            if (header.positionAlongNormal && !header.seriesInstanceUid.empty())
+                m_seriesPositions[header.seriesInstanceUid].insert(static_cast<long long>(std::llround(*header.positionAlongNormal * 100.0)));
             if (item.subject.empty() && !header.patientId.empty()) {
                 item.subject = subjectFromPatientId(header.patientId);
                 item.subjectSource = SubjectSource::DicomPatientId;
@@ -262,6 +263,16 @@ private:
             m_index.warnings.push_back(std::to_string(mixed.size()) +
                                        " subjects have images in more than one class (e.g. " + mixed.front() +
                                        "); a subject-level split keeps all of a subject's images in one part");
+        std::size_t volumeSeries = 0, volumeSlices = 0;
+        for (const auto& [uid, positions] : m_seriesPositions)
+            if (positions.size() >= 3) {
+                ++volumeSeries;
+                volumeSlices += positions.size();
+            }
+        if (volumeSeries > 0)
+            m_index.warnings.push_back(withThousands(static_cast<long long>(volumeSlices)) + " DICOM files are slices of " + std::to_string(volumeSeries) +
+                                       " whole 3D series (e.g. sagittal MPRAGE), each counted here as a 2D image: import the scans with "
+                                       "'neurodx-cli import' (or File > Import Scans) to get axial slices chosen from each scan");
         for (const UnassignedFolder& f : m_index.unassignedFolders)
             m_index.warnings.push_back("folder '" + f.path + "' names no class (" + std::to_string(f.files) + " files not counted)");
         const auto summaries = m_index.classSummaries();
@@ -279,6 +290,7 @@ private:
     DatasetIndex m_index;
     std::size_t m_filesSeen = 0;
     std::size_t m_folderMetadataDisagreements = 0;
+    std::map<std::string, std::set<long long>> m_seriesPositions; // SeriesInstanceUID -> positions (1/100 mm)
 };
 
 } // namespace

@@ -15,6 +15,7 @@ const char* imageFormatName(ImageFormat format)
     case ImageFormat::Bmp: return "bmp";
     case ImageFormat::Tiff: return "tiff";
     case ImageFormat::Dicom: return "dicom";
+    case ImageFormat::Nifti: return "nifti";
     case ImageFormat::Unknown: break;
     }
     return "unknown";

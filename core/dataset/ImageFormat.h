@@ -6,9 +6,10 @@
 
 namespace neurodx {
 
-enum class ImageFormat { Unknown, Png, Jpeg, Bmp, Tiff, Dicom };
+// Nifti: slices taken from a NIfTI volume (probeImageFormat never answers it: NIfTI is read as a scan).
+enum class ImageFormat { Unknown, Png, Jpeg, Bmp, Tiff, Dicom, Nifti };
 
-const char* imageFormatName(ImageFormat format); // "png", "jpeg", "bmp", "tiff", "dicom", "unknown"
+const char* imageFormatName(ImageFormat format); // "png", "jpeg", "bmp", "tiff", "dicom", "nifti", "unknown"
 
 // What the first bytes of a file say it is. Extensions are not consulted: ADNI exports carry
 // DICOM files without ".dcm", and renamed PNGs are common in Kaggle mirrors.

@@ -3,6 +3,7 @@
 #include "common/NeuroDxError.h"
 #include "common/TextUtil.h"
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -57,6 +58,28 @@ std::vector<std::vector<std::string>> parseCsv(const std::string& text)
     return rows;
 }
 
+std::string isoDate(const std::string& text)
+{
+    int a = 0, b = 0, c = 0;
+    char s1 = 0, s2 = 0;
+    char rest = 0;
+    const int fields = std::sscanf(text.c_str(), "%d%c%d%c%d%c", &a, &s1, &b, &s2, &c, &rest);
+    if (fields < 5 || (fields == 6 && rest != ' ' && rest != 'T'))
+        return {};
+    int year = 0, month = 0, day = 0;
+    if (s1 == '/' && s2 == '/')
+        year = c, month = a, day = b; // ADNI: month/day/year
+    else if (s1 == '-' && s2 == '-')
+        year = a, month = b, day = c;
+    else
+        return {};
+    if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1 || day > 31)
+        return {};
+    char iso[16];
+    std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", year, month, day);
+    return iso;
+}
+
 namespace {
 
 int columnOf(const std::vector<std::string>& header, std::initializer_list<const char*> names)
@@ -95,6 +118,9 @@ MetadataTable MetadataTable::parse(const std::string& csvText, const std::filesy
     const int idColumn = columnOf(header, {"Image Data ID", "Image ID", "ImageID", "Image_Data_ID"});
     const int subjectColumn = columnOf(header, {"Subject", "Subject ID", "PTID", "Subject_ID"});
     const int groupColumn = columnOf(header, {"Group", "DX_Group", "Research Group", "DX"});
+    const int visitColumn = columnOf(header, {"Visit", "VISCODE", "Visit Code"});
+    const int dateColumn = columnOf(header, {"Acq Date", "Acquisition Date", "Scan Date", "EXAMDATE"});
+    const int descriptionColumn = columnOf(header, {"Description", "Series Description"});
     if (idColumn < 0 || subjectColumn < 0)
         throw NeuroDxError(ErrorKind::CorruptFile, origin,
                            "the metadata CSV needs the columns \"Image Data ID\" and \"Subject\" "
@@ -106,7 +132,7 @@ MetadataTable MetadataTable::parse(const std::string& csvText, const std::filesy
         const auto cell = [&](int column) {
             return column >= 0 && static_cast<std::size_t>(column) < row.size() ? trim(row[static_cast<std::size_t>(column)]) : std::string();
         };
-        MetadataRecord record{cell(idColumn), cell(subjectColumn), cell(groupColumn)};
+        MetadataRecord record{cell(idColumn), cell(subjectColumn), cell(groupColumn), cell(visitColumn), isoDate(cell(dateColumn)), cell(descriptionColumn)};
         if (record.imageDataId.empty() || record.subject.empty()) {
             table.m_warnings.push_back("metadata row " + std::to_string(r + 1) + " lacks an image id or subject; ignored");
             continue;

@@ -1,6 +1,7 @@
 #include "SubjectId.h"
 
 #include <cctype>
+#include <cstdint>
 #include <filesystem>
 #include <vector>
 
@@ -57,6 +58,18 @@ std::optional<int> axialSliceAfter(const std::string& stem, std::size_t subjectE
     return value;
 }
 
+// "_a064" (or _c, _s) closing the name of a slice NeuroDx's import wrote.
+std::optional<int> importedSliceAtEnd(const std::string& stem)
+{
+    const std::size_t underscore = stem.rfind('_');
+    if (underscore == std::string::npos || underscore + 2 >= stem.size())
+        return std::nullopt;
+    const char plane = stem[underscore + 1];
+    if ((plane != 'a' && plane != 'c' && plane != 's') || !digitsAt(stem, underscore + 2, stem.size() - underscore - 2) || stem.size() - underscore - 2 > 6)
+        return std::nullopt;
+    return std::stoi(stem.substr(underscore + 2));
+}
+
 // ADNI image ids: "_I13722" at the end of a download name, or a folder named "I13722".
 std::optional<std::string> imageDataIdIn(const std::string& part)
 {
@@ -90,8 +103,11 @@ PathIdentity identityFromPath(const std::string& path)
         if (!identity.subject) {
             if (const auto start = findPtid(part)) {
                 identity.subject = part.substr(*start, 10);
-                if (i == 0)
+                if (i == 0) {
                     identity.sliceIndex = axialSliceAfter(part, *start + 10);
+                    if (!identity.sliceIndex)
+                        identity.sliceIndex = importedSliceAtEnd(part);
+                }
             }
         }
         if (!identity.imageDataId)
@@ -105,6 +121,22 @@ PathIdentity identityFromPath(const std::string& path)
 std::optional<std::string> subjectIdFromPath(const std::string& path)
 {
     return identityFromPath(path).subject;
+}
+
+std::string subjectFromPatientId(const std::string& patientId)
+{
+    if (const auto ptid = subjectIdFromPath(patientId); ptid && *ptid == patientId)
+        return patientId;
+    std::uint64_t hash = 0xcbf29ce484222325ull; // FNV-1a 64
+    for (unsigned char c : patientId) {
+        hash ^= c;
+        hash *= 0x100000001b3ull;
+    }
+    static const char hex[] = "0123456789abcdef";
+    std::string text = "pid-";
+    for (int shift = 60; shift >= 32; shift -= 4)
+        text += hex[(hash >> shift) & 0xF];
+    return text;
 }
 
 } // namespace neurodx

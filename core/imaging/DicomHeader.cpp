@@ -30,6 +30,17 @@ DicomHeaderSummary readDicomHeader(const std::filesystem::path& file)
         summary.patientId = value.c_str();
     if (dataset->findAndGetOFString(DCM_Modality, value).good())
         summary.modality = value.c_str();
+    if (dataset->findAndGetOFString(DCM_SeriesInstanceUID, value).good())
+        summary.seriesInstanceUid = value.c_str();
+    Float64 p[3] = {}, o[6] = {};
+    bool complete = true;
+    for (unsigned long i = 0; i < 6 && complete; ++i)
+        complete = dataset->findAndGetFloat64(DCM_ImageOrientationPatient, o[i], i).good() &&
+                   (i >= 3 || dataset->findAndGetFloat64(DCM_ImagePositionPatient, p[i], i).good());
+    if (complete) {
+        const double normal[3] = {o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]};
+        summary.positionAlongNormal = p[0] * normal[0] + p[1] * normal[1] + p[2] * normal[2];
+    }
     return summary;
 }
 

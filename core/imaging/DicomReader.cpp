@@ -108,7 +108,11 @@ void decodeColour(DcmDataset& dataset, E_TransferSyntax xfer, const std::filesys
 
 } // namespace
 
-Slice readDicomSlice(const std::filesystem::path& file, std::optional<int> requestedFrame)
+namespace {
+
+// Decodes the requested frame, or every frame when `allFrames` (one parse and one decompression for
+// the whole object: enhanced multi-frame series hold hundreds of frames).
+std::vector<Slice> decodeDicom(const std::filesystem::path& file, std::optional<int> requestedFrame, bool allFrames)
 {
     ensureDcmtkReady();
     std::error_code ec;
@@ -187,14 +191,32 @@ Slice readDicomSlice(const std::filesystem::path& file, std::optional<int> reque
         info.photometric = stringOf(dataset, DCM_PhotometricInterpretation, info.photometric);
     }
 
-    Slice slice;
-    if (info.samplesPerPixel == 1 && info.photometric != "PALETTE COLOR") {
-        decodeMonochrome(dataset, file, info, highBit, slice.pixels);
-    } else {
-        decodeColour(dataset, xferInfo.isEncapsulated() ? EXS_LittleEndianExplicit : xfer, file, info, slice.pixels);
+    std::vector<Slice> slices;
+    const int firstFrame = allFrames ? 0 : info.frame;
+    const int endFrame = allFrames ? info.frames : info.frame + 1;
+    for (int frame = firstFrame; frame < endFrame; ++frame) {
+        Slice slice;
+        slice.info = info;
+        slice.info.frame = frame;
+        if (info.samplesPerPixel == 1 && info.photometric != "PALETTE COLOR")
+            decodeMonochrome(dataset, file, slice.info, highBit, slice.pixels);
+        else
+            decodeColour(dataset, xferInfo.isEncapsulated() ? EXS_LittleEndianExplicit : xfer, file, slice.info, slice.pixels);
+        slices.push_back(std::move(slice));
     }
-    slice.info = std::move(info);
-    return slice;
+    return slices;
+}
+
+} // namespace
+
+Slice readDicomSlice(const std::filesystem::path& file, std::optional<int> frame)
+{
+    return std::move(decodeDicom(file, frame, false).front());
+}
+
+std::vector<Slice> readDicomFrames(const std::filesystem::path& file)
+{
+    return decodeDicom(file, std::nullopt, true);
 }
 
 } // namespace neurodx

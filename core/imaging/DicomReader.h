@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <vector>
 
 namespace neurodx {
 
@@ -15,5 +16,8 @@ namespace neurodx {
 // Throws NeuroDxError naming the file and the problem: no pixel data (SR, RTSTRUCT...), JPEG 2000
 // (not in free DCMTK), truncated pixel data, absurd dimensions.
 Slice readDicomSlice(const std::filesystem::path& file, std::optional<int> frame = std::nullopt);
+
+// Every frame of the object, decoded in one pass (enhanced multi-frame volumes); same errors.
+std::vector<Slice> readDicomFrames(const std::filesystem::path& file);
 
 } // namespace neurodx

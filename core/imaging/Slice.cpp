@@ -36,6 +36,8 @@ nlohmann::json SliceInfo::toJson() const
 
 std::pair<double, double> Slice::storedRange() const
 {
+    if (info.volumeRange)
+        return *info.volumeRange;
     const double levels = std::ldexp(1.0, info.bitsStored);
     const double low = info.isSigned ? -levels / 2 : 0.0;
     const double high = info.isSigned ? levels / 2 - 1 : levels - 1;

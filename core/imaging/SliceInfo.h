@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace neurodx {
 
@@ -31,6 +32,8 @@ struct SliceInfo {
     std::optional<double> pixelSpacingColumn; // mm, second value
     std::string transferSyntax;               // DICOM UID name, e.g. "JPEG Lossless, Non-hierarchical, First-Order Prediction"
     std::string transferSyntaxUid;
+    // Slices of a volume: the whole volume's value range, which stands in for the stored bits' range.
+    std::optional<std::pair<double, double>> volumeRange;
 
     bool isMonochrome1() const { return photometric == "MONOCHROME1"; }
     bool isColour() const { return samplesPerPixel > 1 || photometric == "PALETTE COLOR"; }

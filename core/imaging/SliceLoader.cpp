@@ -25,6 +25,7 @@ Slice loadSlice(const std::filesystem::path& file, std::optional<int> frame)
     case ImageFormat::Bmp:
     case ImageFormat::Tiff:
         return readRasterSlice(file);
+    case ImageFormat::Nifti:
     case ImageFormat::Unknown:
         break;
     }

@@ -45,9 +45,13 @@ std::pair<double, double> windowFor(const ViewerSlice& s, WindowPreset preset)
 
 ViewerSlice loadViewerSlice(const std::filesystem::path& file, std::optional<int> frame)
 {
-    const Slice slice = loadSlice(file, frame);
+    return toViewerSlice(loadSlice(file, frame), file.string());
+}
+
+ViewerSlice toViewerSlice(const Slice& slice, const std::string& name)
+{
     ViewerSlice view;
-    view.file = file.string();
+    view.file = name;
     view.info = slice.info;
     view.width = slice.pixels.cols;
     view.height = slice.pixels.rows;

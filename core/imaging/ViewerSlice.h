@@ -46,4 +46,8 @@ std::pair<double, double> windowFor(const ViewerSlice& slice, WindowPreset prese
 // Throws NeuroDxError naming the file when it cannot be read (frame: multi-frame DICOM, default middle).
 ViewerSlice loadViewerSlice(const std::filesystem::path& file, std::optional<int> frame = std::nullopt);
 
+// A slice already decoded (a slice of a volume): `name` becomes ViewerSlice::file.
+struct Slice;
+ViewerSlice toViewerSlice(const Slice& slice, const std::string& name);
+
 } // namespace neurodx

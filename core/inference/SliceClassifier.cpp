@@ -91,7 +91,7 @@ std::vector<std::string> inputWarnings(const SliceInfo& info, int inputSize, dou
                            std::to_string(inputSize) + " x " + std::to_string(inputSize));
     if (std::max(info.width, info.height) > 1.5 * std::min(info.width, info.height))
         warnings.push_back("the image is far from square: resizing to the model's square input distorts it");
-    if (info.frames > 1)
+    if (info.frames > 1 && !info.volumeRange) // slices of a volume are not frames
         warnings.push_back("a multi-frame image: frame " + std::to_string(info.frame + 1) + " of " + std::to_string(info.frames) + " is classified");
     if (confidence < lowConfidence)
         warnings.push_back("low confidence (" + figure(confidence) + "): the model is unsure about this slice");
@@ -150,11 +150,21 @@ std::string SliceClassifier::summary() const
 SlicePrediction SliceClassifier::classify(const std::filesystem::path& file, std::optional<int> frame, std::optional<int> saliencyClass,
                                           double lowConfidence)
 {
-    const Slice slice = loadSlice(file, frame);
+    return classify(loadSlice(file, frame), file.string(), saliencyClass, lowConfidence);
+}
+
+ScanPrediction SliceClassifier::classifyScan(const Volume& canonical, const std::optional<SliceSelection>& selection)
+{
+    const std::lock_guard<std::mutex> lock(m_impl->mutex);
+    return predictScan(m_impl->predictor, canonical, selection);
+}
+
+SlicePrediction SliceClassifier::classify(const Slice& slice, const std::string& name, std::optional<int> saliencyClass, double lowConfidence)
+{
     const std::lock_guard<std::mutex> lock(m_impl->mutex);
     SlicePrediction result;
     result.prediction = m_impl->predictor.predict(slice);
-    result.prediction.file = file.string();
+    result.prediction.file = name;
     result.warnings = inputWarnings(slice.info, inputSize(), result.prediction.confidence, lowConfidence);
     if (saliencyClass) {
         const int forClass = *saliencyClass == kPredictedClass ? result.prediction.predicted : *saliencyClass;

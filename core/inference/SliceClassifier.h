@@ -1,6 +1,7 @@
 #pragma once
 
 #include "inference/Prediction.h"
+#include "inference/ScanPrediction.h"
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,7 @@
 namespace neurodx {
 
 class CancelToken;
+struct Slice;
 
 // Where the model looked: a Grad-CAM map (Selvaraju et al. 2017) on the last convolutional block,
 // scaled to [0, 1] and resized to the slice's own width and height.
@@ -59,6 +61,14 @@ public:
     // file when it cannot be read.
     SlicePrediction classify(const std::filesystem::path& file, std::optional<int> frame = std::nullopt,
                              std::optional<int> saliencyClass = kPredictedClass, double lowConfidence = 0.6);
+
+    // The same for a slice already decoded (a slice of a volume); `name` becomes Prediction::file.
+    SlicePrediction classify(const Slice& slice, const std::string& name, std::optional<int> saliencyClass = kPredictedClass,
+                             double lowConfidence = 0.6);
+
+    // One verdict for a canonical volume: the model's own slice range, unless `selection` says
+    // otherwise (see ScanPrediction.h).
+    ScanPrediction classifyScan(const Volume& canonical, const std::optional<SliceSelection>& selection = std::nullopt);
 
     // Batch prediction of files (unreadable ones get Prediction::error); `progress(done, total)`.
     std::vector<Prediction> classifyFiles(const std::vector<std::filesystem::path>& files, const CancelToken* cancel = nullptr,

@@ -5,6 +5,7 @@
 #include "common/LibraryVersions.h"
 #include "common/NeuroDxError.h"
 #include "common/Version.h"
+#include "import/ScanImport.h"
 #include "inference/ModelFile.h"
 #include "inference/Predictor.h"
 
@@ -104,10 +105,13 @@ TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& sp
                                         {"libtorch", libraryVersions().libtorch},
                                         {"threads", config.threads},
                                         {"hardware_threads", std::thread::hardware_concurrency()}};
-    const nlohmann::json datasetInfo = {{"root", index.root.string()},
-                                        {"fingerprint", datasetFingerprint(index)},
-                                        {"images", index.entries.size()},
-                                        {"class_order", index.classNames}};
+    nlohmann::json datasetInfo = {{"root", index.root.string()},
+                                  {"fingerprint", datasetFingerprint(index)},
+                                  {"images", index.entries.size()},
+                                  {"class_order", index.classNames}};
+    // Slices imported from scans: the model file remembers which, so a scan is predicted on the same.
+    if (const auto slices = importedSliceSelection(index.root))
+        datasetInfo["slices"] = slices->toJson();
     if (!job.resume)
         writeFileAtomically(job.runFolder / "config.json",
                             nlohmann::json{{"training", toJson(config)}, {"dataset", datasetInfo}, {"environment", environment},
