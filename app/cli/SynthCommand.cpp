@@ -94,10 +94,15 @@ int runSynthScans(const CliArguments& args)
     for (const AdniScan& scan : summary.scans)
         nifti += scan.kind == "NIfTI" ? 1 : 0;
     if (args.flag("json")) {
+        nlohmann::json scans = nlohmann::json::array();
+        for (const AdniScan& scan : summary.scans)
+            scans.push_back({{"path", scan.path.string()}, {"kind", scan.kind}, {"subject", scan.subject}, {"group", scan.group},
+                             {"class", scan.className}, {"visit", scan.visit}, {"image_id", "I" + std::to_string(scan.imageId)},
+                             {"stored_axes", scan.storedAxes}, {"slices", scan.slices}, {"files", scan.files}});
         std::cout << nlohmann::json{{"root", summary.root.string()},
                                     {"csv", summary.csvPath.string()},
                                     {"subjects", summary.subjects},
-                                    {"scans", summary.scans.size()},
+                                    {"scans", scans},
                                     {"dicom_scans", summary.scans.size() - static_cast<std::size_t>(nifti)},
                                     {"nifti_scans", nifti},
                                     {"files", summary.files},

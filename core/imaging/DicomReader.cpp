@@ -124,6 +124,8 @@ std::vector<Slice> decodeDicom(const std::filesystem::path& file, std::optional<
     DcmFileFormat fileFormat;
     // Large values (the pixel data) stay on disk until asked for, so header checks come first.
     OFCondition status = fileFormat.loadFile(file.string().c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
+    if (status == EC_InvalidStream || status == EC_StreamNotifyClient)
+        throw NeuroDxError(ErrorKind::CorruptFile, file, "the file ends in the middle of a DICOM element (truncated file?)");
     if (status.bad())
         throw NeuroDxError(ErrorKind::CorruptFile, file, std::string("not a readable DICOM file (") + status.text() + ")");
     DcmDataset& dataset = *fileFormat.getDataset();

@@ -103,23 +103,27 @@ void decideIdentity(PlannedScan& scan, const ImportOptions& options, const std::
     if (scan.subject.empty())
         scan.subject = "unknown-" + scan.key;
 
-    // The class: the CSV's Group for this image, else the first folder below the source.
+    // The class: the CSV's Group for this image, else the first folder below the source when it names one.
     if (record) {
         scan.group = record->group;
-    } else {
-        const fs::path relative(scan.relativePath);
-        if (std::distance(relative.begin(), relative.end()) > 1)
-            scan.group = relative.begin()->string();
-    }
-    if (const auto label = options.classes.labelOf(scan.group))
-        scan.label = *label;
-    else if (metadata && !record)
+        if (const auto label = options.classes.labelOf(scan.group))
+            scan.label = *label;
+        else
+            scan.skipReason = "group " + scan.group + " is not one of the classes (" + join(options.classes.names(), ", ") + ")";
+    } else if (metadata) {
         scan.skipReason = "image " + (scan.imageDataId.empty() ? std::string("(no ADNI image id in its path)") : scan.imageDataId) +
                           " is not in the metadata CSV";
-    else if (scan.group.empty())
-        scan.skipReason = "no class: give the IDA collection CSV (--metadata) or put the scans in class folders";
-    else
-        scan.skipReason = "group " + scan.group + " is not one of the classes (" + join(options.classes.names(), ", ") + ")";
+    } else {
+        const fs::path relative(scan.relativePath);
+        const std::string folder = std::distance(relative.begin(), relative.end()) > 1 ? relative.begin()->string() : std::string();
+        if (const auto label = options.classes.labelOf(folder)) {
+            scan.group = folder;
+            scan.label = *label;
+        } else {
+            scan.skipReason = "no class: give the IDA collection CSV (--metadata) or put the scans in class folders (" +
+                              join(options.classes.names(), ", ") + ")";
+        }
+    }
     if (!scan.source.isUsable())
         scan.skipReason = scan.source.error; // a scan that cannot be read is reported as such first
 }

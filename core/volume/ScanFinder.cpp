@@ -143,9 +143,10 @@ ScanSearch findScans(const fs::path& folder, bool recursive, const CancelToken* 
         progress(files.size());
 
     for (DicomSeries& series : assembleDicomSeries(images)) {
-        // One single-frame file is a 2D image, whatever its series says.
-        const bool lone = series.files.size() == 1 &&
-                          std::any_of(images.begin(), images.end(), [&](const DicomSliceHeader& h) { return h.file == series.files.front() && h.frames == 1; });
+        // One single-frame file is a 2D image, whatever its series says; a mosaic stays a scan, to be refused as one.
+        const bool lone = series.files.size() == 1 && std::any_of(images.begin(), images.end(), [&](const DicomSliceHeader& h) {
+                              return h.file == series.files.front() && h.frames == 1 && !h.isMosaic();
+                          });
         if (lone) {
             search.images.push_back(series.files.front());
             continue;
