@@ -5,6 +5,9 @@
 
 #include "imaging/ModelInput.h"
 #include "imaging/SliceLoader.h"
+#include "volume/NiftiReader.h"
+#include "volume/ScanFinder.h"
+#include "volume/SliceSelection.h"
 
 #include <opencv2/core.hpp>
 
@@ -24,12 +27,73 @@ std::string number(double value)
     return text;
 }
 
+std::string millimetres(const Vec3& v)
+{
+    return number(v[0]) + " x " + number(v[1]) + " x " + number(v[2]) + " mm";
+}
+
+// A NIfTI file or a folder holding a scan: the volume as read and as NeuroDx orients it.
+int scanInfo(const std::string& path, bool json)
+{
+    const Volume volume = openScan(path);
+    const VolumeGeometry& g = volume.geometry;
+    const auto [low, high] = valueRange(volume);
+    const SliceRange head = headExtent(volume, SlicePlane::Axial);
+    const SliceSelection defaults;
+    const std::vector<int> chosen = selectSlices(volume, defaults);
+    if (json) {
+        nlohmann::json j = {{"path", path},
+                            {"kind", volume.source.kind},
+                            {"series_description", volume.source.seriesDescription},
+                            {"modality", volume.source.modality},
+                            {"files", volume.source.files.size()},
+                            {"stored_axes", volume.source.storedAxes},
+                            {"size", {g.size[0], g.size[1], g.size[2]}},
+                            {"spacing_mm", {g.spacing[0], g.spacing[1], g.spacing[2]}},
+                            {"origin_lps_mm", {g.origin[0], g.origin[1], g.origin[2]}},
+                            {"obliquity_degrees", g.obliquityDegrees()},
+                            {"slices", {{"axial", sliceCount(volume, SlicePlane::Axial)}, {"coronal", sliceCount(volume, SlicePlane::Coronal)},
+                                        {"sagittal", sliceCount(volume, SlicePlane::Sagittal)}}},
+                            {"axial_head_extent", {head.first, head.last}},
+                            {"default_slices", {chosen.empty() ? -1 : chosen.front(), chosen.empty() ? -1 : chosen.back()}},
+                            {"value_min", low},
+                            {"value_max", high},
+                            {"warnings", volume.source.warnings}};
+        std::cout << j.dump(2) << "\n";
+        return 0;
+    }
+    TextTable table({"property", "value"});
+    table.addRow({"scan", path});
+    table.addRow({"kind", volume.source.kind + (volume.source.files.size() > 1 ? ", " + std::to_string(volume.source.files.size()) + " files" : "")});
+    if (!volume.source.seriesDescription.empty())
+        table.addRow({"description", volume.source.seriesDescription});
+    if (!volume.source.modality.empty())
+        table.addRow({"modality", volume.source.modality});
+    table.addRow({"stored as", volume.source.storedAxes + " (voxel axes towards these patient directions)"});
+    table.addRow({"voxels (LPS)", std::to_string(g.size[0]) + " x " + std::to_string(g.size[1]) + " x " + std::to_string(g.size[2])});
+    table.addRow({"spacing", millimetres(g.spacing)});
+    table.addRow({"obliquity", number(g.obliquityDegrees()) + " degrees"});
+    table.addRow({"slices", std::to_string(sliceCount(volume, SlicePlane::Axial)) + " axial, " + std::to_string(sliceCount(volume, SlicePlane::Coronal)) +
+                                " coronal, " + std::to_string(sliceCount(volume, SlicePlane::Sagittal)) + " sagittal"});
+    table.addRow({"head (axial)", "slices " + std::to_string(head.first) + " to " + std::to_string(head.last)});
+    if (!chosen.empty())
+        table.addRow({"default slices", std::to_string(chosen.front()) + " to " + std::to_string(chosen.back()) + " (" + defaults.describe() + ")"});
+    table.addRow({"values", number(low) + " to " + number(high)});
+    std::cout << table.render();
+    for (const std::string& w : volume.source.warnings)
+        std::cout << "warning: " << w << "\n";
+    return 0;
+}
+
 } // namespace
 
 int runInfo(const std::vector<std::string>& argv)
 {
-    const CliArguments args(argv, {"frame"}, {"json"});
-    args.requirePositional(1, "the image file (neurodx-cli info FILE)");
+    const CliArguments args(argv, {"frame"}, {"json", "quiet"});
+    args.requirePositional(1, "the image file or scan (neurodx-cli info FILE|SCAN)");
+    const std::filesystem::path target = args.positional()[0];
+    if (std::filesystem::is_directory(target) || isNiftiFile(target))
+        return scanInfo(args.positional()[0], args.flag("json"));
     std::optional<int> frame;
     if (args.value("frame"))
         frame = args.intValue("frame", 0, 0, 100000);
