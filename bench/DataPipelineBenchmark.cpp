@@ -1,8 +1,10 @@
 // neurodx-bench: how fast the data pipeline is on this machine, on generated data.
 //   scan      files/s of scanDataset over a tree of tiny PNG files (issue target: 50,000 in 2 s)
 //   decode    slices/s of loadSlice + modelInput for 256x256 PNG and 16-bit DICOM phantoms
+//   volumes   reading a 170-slice DICOM series; scan-level prediction of 64 axial slices
 // Each measurement runs several times and prints the median, because machines here are noisy.
 #include "TrainingBenchmark.h"
+#include "VolumeBenchmark.h"
 
 #include "common/ComputeSetup.h"
 #include "dataset/DatasetScanner.h"
@@ -143,6 +145,16 @@ int main(int argc, char** argv)
                             t.fusedTraining);
             }
         }
+    }
+    if (what == "all" || what == "volumes") {
+        for (const bool compressed : {false, true}) {
+            const neurodx::bench::SeriesTiming t = neurodx::bench::seriesReadTiming(170, compressed);
+            std::printf("series    170 x 256x256 sagittal DICOM %-14s headers + assembly %.3f s   open (decode, reorient) %.3f s (target 1.5 s)\n",
+                        compressed ? "JPEG lossless" : "uncompressed", t.headersSeconds, t.openSeconds);
+        }
+        for (const int channels : {1, 3})
+            std::printf("scan      tuned   %dx256 px, 64 axial slices of a 256x256x170 head, default precision: %.0f ms (target 1000 ms)\n", channels,
+                        neurodx::bench::scanPredictionMilliseconds(64, channels, threads));
     }
     if (what == "rss") // separate: a fresh process, so the peak is this run's alone
         std::printf("memory    tuned   5,154 cached 256x256 slices + one training epoch: peak RSS %.0f MiB\n",

@@ -14,6 +14,7 @@ echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xarg
 build/bin/neurodx-cli --version | sed -n '2,4p'
 echo "== data pipeline";          "$bench" data "$threads"
 echo "== latency";                "$bench" latency "$threads"
+echo "== 3D scans";               "$bench" volumes "$threads"; bash bench/import_scans.sh
 echo "== fused ReLU + max-pool";  "$bench" kernels "$threads"
 echo "== memory";                 "$bench" rss "$threads"; bash bench/peak_rss.sh 3 "$threads"
 if [ -x build/bin/neurodx-bench-gui ]; then
