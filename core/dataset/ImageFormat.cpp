@@ -56,6 +56,10 @@ bool looksLikeBareDicomDataset(const unsigned char* b, std::size_t size)
 
 FormatProbe probeImageFormat(const unsigned char* b, std::size_t size)
 {
+    // "DICM" after the 128-byte preamble wins over any signature inside the preamble: PS3.10 lets
+    // the preamble hold anything, and dual-personality DICOM/TIFF files put a TIFF header there.
+    if (size >= 132 && std::memcmp(b + 128, "DICM", 4) == 0)
+        return {ImageFormat::Dicom, true};
     static const unsigned char png[] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
     if (size >= 8 && std::memcmp(b, png, 8) == 0)
         return {ImageFormat::Png, false};
@@ -71,8 +75,6 @@ FormatProbe probeImageFormat(const unsigned char* b, std::size_t size)
             dibSize == 108 || dibSize == 124)
             return {ImageFormat::Bmp, false};
     }
-    if (size >= 132 && std::memcmp(b + 128, "DICM", 4) == 0)
-        return {ImageFormat::Dicom, true};
     if (size >= 4 && std::memcmp(b, "DICM", 4) == 0)
         return {ImageFormat::Dicom, false}; // meta header without the preamble (seen in some exports)
     if (looksLikeBareDicomDataset(b, size))

@@ -31,6 +31,7 @@ private slots:
     void multiFrameDefaultsToTheMiddle();
     void brokenFilesNameTheProblem();
     void refusesAbsurdDimensionsBeforeDecoding();
+    void dualPersonalityTiffPreambleIsReadAsDicom();
 
 private:
     fs::path path(const std::string& name) const { return toPath(m_dir.path()) / name; }
@@ -287,6 +288,19 @@ void DicomReaderTest::refusesAbsurdDimensionsBeforeDecoding()
         QVERIFY2(QString(e.what()).contains("absurd"), e.what());
         QVERIFY(QString(e.what()).contains("huge.dcm"));
     }
+}
+
+
+void DicomReaderTest::dualPersonalityTiffPreambleIsReadAsDicom()
+{
+    const cv::Mat stored = rampImage(12, 10, CV_16UC1, 7.0, 3.0);
+    writeDicom(path("dual.dcm"), {stored}, {});
+    std::fstream file(path("dual.dcm"), std::ios::in | std::ios::out | std::ios::binary);
+    file.write("MM\0*\0\0\0\x08", 8); // a big-endian TIFF header in the preamble
+    file.close();
+    const Slice slice = loadSlice(path("dual.dcm"));
+    QCOMPARE(slice.info.format, ImageFormat::Dicom);
+    QCOMPARE(slice.pixels.at<float>(9, 11), static_cast<float>(stored.at<std::uint16_t>(9, 11)));
 }
 
 QTEST_APPLESS_MAIN(DicomReaderTest)

@@ -47,6 +47,9 @@ void ImageFormatTest::detects_data()
     QTest::newRow("bmp v3") << bmpHeader(40) << ImageFormat::Bmp << false;
     QTest::newRow("bmp-like text") << QByteArray("BM is a band name, not a bitmap header") << ImageFormat::Unknown << false;
     QTest::newRow("dicom with preamble") << withPreamble("DICM\x02\0\0\0") << ImageFormat::Dicom << true;
+    // Dual-personality DICOM/TIFF: the preamble holds a TIFF header; "DICM" at 128 decides.
+    QTest::newRow("dicom with a tiff preamble") << (QByteArray("II*\0\x08\0\0\0", 8) + QByteArray(120, '\0') + QByteArray("DICM\x02\0\0\0", 8))
+                                                << ImageFormat::Dicom << true;
     QTest::newRow("dicom meta without preamble") << QByteArray("DICM\x02\0\0\0", 8) << ImageFormat::Dicom << false;
     QTest::newRow("bare explicit dataset") << QByteArray("\x08\0\x05\0CS\x0a\0ISO_IR 100", 18) << ImageFormat::Dicom << false;
     QTest::newRow("bare implicit dataset") << QByteArray("\x08\0\x16\0\x1a\0\0\0" "1.2.840.10008.5.1.4.1.1.4\0", 34) << ImageFormat::Dicom << false;
