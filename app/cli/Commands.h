@@ -13,6 +13,7 @@ int runSplit(const std::vector<std::string>& args);
 int runInfo(const std::vector<std::string>& args);
 int runSynth(const std::vector<std::string>& args);
 int runImport(const std::vector<std::string>& args);
+int runImportModel(const std::vector<std::string>& args);
 int runDemo(const std::vector<std::string>& args);
 int runTrain(const std::vector<std::string>& args);
 int runEvaluate(const std::vector<std::string>& args);

@@ -9,6 +9,7 @@
 #include "TextTable.h"
 #include "TrainingOptions.h"
 
+#include "common/JsonFile.h"
 #include "common/Version.h"
 #include "inference/Predictor.h"
 #include "synthetic/PhantomGenerator.h"
@@ -93,7 +94,7 @@ int runDemo(const std::vector<std::string>& argv)
         for (const Prediction& p : predictions)
             list.push_back(toJson(p, predictor.classNames()));
         j["predictions"] = list;
-        std::cout << j.dump(2) << "\n";
+        std::cout << jsonText(j, 2) << "\n";
         return 0;
     }
     std::cout << "NeuroDx " << kVersion << " demo on synthetic phantoms (not patient data)\n" << runSummaryText(result);

@@ -51,12 +51,12 @@ int runEvaluate(const std::vector<std::string>& argv)
     metrics["part"] = part;
     if (const auto output = args.value("output")) {
         fs::create_directories(*output);
-        writeFileAtomically(fs::path(*output) / "metrics.json", metrics.dump(2) + "\n");
+        writeJsonFile(fs::path(*output) / "metrics.json", metrics, 2);
         writeFileAtomically(fs::path(*output) / "confusion.csv", confusionCsv(report.slices, report.classNames));
         writeFileAtomically(fs::path(*output) / "predictions.csv", predictionsCsv(evaluation.slices, evaluation.datasetRoot));
     }
     if (args.flag("json")) {
-        std::cout << metrics.dump(2) << "\n";
+        std::cout << jsonText(metrics, 2) << "\n";
     } else {
         std::cout << "Model " << modelFile.string() << " on the " << part << " part of " << evaluation.datasetRoot.string() << "\n";
         for (const SkippedFile& p : evaluation.decodeProblems)

@@ -4,6 +4,7 @@
 #include "InterruptHandler.h"
 #include "TextTable.h"
 
+#include "common/JsonFile.h"
 #include "common/NeuroDxError.h"
 #include "common/TextUtil.h"
 #include "import/ScanImport.h"
@@ -122,7 +123,7 @@ int runImport(const std::vector<std::string>& argv)
         std::cout << planTable(plan) << "\n" << planSummary(plan);
     if (args.flag("dry-run")) {
         if (json)
-            std::cout << planJson(plan).dump(2) << "\n";
+            std::cout << jsonText(planJson(plan), 2) << "\n";
         return 0;
     }
     if (plan.countToImport() == 0 && plan.countAlreadyImported() == 0)
@@ -146,17 +147,17 @@ int runImport(const std::vector<std::string>& argv)
                          {"slices_in_manifest", result.slicesInManifest},
                          {"manifest", result.manifest.string()},
                          {"failures", failures}};
-        std::cout << out.dump(2) << "\n";
+        std::cout << jsonText(out, 2) << "\n";
     } else {
         std::cout << "\nImported " << result.scansImported << " scan(s), " << withThousands(static_cast<long long>(result.slicesWritten)) << " slices"
                   << (result.scansAlreadyDone ? " (" + std::to_string(result.scansAlreadyDone) + " imported before)" : std::string()) << "\n"
                   << "Manifest: " << result.manifest.string() << " (" << withThousands(static_cast<long long>(result.slicesInManifest)) << " slices)\n";
         for (const ImportFailure& f : result.failures)
-            std::cout << "failed: " << f.relativePath << ": " << f.reason << "\n";
+            std::cout << "failed: " << validUtf8(f.relativePath + ": " + f.reason) << "\n";
         std::cout << "Next: neurodx-cli scan " << options.output.string() << "   then   neurodx-cli train " << options.output.string() << "\n";
     }
     for (const ImportFailure& f : result.failures)
-        std::cerr << "neurodx-cli import: " << (options.source / f.relativePath).string() << ": " << f.reason << "\n";
+        std::cerr << "neurodx-cli import: " << validUtf8((options.source / f.relativePath).string() + ": " + f.reason) << "\n";
     return result.failures.empty() ? 0 : 1;
 }
 

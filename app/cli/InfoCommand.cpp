@@ -1,5 +1,7 @@
 #include "Commands.h"
 
+#include "common/JsonFile.h"
+
 #include "CliArguments.h"
 #include "TextTable.h"
 
@@ -59,7 +61,7 @@ int scanInfo(const std::string& path, bool json)
                             {"value_min", low},
                             {"value_max", high},
                             {"warnings", volume.source.warnings}};
-        std::cout << j.dump(2) << "\n";
+        std::cout << jsonText(j, 2) << "\n";
         return 0;
     }
     TextTable table({"property", "value"});
@@ -112,7 +114,7 @@ int runInfo(const std::vector<std::string>& argv)
         j["value_min"] = minValue;
         j["value_max"] = maxValue;
         j["display_window"] = {{"low", window.low}, {"high", window.high}, {"inverted", window.inverted}, {"source", window.source}};
-        std::cout << j.dump(2) << "\n";
+        std::cout << jsonText(j, 2) << "\n";
         return 0;
     }
     const SliceInfo& info = slice.info;

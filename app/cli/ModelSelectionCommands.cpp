@@ -1,6 +1,8 @@
 // `cv` and `audit`: model selection that shows honest numbers.
 #include "Commands.h"
 
+#include "common/JsonFile.h"
+
 #include "CommandContext.h"
 #include "InterruptHandler.h"
 #include "ProgressPrinter.h"
@@ -54,7 +56,7 @@ int runCrossValidate(const std::vector<std::string>& argv)
     const InterruptHandler interrupt(control);
     const CrossValidationResult result = runCrossValidation(job, folds, control, {[&](const std::string& s) { printer.stage(s); }, [&](const TrainingEvent& e) { printer.event(e); }});
     if (args.flag("json")) {
-        std::cout << result.toJson().dump(2) << "\n";
+        std::cout << jsonText(result.toJson(), 2) << "\n";
         return result.cancelled ? 1 : 0;
     }
     TextTable table({"fold", "accuracy", "balanced acc.", "macro F1", "macro AUC", "subject acc.", "test slices", "shared subjects"});
@@ -82,7 +84,7 @@ int runAudit(const std::vector<std::string>& argv)
     const InterruptHandler interrupt(control);
     const LeakageAuditResult result = runLeakageAudit(job, control, {[&](const std::string& s) { printer.stage(s); }, [&](const TrainingEvent& e) { printer.event(e); }});
     if (args.flag("json")) {
-        std::cout << result.toJson().dump(2) << "\n";
+        std::cout << jsonText(result.toJson(), 2) << "\n";
         return result.cancelled ? 1 : 0;
     }
     TextTable table({"training and test split", "test accuracy", "chance", "subjects in train and test"});

@@ -3,6 +3,8 @@
 #include "CliArguments.h"
 #include "TextTable.h"
 
+#include "common/TextUtil.h"
+#include "common/JsonFile.h"
 #include "common/AtomicFile.h"
 #include "common/ComputeSetup.h"
 #include "common/NeuroDxError.h"
@@ -121,12 +123,6 @@ std::string scansTable(const std::vector<ScanResult>& scans, const std::vector<s
 
 std::string scansCsv(const std::vector<ScanResult>& scans, const std::vector<std::string>& classes, bool perSlice)
 {
-    const auto quoted = [](const std::string& text) {
-        std::string q = "\"";
-        for (char c : text)
-            q += c == '"' ? std::string("\"\"") : std::string(1, c);
-        return q + "\"";
-    };
     std::string csv = perSlice ? "scan,slice_index,position_mm,predicted" : "scan,predicted,confidence,agreement,slices_used";
     for (const std::string& c : classes)
         csv += ",p_" + c;
@@ -134,7 +130,7 @@ std::string scansCsv(const std::vector<ScanResult>& scans, const std::vector<std
     for (const ScanResult& s : scans) {
         if (perSlice) {
             for (const ScanSliceProbabilities& slice : s.prediction.slices) {
-                csv += quoted(s.name) + "," + std::to_string(slice.index) + "," + std::to_string(slice.positionMm) + "," +
+                csv += csvField(s.name) + "," + std::to_string(slice.index) + "," + std::to_string(slice.positionMm) + "," +
                        classes.at(static_cast<std::size_t>(slice.predicted));
                 for (double v : slice.probabilities)
                     csv += "," + std::to_string(v);
@@ -143,7 +139,7 @@ std::string scansCsv(const std::vector<ScanResult>& scans, const std::vector<std
             continue;
         }
         const ScanPrediction& p = s.prediction;
-        csv += quoted(s.name) + "," + (s.error.empty() ? classes.at(static_cast<std::size_t>(p.predicted)) + "," + std::to_string(p.confidence) + "," +
+        csv += csvField(s.name) + "," + (s.error.empty() ? classes.at(static_cast<std::size_t>(p.predicted)) + "," + std::to_string(p.confidence) + "," +
                                                              std::to_string(p.agreement) + "," + std::to_string(p.slices.size())
                                                        : std::string(",,,"));
         for (std::size_t c = 0; c < classes.size(); ++c)
@@ -151,7 +147,7 @@ std::string scansCsv(const std::vector<ScanResult>& scans, const std::vector<std
         std::string warnings;
         for (const std::string& w : p.warnings)
             warnings += (warnings.empty() ? "" : "; ") + w;
-        csv += "," + quoted(warnings) + "," + quoted(s.error) + "\n";
+        csv += "," + csvField(warnings) + "," + csvField(s.error) + "\n";
     }
     return csv;
 }
@@ -239,7 +235,7 @@ int runPredict(const std::vector<std::string>& argv)
             }
             out["scans"] = scanList;
         }
-        text = out.dump(2) + "\n";
+        text = jsonText(out, 2) + "\n";
     } else {
         if (!scans.empty())
             text += scansTable(scans, classes, args.flag("per-slice"));
@@ -255,12 +251,12 @@ int runPredict(const std::vector<std::string>& argv)
     bool anyFailed = false;
     for (const Prediction& p : predictions)
         if (!p.error.empty()) {
-            std::cerr << "neurodx-cli predict: " << p.error << "\n";
+            std::cerr << "neurodx-cli predict: " << validUtf8(p.error) << "\n";
             anyFailed = true;
         }
     for (const ScanResult& s : scans)
         if (!s.error.empty()) {
-            std::cerr << "neurodx-cli predict: " << s.name << ": " << s.error << "\n";
+            std::cerr << "neurodx-cli predict: " << validUtf8(s.name + ": " + s.error) << "\n";
             anyFailed = true;
         }
     return anyFailed ? 1 : 0;

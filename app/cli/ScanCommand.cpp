@@ -1,5 +1,7 @@
 #include "Commands.h"
 
+#include "common/JsonFile.h"
+
 #include "CommandContext.h"
 
 #include <nlohmann/json.hpp>
@@ -18,7 +20,7 @@ int runScan(const std::vector<std::string>& argv)
 
     const DatasetIndex index = scanWithProgress(args.positional()[0], options, args.flag("quiet") || args.flag("json"));
     if (args.flag("json"))
-        std::cout << index.toJson(args.flag("entries")).dump(2) << "\n";
+        std::cout << jsonText(index.toJson(args.flag("entries")), 2) << "\n";
     else
         std::cout << scanSummaryText(index);
     return 0;

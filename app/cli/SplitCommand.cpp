@@ -2,6 +2,7 @@
 
 #include "CommandContext.h"
 
+#include "common/JsonFile.h"
 #include "common/NeuroDxError.h"
 
 #include <nlohmann/json.hpp>
@@ -38,7 +39,7 @@ int runSplit(const std::vector<std::string>& argv)
         j.erase("parts"); // the file has them; the summary stays readable
         if (const auto output = args.value("output"))
             j["output"] = *output;
-        std::cout << j.dump(2) << "\n";
+        std::cout << jsonText(j, 2) << "\n";
     } else {
         std::cout << splitSummaryText(index, split);
         if (const auto output = args.value("output"))

@@ -4,6 +4,7 @@
 #include "CommandContext.h"
 #include "SynthOptions.h"
 
+#include "common/JsonFile.h"
 #include "synthetic/PhantomGenerator.h"
 
 #include <nlohmann/json.hpp>
@@ -99,7 +100,7 @@ int runSynthScans(const CliArguments& args)
             scans.push_back({{"path", scan.path.string()}, {"kind", scan.kind}, {"subject", scan.subject}, {"group", scan.group},
                              {"class", scan.className}, {"visit", scan.visit}, {"image_id", "I" + std::to_string(scan.imageId)},
                              {"stored_axes", scan.storedAxes}, {"slices", scan.slices}, {"files", scan.files}});
-        std::cout << nlohmann::json{{"root", summary.root.string()},
+        std::cout << jsonText(nlohmann::json{{"root", summary.root.string()},
                                     {"csv", summary.csvPath.string()},
                                     {"subjects", summary.subjects},
                                     {"scans", scans},
@@ -108,8 +109,7 @@ int runSynthScans(const CliArguments& args)
                                     {"files", summary.files},
                                     {"size", options.inPlaneVoxels},
                                     {"slices", options.slices},
-                                    {"seed", options.seed}}
-                         .dump(2)
+                                    {"seed", options.seed}})
                   << "\n";
     } else {
         std::cout << "Wrote " << summary.scans.size() << " synthetic MPRAGE scans (" << summary.scans.size() - static_cast<std::size_t>(nifti)
@@ -138,14 +138,13 @@ int runSynth(const std::vector<std::string>& argv)
     const PhantomOptions options = phantomOptionsFrom(args);
     const SyntheticDatasetSummary summary = writeSyntheticWithProgress(args.positional()[0], options, args.flag("quiet") || args.flag("json"));
     if (args.flag("json")) {
-        std::cout << nlohmann::json{{"root", summary.root.string()},
+        std::cout << jsonText(nlohmann::json{{"root", summary.root.string()},
                                     {"classes", options.classNames},
                                     {"subjects", summary.subjects},
                                     {"images", summary.images},
                                     {"size", options.size},
                                     {"seed", options.seed},
-                                    {"difficulty", options.difficulty}}
-                         .dump(2)
+                                    {"difficulty", options.difficulty}})
                   << "\n";
     } else {
         std::cout << "Wrote " << summary.images << " synthetic slices of " << summary.subjects << " subjects ("

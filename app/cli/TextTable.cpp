@@ -1,5 +1,7 @@
 #include "TextTable.h"
 
+#include "common/TextUtil.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -22,6 +24,8 @@ TextTable::TextTable(std::vector<std::string> header) : m_header(std::move(heade
 void TextTable::addRow(std::vector<std::string> cells)
 {
     cells.resize(m_header.size());
+    for (std::string& cell : cells)
+        cell = validUtf8(cell); // file names and DICOM values may hold any bytes
     m_rows.push_back(std::move(cells));
 }
 
@@ -31,16 +35,16 @@ std::string TextTable::render() const
 {
     std::vector<std::size_t> widths;
     for (const std::string& h : m_header)
-        widths.push_back(h.size());
+        widths.push_back(displayWidth(h));
     for (const auto& row : m_rows)
         for (std::size_t c = 0; c < row.size(); ++c)
-            widths[c] = std::max(widths[c], row[c].size());
+            widths[c] = std::max(widths[c], displayWidth(row[c]));
 
     const auto line = [&](const std::vector<std::string>& cells) {
         std::string out;
         for (std::size_t c = 0; c < widths.size(); ++c) {
             const std::string& cell = cells[c];
-            const std::string pad(widths[c] - cell.size(), ' ');
+            const std::string pad(widths[c] - displayWidth(cell), ' ');
             out += (c == 0 ? "" : "  ") + (c > 0 && looksNumeric(cell) ? pad + cell : cell + pad);
         }
         while (!out.empty() && out.back() == ' ')

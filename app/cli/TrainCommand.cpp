@@ -1,5 +1,7 @@
 #include "Commands.h"
 
+#include "common/JsonFile.h"
+
 #include "CommandContext.h"
 #include "InterruptHandler.h"
 #include "ProgressPrinter.h"
@@ -59,7 +61,7 @@ int runTrain(const std::vector<std::string>& argv)
     const TrainingJobResult result = runTrainingJob(job, control, {[&](const std::string& s) { printer.stage(s); }, [&](const TrainingEvent& e) { printer.event(e); }});
 
     if (args.flag("json"))
-        std::cout << runSummaryJson(result).dump(2) << "\n";
+        std::cout << jsonText(runSummaryJson(result), 2) << "\n";
     else
         std::cout << runSummaryText(result);
     return result.training.cancelled ? 1 : 0;

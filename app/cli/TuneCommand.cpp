@@ -1,5 +1,7 @@
 #include "Commands.h"
 
+#include "common/JsonFile.h"
+
 #include "CommandContext.h"
 #include "InterruptHandler.h"
 #include "ProgressPrinter.h"
@@ -68,7 +70,7 @@ int runTune(const std::vector<std::string>& argv)
             j["best"] = {{"trial_id", best.id}, {"hyperparameters", best.hyperparameters}, {"score", best.score},
                          {"train_arguments", trainArguments(best.hyperparameters)}};
         }
-        std::cout << j.dump(2) << "\n";
+        std::cout << jsonText(j, 2) << "\n";
         return result.cancelled ? 1 : 0;
     }
     TextTable table({"trial", "hyperparameters", "epochs", t.objective, "status", "seconds"});

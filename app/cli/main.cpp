@@ -2,10 +2,12 @@
 #include "CliArguments.h"
 #include "Commands.h"
 
+#include "common/JsonFile.h"
 #include "common/BlasLibrary.h"
 #include "common/ComputeSetup.h"
 #include "common/LibraryVersions.h"
 #include "common/NeuroDxError.h"
+#include "common/TextUtil.h"
 #include "common/Version.h"
 
 #include <nlohmann/json.hpp>
@@ -37,6 +39,8 @@ const char* kUsage =
     "  import SRC OUT  turn 3D scans (DICOM series, NIfTI) into a dataset of 2D slices in class folders\n"
     "               [--metadata IDA.csv] [--plane axial|coronal|sagittal] [--slices central:32|discard:N|range:A-B|all]\n"
     "               [--baseline-only] [--dry-run]  (run again with the same options to resume)\n"
+    "  import-model FILE.h5  a Keras model (.h5: the seed's CNNs, a ResNet50V2 transfer model) as a NeuroDx\n"
+    "               model file [--output model.pt] [--classes CN,MCI,AD]; predict and evaluate also take .h5\n"
     "  train DIR    train a model; writes a run folder (config, split, history, best.pt, last.pt, metrics)\n"
     "               [--model vanilla|tuned|cnn|resnet50v2] [--epochs 10] [--batch-size 32] [--learning-rate 0.001]\n"
     "               [--patience 5] [--no-early-stopping] [--split-mode subject|slice] [--ratios 0.8,0.1,0.1]\n"
@@ -120,7 +124,7 @@ int main(int argc, char** argv)
     const std::vector<std::string> args(all.begin() + 1, all.end());
     const std::map<std::string, int (*)(const std::vector<std::string>&)> commands{
         {"scan", runScan},   {"split", runSplit},       {"info", runInfo},       {"synth", runSynth},
-        {"import", runImport}, {"demo", runDemo},   {"train", runTrain},       {"evaluate", runEvaluate}, {"predict", runPredict},
+        {"import", runImport}, {"import-model", runImportModel}, {"demo", runDemo},   {"train", runTrain},       {"evaluate", runEvaluate}, {"predict", runPredict},
         {"tune", runTune},   {"cv", runCrossValidate},  {"audit", runAudit}};
     const auto it = commands.find(command);
     if (it == commands.end()) {
@@ -139,16 +143,17 @@ int main(int argc, char** argv)
     if (const std::string warning = neurodx::blasWarning(blas); computes && !warning.empty())
         std::cerr << "neurodx-cli: warning: " << warning << "\n";
 
-    const auto fail = [&](const std::string& message, const char* kind, int code) {
+    const auto fail = [&](const std::string& rawMessage, const char* kind, int code) {
+        const std::string message = neurodx::validUtf8(rawMessage); // file names may hold any bytes
         std::cerr << "neurodx-cli " << command << ": " << message << "\n";
         if (wantsJson(args))
-            std::cout << nlohmann::json{{"error", message}, {"kind", kind}}.dump(2) << "\n";
+            std::cout << neurodx::jsonText(nlohmann::json{{"error", message}, {"kind", kind}}, 2) << "\n";
         return code;
     };
     try {
         return it->second(args);
     } catch (const UsageError& e) {
-        std::cerr << "neurodx-cli " << command << ": " << e.message << "\n(see neurodx-cli --help)\n";
+        std::cerr << "neurodx-cli " << command << ": " << neurodx::validUtf8(e.message) << "\n(see neurodx-cli --help)\n";
         return 2;
     } catch (const neurodx::NeuroDxError& e) {
         return fail(e.what(), neurodx::errorKindName(e.kind()), exitCodeFor(e.kind()));

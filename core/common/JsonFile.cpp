@@ -1,6 +1,8 @@
 #include "JsonFile.h"
 
+#include "common/AtomicFile.h"
 #include "common/NeuroDxError.h"
+#include "common/TextUtil.h"
 
 #include <fstream>
 
@@ -14,8 +16,18 @@ nlohmann::json readJsonFile(const std::filesystem::path& file)
     try {
         return nlohmann::json::parse(in);
     } catch (const nlohmann::json::exception& e) {
-        throw NeuroDxError(ErrorKind::CorruptFile, file, std::string("not valid JSON: ") + e.what());
+        throw NeuroDxError(ErrorKind::CorruptFile, file, "not valid JSON (" + conciseReason(e.what()) + "): the file is damaged");
     }
+}
+
+std::string jsonText(const nlohmann::json& json, int indent)
+{
+    return json.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void writeJsonFile(const std::filesystem::path& file, const nlohmann::json& json, int indent)
+{
+    writeFileAtomically(file, jsonText(json, indent) + "\n");
 }
 
 } // namespace neurodx

@@ -13,6 +13,19 @@ std::string trim(const std::string& text);
 bool startsWith(const std::string& text, const std::string& prefix);
 bool endsWith(const std::string& text, const std::string& suffix);
 std::string join(const std::vector<std::string>& parts, const std::string& separator);
+// `text` with every byte sequence that is not UTF-8 replaced by U+FFFD: strings that come from files
+// (file names on disk, DICOM values, CSV cells) may hold any bytes, and JSON, CSV and the screen
+// need valid text.
+std::string validUtf8(const std::string& text);
+bool isValidUtf8(const std::string& text);
+// One RFC 4180 field: valid UTF-8, quoted (with doubled quotes) when it holds a comma, a quote or a
+// line break.
+std::string csvField(const std::string& text);
+// The number of characters (code points) of UTF-8 text, for aligning columns.
+std::size_t displayWidth(const std::string& text);
+// A library's exception text made fit to follow a sentence of ours: its first line only (LibTorch
+// appends a C++ stack trace), without nlohmann::json's "[json.exception.type.NNN] " prefix.
+std::string conciseReason(const std::string& what);
 // "1,234,567": counts in reports and tables.
 std::string withThousands(long long value);
 

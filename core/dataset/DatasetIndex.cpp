@@ -1,4 +1,7 @@
 #include "DatasetIndex.h"
+#include <algorithm>
+#include "common/TextUtil.h"
+#include "common/NeuroDxError.h"
 
 #include <nlohmann/json.hpp>
 
@@ -130,6 +133,31 @@ nlohmann::json DatasetIndex::toJson(bool withEntries) const
         result["entries"] = std::move(list);
     }
     return result;
+}
+
+std::vector<std::string> DatasetIndex::classesWithImages() const
+{
+    std::vector<std::string> names;
+    const auto summaries = classSummaries();
+    for (std::size_t i = 0; i < summaries.size() && i < classNames.size(); ++i)
+        if (summaries[i].images > 0)
+            names.push_back(classNames[i]);
+    return names;
+}
+
+void DatasetIndex::requireTwoClassesWithImages() const
+{
+    const std::vector<std::string> present = classesWithImages();
+    if (present.size() >= 2)
+        return;
+    std::vector<std::string> empty;
+    for (const std::string& name : classNames)
+        if (std::find(present.begin(), present.end(), name) == present.end())
+            empty.push_back(name);
+    throw NeuroDxError(ErrorKind::InvalidDataset, root,
+                       (present.empty() ? std::string("no class has images") : "only " + present.front() + " has images") +
+                           ": a classifier needs images of at least two classes (" + join(empty, ", ") + (empty.size() == 1 ? " is" : " are") +
+                           " empty or missing)");
 }
 
 } // namespace neurodx

@@ -65,6 +65,12 @@ struct DatasetIndex {
 
     std::filesystem::path absolutePath(const DatasetEntry& entry) const { return root / entry.path; }
 
+    // The names of the classes that have at least one image.
+    std::vector<std::string> classesWithImages() const;
+    // Training needs images of at least two classes (with one, every model is "100% accurate"):
+    // throws NeuroDxError(InvalidDataset) naming the root and the empty classes otherwise.
+    void requireTwoClassesWithImages() const;
+
     // The shape `neurodx-cli scan --json` prints; entries only when asked (they can be thousands).
     nlohmann::json toJson(bool withEntries = false) const;
 };

@@ -4,6 +4,7 @@
 #include "common/NeuroDxError.h"
 #include "common/TextUtil.h"
 #include "dataset/MetadataCsv.h"
+#include "dataset/PatientPseudonym.h"
 #include "dataset/SubjectId.h"
 #include "imaging/DicomHeader.h"
 #include "import/ImportFiles.h"
@@ -201,7 +202,7 @@ private:
             try {
                 header = readDicomHeader(path);
             } catch (const NeuroDxError& e) {
-                skip(path, std::string("DICOM header cannot be read: ") + e.what());
+                skip(path, "DICOM header cannot be read: " + conciseReason(e.what()));
                 return;
             }
             if (header.isDirectory) {
@@ -273,6 +274,10 @@ private:
             m_index.warnings.push_back(withThousands(static_cast<long long>(volumeSlices)) + " DICOM files are slices of " + std::to_string(volumeSeries) +
                                        " whole 3D series (e.g. sagittal MPRAGE), each counted here as a 2D image: import the scans with "
                                        "'neurodx-cli import' (or File > Import Scans) to get axial slices chosen from each scan");
+        const bool pseudonymsUsed = std::any_of(m_index.entries.begin(), m_index.entries.end(),
+                                                [](const DatasetEntry& e) { return e.subjectSource == SubjectSource::DicomPatientId; });
+        if (pseudonymsUsed && !pseudonymKeyProblem().empty())
+            m_index.warnings.push_back(pseudonymKeyProblem());
         for (const UnassignedFolder& f : m_index.unassignedFolders)
             m_index.warnings.push_back("folder '" + f.path + "' names no class (" + std::to_string(f.files) + " files not counted)");
         const auto summaries = m_index.classSummaries();
@@ -280,6 +285,8 @@ private:
             if (summaries[i].images == 0)
                 m_index.warnings.push_back("class " + m_index.classNames[i] + " has no images");
         }
+        if (m_index.classesWithImages().size() < 2)
+            m_index.warnings.push_back("fewer than two classes have images: nothing can be trained on this dataset (a classifier needs at least two)");
     }
 
     fs::path m_root;

@@ -1,6 +1,7 @@
 // split.json: writing and reading back (declared in Split.h).
 #include "Split.h"
 
+#include "common/TextUtil.h"
 #include "common/AtomicFile.h"
 #include "common/JsonFile.h"
 #include "common/NeuroDxError.h"
@@ -50,14 +51,15 @@ nlohmann::json splitToJson(const DatasetIndex& index, const DatasetSplit& split)
 
 void saveSplit(const std::filesystem::path& file, const DatasetIndex& index, const DatasetSplit& split)
 {
-    writeFileAtomically(file, splitToJson(index, split).dump(1) + "\n");
+    writeJsonFile(file, splitToJson(index, split), 1);
 }
 
 DatasetSplit loadSplit(const std::filesystem::path& file, const DatasetIndex& index)
 {
     const nlohmann::json j = readJsonFile(file);
     if (!j.is_object() || j.value("format", "") != "neurodx-split")
-        throw NeuroDxError(ErrorKind::CorruptFile, file, "not a NeuroDx split file");
+        throw NeuroDxError(ErrorKind::CorruptFile, file,
+                           "not a NeuroDx split file (no \"format\": \"neurodx-split\"): damaged, or another program's; make a new split or restore the file");
     if (j.value("version", 0) > 1)
         throw NeuroDxError(ErrorKind::UnsupportedFormat, file, "written by a newer NeuroDx (split version " + std::to_string(j.value("version", 0)) + ")");
 
@@ -80,7 +82,7 @@ DatasetSplit loadSplit(const std::filesystem::path& file, const DatasetIndex& in
             }
         }
     } catch (const nlohmann::json::exception& e) {
-        throw NeuroDxError(ErrorKind::CorruptFile, file, std::string("damaged split file: ") + e.what());
+        throw NeuroDxError(ErrorKind::CorruptFile, file, "damaged split file (" + conciseReason(e.what()) + "): make a new split or restore the file");
     }
     split.report = splitReport(index, split.parts);
     return split;

@@ -1,5 +1,7 @@
 #include "SubjectId.h"
 
+#include "dataset/PatientPseudonym.h"
+
 #include <cctype>
 #include <cstdint>
 #include <filesystem>
@@ -127,16 +129,7 @@ std::string subjectFromPatientId(const std::string& patientId)
 {
     if (const auto ptid = subjectIdFromPath(patientId); ptid && *ptid == patientId)
         return patientId;
-    std::uint64_t hash = 0xcbf29ce484222325ull; // FNV-1a 64
-    for (unsigned char c : patientId) {
-        hash ^= c;
-        hash *= 0x100000001b3ull;
-    }
-    static const char hex[] = "0123456789abcdef";
-    std::string text = "pid-";
-    for (int shift = 60; shift >= 32; shift -= 4)
-        text += hex[(hash >> shift) & 0xF];
-    return text;
+    return patientPseudonym(patientId);
 }
 
 } // namespace neurodx

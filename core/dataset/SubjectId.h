@@ -23,7 +23,7 @@ PathIdentity identityFromPath(const std::string& path);
 std::optional<std::string> subjectIdFromPath(const std::string& path);
 
 // The subject a DICOM PatientID stands for: an ADNI PTID as it is; anything else may identify a
-// person and is reduced to a stable pseudonym ("pid-" + hash) so that grouping still works while the
+// person and becomes a keyed pseudonym (PatientPseudonym.h) so that grouping still works while the
 // id itself never reaches a report, a file name, a split file or a log.
 std::string subjectFromPatientId(const std::string& patientId);
 

@@ -1,5 +1,7 @@
 #include "EvaluatedSlices.h"
 
+#include "common/TextUtil.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
@@ -51,7 +53,7 @@ std::string predictionsCsv(const EvaluatedSlices& slices, const std::filesystem:
         std::snprintf(number, sizeof number, "%.8f", p[predicted]);
         const std::filesystem::path file(slices.files[i]);
         const std::string path = (datasetRoot.empty() ? file : file.lexically_relative(datasetRoot)).generic_string();
-        csv += "\"" + path + "\"," + slices.subjects[i] + "," + report.classNames.at(static_cast<std::size_t>(report.labels[i])) + "," +
+        csv += csvField(path) + "," + csvField(slices.subjects[i]) + "," + report.classNames.at(static_cast<std::size_t>(report.labels[i])) + "," +
                report.classNames.at(predicted) + "," + number;
         for (double v : p) {
             std::snprintf(number, sizeof number, "%.8f", v);

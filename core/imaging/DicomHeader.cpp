@@ -1,7 +1,9 @@
 #include "DicomHeader.h"
 
 #include "common/NeuroDxError.h"
+#include "imaging/DicomStructure.h"
 #include "imaging/DcmtkSetup.h"
+#include "imaging/DicomText.h"
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dctk.h>
@@ -11,6 +13,7 @@ namespace neurodx {
 DicomHeaderSummary readDicomHeader(const std::filesystem::path& file)
 {
     ensureDcmtkReady();
+    checkDicomStructure(file); // before DCMTK: nesting, element count and size limits
     DcmFileFormat fileFormat;
     // Parsing stops at Pixel Data, so a scan costs a header read per file, not a decode.
     const OFCondition status = fileFormat.loadFileUntilTag(file.string().c_str(), EXS_Unknown, EGL_noChange,
@@ -19,6 +22,7 @@ DicomHeaderSummary readDicomHeader(const std::filesystem::path& file)
         throw NeuroDxError(ErrorKind::CorruptFile, file, std::string("not a readable DICOM file (") + status.text() + ")");
 
     DcmDataset* dataset = fileFormat.getDataset();
+    convertDicomTextToUtf8(*dataset);
     DicomHeaderSummary summary;
     OFString value;
     if (fileFormat.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPClassUID, value).good())
@@ -28,8 +32,7 @@ DicomHeaderSummary readDicomHeader(const std::filesystem::path& file)
     summary.hasPixelData = dataset->findAndGetUint16(DCM_Rows, rows).good() && rows > 0;
     if (dataset->findAndGetOFString(DCM_PatientID, value).good())
         summary.patientId = value.c_str();
-    if (dataset->findAndGetOFString(DCM_Modality, value).good())
-        summary.modality = value.c_str();
+    summary.modality = dicomText(*dataset, DCM_Modality);
     if (dataset->findAndGetOFString(DCM_SeriesInstanceUID, value).good())
         summary.seriesInstanceUid = value.c_str();
     Float64 p[3] = {}, o[6] = {};

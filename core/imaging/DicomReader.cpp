@@ -1,7 +1,9 @@
 #include "DicomReader.h"
 
 #include "common/NeuroDxError.h"
+#include "imaging/DicomStructure.h"
 #include "imaging/DcmtkSetup.h"
+#include "imaging/DicomText.h"
 #include "imaging/ImageLimits.h"
 
 #include <dcmtk/config/osconfig.h>
@@ -17,8 +19,8 @@ namespace {
 
 std::string stringOf(DcmItem& item, const DcmTagKey& tag, const std::string& fallback = {})
 {
-    OFString value;
-    return item.findAndGetOFString(tag, value).good() ? std::string(value.c_str()) : fallback;
+    const std::string value = dicomText(item, tag);
+    return value.empty() ? fallback : value;
 }
 
 std::optional<double> floatOf(DcmItem& item, const DcmTagKey& tag, unsigned long position = 0)
@@ -121,6 +123,7 @@ std::vector<Slice> decodeDicom(const std::filesystem::path& file, std::optional<
     if (std::filesystem::file_size(file, ec) == 0)
         throw NeuroDxError(ErrorKind::UnreadableFile, file, "the file is empty");
 
+    checkDicomStructure(file); // before DCMTK: nesting, element count and size limits
     DcmFileFormat fileFormat;
     // Large values (the pixel data) stay on disk until asked for, so header checks come first.
     OFCondition status = fileFormat.loadFile(file.string().c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
@@ -129,6 +132,7 @@ std::vector<Slice> decodeDicom(const std::filesystem::path& file, std::optional<
     if (status.bad())
         throw NeuroDxError(ErrorKind::CorruptFile, file, std::string("not a readable DICOM file (") + status.text() + ")");
     DcmDataset& dataset = *fileFormat.getDataset();
+    convertDicomTextToUtf8(dataset);
 
     const E_TransferSyntax xfer = dataset.getOriginalXfer();
     const DcmXfer xferInfo(xfer);

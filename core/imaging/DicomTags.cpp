@@ -1,7 +1,10 @@
 #include "DicomTags.h"
 
 #include "common/NeuroDxError.h"
+#include "common/TextUtil.h"
+#include "imaging/DicomStructure.h"
 #include "imaging/DcmtkSetup.h"
+#include "imaging/DicomText.h"
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dctk.h>
@@ -42,7 +45,7 @@ std::string valueOf(DcmElement& element)
     OFString text;
     if (element.getOFStringArray(text).bad())
         return "<unreadable>";
-    std::string value = text.c_str();
+    std::string value = validUtf8(text.c_str());
     if (value.size() > kMaxValueLength)
         value = value.substr(0, kMaxValueLength) + "...";
     return value;
@@ -85,10 +88,12 @@ void collect(DcmItem& item, std::vector<DicomTagNode>& out)
 std::vector<DicomTagNode> readDicomTags(const std::filesystem::path& file)
 {
     ensureDcmtkReady();
+    checkDicomStructure(file); // before DCMTK: nesting, element count and size limits
     DcmFileFormat fileFormat;
     const OFCondition status = fileFormat.loadFile(file.string().c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
     if (status.bad())
         throw NeuroDxError(ErrorKind::CorruptFile, file, std::string("not a readable DICOM file (") + status.text() + ")");
+    convertDicomTextToUtf8(*fileFormat.getDataset());
     std::vector<DicomTagNode> tags;
     collect(*fileFormat.getMetaInfo(), tags);
     collect(*fileFormat.getDataset(), tags);

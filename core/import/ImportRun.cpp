@@ -58,16 +58,6 @@ namespace {
 const char* kManifestHeader =
     "file,class,subject,visit,acq_date,image_id,series_instance_uid,source,source_file,plane,slice_index,position_mm\n";
 
-std::string csvField(const std::string& text)
-{
-    if (text.find_first_of(",\"\n\r") == std::string::npos)
-        return text;
-    std::string quoted = "\"";
-    for (char c : text)
-        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
-}
-
 std::string millimetres(double value)
 {
     char text[32];
@@ -239,7 +229,7 @@ ImportResult runImport(const ImportPlan& plan, const CancelToken* cancel, const 
                                    {"slices_in_manifest", result.slicesInManifest},
                                    {"app_version", kVersion},
                                    {"research_notice", kResearchNotice}};
-    writeFileAtomically(options.output / kImportRecordFile, record.dump(2) + "\n");
+    writeJsonFile(options.output / kImportRecordFile, record, 2);
     return result;
 }
 

@@ -1,5 +1,6 @@
 #include "ModelEvaluation.h"
 
+#include "common/TextUtil.h"
 #include "common/CancelToken.h"
 #include "common/JsonFile.h"
 #include "common/NeuroDxError.h"
@@ -25,12 +26,16 @@ ModelEvaluationResult evaluateModel(const ModelEvaluationRequest& request, const
     // A run folder names its dataset and split; a dataset folder is evaluated whole (or by its split file).
     fs::path datasetRoot = request.target;
     std::optional<fs::path> splitFile = request.splitFile;
-    if (fs::exists(request.target / "config.json") && fs::exists(request.target / "split.json")) {
+    if (fs::exists(request.target / "config.json")) { // a run folder
+        if (!fs::exists(request.target / "split.json"))
+            throw NeuroDxError(ErrorKind::UnreadableFile, request.target / "split.json",
+                               "is missing, so the run's parts cannot be known: restore it, or evaluate the dataset folder itself (all its images)");
         const nlohmann::json config = readJsonFile(request.target / "config.json");
         try {
             datasetRoot = config.at("dataset").at("root").get<std::string>();
         } catch (const nlohmann::json::exception& e) {
-            throw NeuroDxError(ErrorKind::CorruptFile, request.target / "config.json", std::string("does not name the dataset: ") + e.what());
+            throw NeuroDxError(ErrorKind::CorruptFile, request.target / "config.json",
+                               "does not name the run's dataset (" + conciseReason(e.what()) + "): the file is damaged");
         }
         splitFile = request.target / "split.json";
     }

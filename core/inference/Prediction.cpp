@@ -1,5 +1,6 @@
 #include "Prediction.h"
 
+#include "common/TextUtil.h"
 #include "common/ComputeSetup.h"
 #include "common/NeuroDxError.h"
 
@@ -41,11 +42,11 @@ bool usesBf16(InferencePrecision precision)
 nlohmann::json toJson(const Prediction& p, const std::vector<std::string>& classNames)
 {
     if (!p.error.empty())
-        return {{"file", p.file}, {"error", p.error}};
+        return {{"file", validUtf8(p.file)}, {"error", p.error}};
     nlohmann::json probabilities = nlohmann::json::object();
     for (std::size_t c = 0; c < p.probabilities.size() && c < classNames.size(); ++c)
         probabilities[classNames[c]] = p.probabilities[c];
-    return {{"file", p.file},
+    return {{"file", validUtf8(p.file)},
             {"predicted", classNames.at(static_cast<std::size_t>(p.predicted))},
             {"confidence", p.confidence},
             {"probabilities", probabilities}};
@@ -53,19 +54,13 @@ nlohmann::json toJson(const Prediction& p, const std::vector<std::string>& class
 
 std::string predictionsCsv(const std::vector<Prediction>& predictions, const std::vector<std::string>& classNames)
 {
-    const auto quoted = [](const std::string& text) {
-        std::string out = "\"";
-        for (char ch : text)
-            out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-        return out + "\"";
-    };
     std::string csv = "file,predicted,confidence";
     for (const std::string& name : classNames)
         csv += ",p_" + name;
     csv += ",error\n";
     char number[32];
     for (const Prediction& p : predictions) {
-        csv += quoted(p.file) + ",";
+        csv += csvField(p.file) + ",";
         if (p.error.empty()) {
             std::snprintf(number, sizeof number, "%.6f", p.confidence);
             csv += classNames.at(static_cast<std::size_t>(p.predicted)) + "," + number;
@@ -75,7 +70,7 @@ std::string predictionsCsv(const std::vector<Prediction>& predictions, const std
             }
             csv += ",\n";
         } else {
-            csv += "," + std::string(classNames.size(), ',') + "," + quoted(p.error) + "\n";
+            csv += "," + std::string(classNames.size(), ',') + "," + csvField(p.error) + "\n";
         }
     }
     return csv;

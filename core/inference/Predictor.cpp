@@ -1,5 +1,6 @@
 #include "Predictor.h"
 
+#include "common/TextUtil.h"
 #include "common/ComputeSetup.h"
 #include "common/NeuroDxError.h"
 #include "imaging/SliceLoader.h"
@@ -94,8 +95,10 @@ std::vector<Prediction> Predictor::predictFiles(const std::vector<std::filesyste
         try {
             pending.push_back(cachedSlice(loadSlice(files[i]), m_bundle.input));
             pendingIndex.push_back(i);
-        } catch (const std::exception& e) {
+        } catch (const NeuroDxError& e) {
             predictions[i].error = e.what();
+        } catch (const std::exception& e) {
+            predictions[i].error = files[i].string() + ": cannot be decoded (" + conciseReason(e.what()) + ")";
         }
         if (static_cast<int>(pending.size()) >= batchSize)
             flush();

@@ -1,5 +1,6 @@
 #include "SliceCache.h"
 
+#include "common/TextUtil.h"
 #include "common/CancelToken.h"
 #include "common/NeuroDxError.h"
 #include "imaging/SliceLoader.h"
@@ -41,7 +42,7 @@ SliceCache buildSliceCache(const DatasetIndex& index, const std::vector<std::siz
                 const std::string prefix = e.file().string() + ": ";
                 errors[i] = what.rfind(prefix, 0) == 0 ? what.substr(prefix.size()) : what;
             } catch (const std::exception& e) {
-                errors[i] = e.what();
+                errors[i] = "cannot be decoded (" + conciseReason(e.what()) + ")";
             }
             const std::size_t finished = ++done;
             if (progress && (finished % 64 == 0 || finished == total)) {

@@ -5,6 +5,7 @@
 #include "common/AtomicFile.h"
 #include "common/ComputeSetup.h"
 #include "common/NeuroDxError.h"
+#include "common/TextUtil.h"
 #include "inference/ModelFile.h"
 #include "training/Bf16Autocast.h"
 #include "training/BatchLoader.h"
@@ -14,6 +15,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 namespace fs = std::filesystem;
@@ -175,6 +177,19 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
         if (ec)
             throw NeuroDxError(ErrorKind::Io, data.runFolder, "cannot create the run folder: " + ec.message());
     }
+    if (writeRun) {
+        // best.pt, last.pt and last_optimizer.pt (Adam keeps two moments per weight), each written
+        // beside its previous version before the rename: about six copies of the weights at once.
+        const double needed = 6.0 * 4.0 * static_cast<double>(parameterCount(*model));
+        std::error_code ec;
+        const fs::space_info space = fs::space(data.runFolder, ec);
+        if (!ec && static_cast<double>(space.available) < needed) {
+            char text[256];
+            std::snprintf(text, sizeof text, "warning: only %.0f MB free on %s; this run's checkpoints need about %.0f MB",
+                          static_cast<double>(space.available) / 1e6, data.runFolder.string().c_str(), needed / 1e6);
+            message(text);
+        }
+    }
     const fs::path bestFile = data.runFolder / "best.pt";
     const fs::path lastFile = data.runFolder / "last.pt";
     const fs::path optimizerFile = data.runFolder / "last_optimizer.pt";
@@ -192,15 +207,25 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
     if (data.resume) {
         if (!writeRun)
             throw NeuroDxError(ErrorKind::InvalidArgument, "resuming needs the run folder");
-        const WeightImportReport last = importWeights(*model, lastFile);
-        if (!last.missingInFile.empty() || !last.shapeMismatches.empty())
-            throw NeuroDxError(ErrorKind::InvalidArgument, lastFile, "does not fit this run's model (" + last.summary() + ")");
+        // last.pt, last_optimizer.pt and history.csv are written together after every epoch: a run
+        // resumes only when all three agree, never from a mix of epochs.
+        const ModelBundle last = loadModelFile(lastFile);
+        if (last.spec.architecture != spec.architecture || parameterCount(*last.model) != parameterCount(*model))
+            throw NeuroDxError(ErrorKind::InvalidArgument, lastFile,
+                               "holds a " + last.spec.architecture + " model that does not fit this run's " + spec.architecture + " (start a new run)");
+        restore(*model, snapshot(*last.model));
         try {
             torch::load(optimizer, optimizerFile.string());
         } catch (const std::exception& e) {
-            throw NeuroDxError(ErrorKind::CorruptFile, optimizerFile, std::string("the optimizer state cannot be read: ") + e.what());
+            throw NeuroDxError(ErrorKind::CorruptFile, optimizerFile,
+                               "the optimizer state cannot be read (" + conciseReason(e.what()) + "): the file is damaged; start a new run");
         }
         result.history = readHistoryCsv(historyFile);
+        const int lastEpoch = last.metadata.value("epoch", -1);
+        if (lastEpoch + 1 != static_cast<int>(result.history.size()))
+            throw NeuroDxError(ErrorKind::CorruptFile, historyFile,
+                               "has " + std::to_string(result.history.size()) + " epochs but last.pt was written after epoch " + std::to_string(lastEpoch + 1) +
+                                   ": the history is truncated or from another run; start a new run");
         for (const EpochRecord& r : result.history) {
             stopping.update(r);
             reduce.update(r);
@@ -320,7 +345,10 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
             try {
                 torch::save(optimizer, temporary.string());
             } catch (const std::exception& e) {
-                throw NeuroDxError(ErrorKind::Io, optimizerFile, std::string("cannot write the optimizer state: ") + e.what());
+                std::error_code ignored;
+                fs::remove(temporary, ignored);
+                throw NeuroDxError(ErrorKind::Io, optimizerFile,
+                                   "cannot write the optimizer state (" + conciseReason(e.what()) + "); the previous checkpoints are kept");
             }
             std::error_code renameError;
             fs::rename(temporary, optimizerFile, renameError);

@@ -1,5 +1,6 @@
 #include "TrainingConfig.h"
 
+#include "common/TextUtil.h"
 #include "common/ComputeSetup.h"
 #include "common/NeuroDxError.h"
 
@@ -76,7 +77,7 @@ TrainingConfig trainingConfigFromJson(const nlohmann::json& j)
         c.stopOnNaN = j.value("stop_on_nan", true);
         c.bf16 = j.value("bf16", false);
     } catch (const nlohmann::json::exception& e) {
-        throw NeuroDxError(ErrorKind::InvalidArgument, std::string("training configuration: ") + e.what());
+        throw NeuroDxError(ErrorKind::InvalidArgument, "the training configuration is incomplete or damaged (" + conciseReason(e.what()) + ")");
     }
     c.model.imageSize = c.input.size;
     c.model.inputChannels = c.input.channels;

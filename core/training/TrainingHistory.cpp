@@ -1,5 +1,6 @@
 #include "TrainingHistory.h"
 
+#include "common/TextUtil.h"
 #include "common/NeuroDxError.h"
 #include "dataset/MetadataCsv.h"
 
@@ -68,26 +69,42 @@ std::vector<EpochRecord> readHistoryCsv(const std::filesystem::path& file)
         if (!column.count(required))
             throw NeuroDxError(ErrorKind::CorruptFile, file, std::string("the history lacks the column '") + required + "'");
     }
+    // Every row must be whole and in order: a resumed run continues from the last row, and a row
+    // that is not one of ours would silently change what resuming and the curves show.
     std::vector<EpochRecord> history;
     for (std::size_t r = 1; r < rows.size(); ++r) {
-        const auto cell = [&](const char* name) -> double {
+        const std::string where = "line " + std::to_string(r + 1);
+        const auto cell = [&](const char* name, bool required) -> double {
             const auto it = column.find(name);
-            if (it == column.end() || it->second >= rows[r].size())
+            if (it == column.end())
                 return std::nan("");
+            if (it->second >= rows[r].size())
+                throw NeuroDxError(ErrorKind::CorruptFile, file, where + " is cut short (no '" + name + "' value): the file is damaged or truncated");
+            const std::string& text = rows[r][it->second];
+            if (text == "nan" || text == "-nan" || (text.empty() && !required))
+                return std::nan(""); // Keras and NeuroDx write nan where a figure does not exist
             try {
-                return std::stod(rows[r][it->second]);
+                std::size_t used = 0;
+                const double value = std::stod(text, &used);
+                if (used == text.size())
+                    return value;
             } catch (const std::exception&) {
-                return std::nan("");
             }
+            throw NeuroDxError(ErrorKind::CorruptFile, file, where + ": '" + name + "' is '" + validUtf8(text) + "', not a number: the file is damaged");
         };
         EpochRecord record;
-        record.epoch = static_cast<int>(cell("epoch"));
-        record.accuracy = cell("acc");
-        record.loss = cell("loss");
-        record.learningRate = cell("lr");
-        record.valAccuracy = cell("val_acc");
-        record.valLoss = cell("val_loss");
-        record.seconds = cell("seconds");
+        const double epoch = cell("epoch", true);
+        if (std::isnan(epoch) || epoch != static_cast<double>(r - 1))
+            throw NeuroDxError(ErrorKind::CorruptFile, file,
+                               where + " is epoch " + validUtf8(rows[r][column["epoch"]]) + " where epoch " + std::to_string(r - 1) +
+                                   " was expected: rows are missing, repeated or out of order");
+        record.epoch = static_cast<int>(epoch);
+        record.accuracy = cell("acc", true);
+        record.loss = cell("loss", true);
+        record.learningRate = cell("lr", false);
+        record.valAccuracy = cell("val_acc", false);
+        record.valLoss = cell("val_loss", false);
+        record.seconds = cell("seconds", false);
         history.push_back(record);
     }
     return history;

@@ -41,6 +41,21 @@ TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& sp
                                const TrainingJobCallbacks& callbacks, const std::function<void(const std::string&)>& stage);
 } // namespace
 
+TrainingConfig readSavedTrainingConfig(const fs::path& configFile)
+{
+    const nlohmann::json saved = readJsonFile(configFile);
+    if (!saved.is_object() || !saved.contains("training") || !saved["training"].is_object())
+        throw NeuroDxError(ErrorKind::CorruptFile, configFile,
+                           "has no \"training\" section, so the run cannot be resumed: it is damaged or not a NeuroDx run (start a new run)");
+    try {
+        TrainingConfig config = trainingConfigFromJson(saved["training"]);
+        validate(config);
+        return config;
+    } catch (const NeuroDxError& e) {
+        throw NeuroDxError(ErrorKind::CorruptFile, configFile, std::string(e.what()) + ": start a new run");
+    }
+}
+
 TrainingJobResult runTrainingJob(const TrainingJobConfig& job, TrainingControl& control, const TrainingJobCallbacks& callbacks)
 {
     const auto stage = [&](const std::string& text) {
@@ -52,8 +67,7 @@ TrainingJobResult runTrainingJob(const TrainingJobConfig& job, TrainingControl& 
     TrainingConfig config = job.training;
     std::optional<fs::path> splitFile = job.splitFile;
     if (job.resume) {
-        const nlohmann::json saved = readJsonFile(job.runFolder / "config.json");
-        config = trainingConfigFromJson(saved.at("training"));
+        config = readSavedTrainingConfig(job.runFolder / "config.json");
         config.epochs = std::max(config.epochs, job.training.epochs); // resuming may extend the run
         splitFile = job.runFolder / "split.json";
     }
@@ -67,6 +81,7 @@ TrainingJobResult runTrainingJob(const TrainingJobConfig& job, TrainingControl& 
 
     stage("scanning " + job.dataset.string());
     const DatasetIndex index = scanDataset(job.dataset, job.scan, &control.cancelToken());
+    index.requireTwoClassesWithImages();
     stage("splitting");
     const DatasetSplit split = splitFile ? loadSplit(*splitFile, index) : splitDataset(index, config.split);
     if (!split.report.sharedSubjects.empty() && config.split.mode == SplitMode::BySubject)
@@ -81,6 +96,7 @@ TrainingJobResult runTrainingJob(const TrainingJobConfig& job, TrainingControl& 
 TrainingJobResult runTrainingOnSplit(const DatasetIndex& index, const DatasetSplit& split, const TrainingJobConfig& job, TrainingControl& control,
                                      const TrainingJobCallbacks& callbacks)
 {
+    index.requireTwoClassesWithImages();
     std::error_code ec;
     fs::create_directories(job.runFolder, ec);
     if (ec)
@@ -113,10 +129,9 @@ TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& sp
     if (const auto slices = importedSliceSelection(index.root))
         datasetInfo["slices"] = slices->toJson();
     if (!job.resume)
-        writeFileAtomically(job.runFolder / "config.json",
-                            nlohmann::json{{"training", toJson(config)}, {"dataset", datasetInfo}, {"environment", environment},
-                                           {"initial_weights", job.initialWeights.string()}, {"research_notice", kResearchNotice}}
-                                    .dump(2) + "\n");
+        writeJsonFile(job.runFolder / "config.json",
+                      nlohmann::json{{"training", toJson(config)}, {"dataset", datasetInfo}, {"environment", environment},
+                                     {"initial_weights", job.initialWeights.string()}, {"research_notice", kResearchNotice}});
 
     TrainingJobResult result;
     result.runFolder = job.runFolder;
@@ -167,7 +182,7 @@ TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& sp
     for (const SkippedFile& p : result.decodeProblems)
         problems.push_back({{"path", p.path}, {"reason", p.reason}});
     metrics["decode_problems"] = problems;
-    writeFileAtomically(job.runFolder / "metrics.json", metrics.dump(2) + "\n");
+    writeJsonFile(job.runFolder / "metrics.json", metrics, 2);
     writeFileAtomically(job.runFolder / "confusion.csv", confusionCsv(result.test.slices, index.classNames));
     writeFileAtomically(job.runFolder / "predictions.csv", evaluationPredictionsCsv(index, test, result.test));
     return result;

@@ -52,4 +52,8 @@ TrainingJobResult runTrainingOnSplit(const DatasetIndex& index, const DatasetSpl
 // A stable fingerprint of a scanned dataset (paths and labels), recorded in every model file.
 std::string datasetFingerprint(const DatasetIndex& index);
 
+// A run folder's config.json as resume reads it: its "training" section, validated. Throws
+// NeuroDxError(CorruptFile) naming the file and saying what to do when it is damaged.
+TrainingConfig readSavedTrainingConfig(const std::filesystem::path& configFile);
+
 } // namespace neurodx

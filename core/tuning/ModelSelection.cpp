@@ -74,6 +74,7 @@ CrossValidationResult runCrossValidation(const TrainingJobConfig& job, int k, Tr
     if (callbacks.onStage)
         callbacks.onStage("scanning " + job.dataset.string());
     const DatasetIndex index = scanDataset(job.dataset, job.scan, &control.cancelToken());
+    index.requireTwoClassesWithImages();
     const auto folds = groupedFolds(index, k, job.training.seed);
     CrossValidationResult result;
     std::vector<double> accuracy, balanced, f1, auc;
@@ -126,6 +127,7 @@ LeakageAuditResult runLeakageAudit(const TrainingJobConfig& job, TrainingControl
     if (callbacks.onStage)
         callbacks.onStage("scanning " + job.dataset.string());
     const DatasetIndex index = scanDataset(job.dataset, job.scan, &control.cancelToken());
+    index.requireTwoClassesWithImages();
 
     // (c): every subject gets one random class, shared by all its slices.
     DatasetIndex relabelled = index;

@@ -169,7 +169,7 @@ TrialRecord Tuner::runOrReuse(TrialRecord trial, TrainingControl& control, Tunin
     if (trial.status == "COMPLETED" && trial.history.empty())
         trial.status = "FAILED";
     if (trial.status != "CANCELLED")
-        writeFileAtomically(trialFile, trial.toJson().dump(2) + "\n");
+        writeJsonFile(trialFile, trial.toJson(), 2);
     return trial;
 }
 
@@ -193,7 +193,7 @@ TuningResult Tuner::run(TrainingControl& control)
         result.trials.push_back(trial);
         if (m_onTrial)
             m_onTrial(trial);
-        writeFileAtomically(oracleFile, nlohmann::json{{"config", m_config.toJson()}, {"trials_done", result.trials.size()}}.dump(2) + "\n");
+        writeJsonFile(oracleFile, nlohmann::json{{"config", m_config.toJson()}, {"trials_done", result.trials.size()}}, 2);
         return trial;
     };
 

@@ -1,6 +1,8 @@
 #include "TuningJob.h"
 
+#include "common/TextUtil.h"
 #include "common/AtomicFile.h"
+#include "common/JsonFile.h"
 #include "common/NeuroDxError.h"
 #include "dataset/Split.h"
 #include "training/SliceCache.h"
@@ -64,12 +66,8 @@ std::string trialsCsv(const std::vector<TrialRecord>& trials)
     std::string csv = "trial_id,hyperparameters,bracket,round,initial_epoch,epochs,parent,score,status,seconds\n";
     char text[64];
     for (const TrialRecord& t : trials) {
-        std::string hps = t.hyperparameters.dump();
-        std::string quoted;
-        for (char ch : hps)
-            quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
         std::snprintf(text, sizeof text, "%.6f", t.score);
-        csv += t.id + ",\"" + quoted + "\"," + std::to_string(t.bracket) + "," + std::to_string(t.round) + "," + std::to_string(t.initialEpoch) + "," +
+        csv += t.id + "," + csvField(t.hyperparameters.dump()) + "," + std::to_string(t.bracket) + "," + std::to_string(t.round) + "," + std::to_string(t.initialEpoch) + "," +
                std::to_string(t.epochs) + "," + t.parent + "," + text + "," + t.status + ",";
         std::snprintf(text, sizeof text, "%.2f", t.seconds);
         csv += std::string(text) + "\n";
@@ -87,6 +85,7 @@ TuningResult runTuningJob(const TuningJobConfig& job, TrainingControl& control, 
     validate(job.training);
     stage("scanning " + job.dataset.string());
     const DatasetIndex index = scanDataset(job.dataset, job.scan, &control.cancelToken());
+    index.requireTwoClassesWithImages();
     const DatasetSplit split = splitDataset(index, job.training.split);
     fs::create_directories(job.folder);
     saveSplit(job.folder / "split.json", index, split);
@@ -129,14 +128,13 @@ TuningResult runTuningJob(const TuningJobConfig& job, TrainingControl& control, 
     writeFileAtomically(job.folder / "trials.csv", trialsCsv(result.trials));
     if (result.bestTrial >= 0) {
         const TrialRecord& best = result.trials[static_cast<std::size_t>(result.bestTrial)];
-        writeFileAtomically(job.folder / "best_hyperparameters.json",
-                            nlohmann::json{{"hyperparameters", best.hyperparameters},
-                                           {"trial_id", best.id},
-                                           {"objective", job.tuning.objective},
-                                           {"score", best.score},
-                                           {"epochs", best.epochs},
-                                           {"train_arguments", trainArguments(best.hyperparameters)}}
-                                    .dump(2) + "\n");
+        writeJsonFile(job.folder / "best_hyperparameters.json",
+                      nlohmann::json{{"hyperparameters", best.hyperparameters},
+                                     {"trial_id", best.id},
+                                     {"objective", job.tuning.objective},
+                                     {"score", best.score},
+                                     {"epochs", best.epochs},
+                                     {"train_arguments", trainArguments(best.hyperparameters)}});
     }
     return result;
 }

@@ -2,7 +2,9 @@
 
 #include "common/NeuroDxError.h"
 #include "common/TextUtil.h"
+#include "imaging/DicomStructure.h"
 #include "imaging/DcmtkSetup.h"
+#include "imaging/DicomText.h"
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dctk.h>
@@ -33,8 +35,7 @@ namespace {
 
 std::string text(DcmItem& item, const DcmTagKey& tag)
 {
-    OFString value;
-    return item.findAndGetOFString(tag, value).good() ? trim(value.c_str()) : std::string();
+    return dicomText(item, tag);
 }
 
 std::optional<double> decimal(DcmItem& item, const DcmTagKey& tag, unsigned long position = 0)
@@ -171,12 +172,14 @@ void readFunctionalGroups(DcmDataset& dataset, DicomSliceHeader& header)
 DicomSliceHeader readDicomSliceHeader(const std::filesystem::path& file)
 {
     ensureDcmtkReady();
+    checkDicomStructure(file); // before DCMTK: nesting, element count and size limits
     DcmFileFormat fileFormat;
     const OFCondition status = fileFormat.loadFileUntilTag(file.string().c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
                                                            ERM_autoDetect, DCM_PixelData);
     if (status.bad())
         throw NeuroDxError(ErrorKind::CorruptFile, file, std::string("not a readable DICOM file (") + status.text() + ")");
     DcmDataset& dataset = *fileFormat.getDataset();
+    convertDicomTextToUtf8(dataset);
 
     DicomSliceHeader header;
     header.file = file;
@@ -194,7 +197,7 @@ DicomSliceHeader readDicomSliceHeader(const std::filesystem::path& file)
     }
     OFString part;
     for (unsigned long i = 0; dataset.findAndGetOFString(DCM_ImageType, part, i).good(); ++i)
-        header.imageType.push_back(trim(part.c_str()));
+        header.imageType.push_back(trim(validUtf8(part.c_str())));
     header.transferSyntaxUid = DcmXfer(dataset.getOriginalXfer()).getXferID();
     header.rows = integer(dataset, DCM_Rows).value_or(0);
     header.columns = integer(dataset, DCM_Columns).value_or(0);
