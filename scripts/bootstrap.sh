@@ -10,7 +10,10 @@ packages=(
     libtorch-dev libopenblas0-pthread libjemalloc-dev
     # imaging
     libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libdcmtk-dev libnifti2-dev
+    libssl-dev
     nlohmann-json3-dev
+    # Keras .h5 models and weights (core/interop): HDF5's C++ API
+    libhdf5-dev
     # GUI: Qt 6 Widgets + PrintSupport, QCustomPlot (Qt 6 build)
     qt6-base-dev libqcustomplot-dev libgl-dev
     # tests: DICOM written by other toolkits (dcmtk and GDCM command-line tools) and a virtual display
@@ -19,6 +22,8 @@ packages=(
     dcm2niix python3-nibabel
     # tests: model files read and written by Python PyTorch (shares LibTorch with the app)
     python3-torch
+    # tests: Keras .h5 files written in Keras' layout by h5py, with a NumPy reference of their outputs
+    python3-h5py
 )
 
 missing=()

@@ -16,6 +16,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
@@ -48,6 +49,10 @@ EvaluationPage::EvaluationPage(QWidget* parent)
     auto* open = new QPushButton(tr("Open Run..."));
     open->setToolTip(tr("Choose a run folder (it holds config.json, history.csv and best.pt)"));
     connect(open, &QPushButton::clicked, this, &EvaluationPage::chooseRun);
+    auto* openModel = new QPushButton(tr("Model File..."));
+    openModel->setObjectName(QStringLiteral("evaluateModelFileButton"));
+    openModel->setToolTip(tr("Evaluate any model file (NeuroDx .pt, or a Keras .h5 such as the notebook's best_model.h5) on a dataset folder or a run's test part"));
+    connect(openModel, &QPushButton::clicked, this, &EvaluationPage::chooseModelFile);
     m_checkpoint->addItem(tr("best.pt (lowest validation loss)"), QStringLiteral("best.pt"));
     m_checkpoint->addItem(tr("last.pt (last epoch)"), QStringLiteral("last.pt"));
     m_checkpoint->setToolTip(tr("Which checkpoint of the run to evaluate"));
@@ -74,6 +79,7 @@ EvaluationPage::EvaluationPage(QWidget* parent)
 
     auto* bar = new QHBoxLayout;
     bar->addWidget(open);
+    bar->addWidget(openModel);
     bar->addWidget(m_checkpoint);
     bar->addWidget(m_part);
     bar->addWidget(m_evaluate);
@@ -169,26 +175,55 @@ void EvaluationPage::evaluate(const QString& runFolder, const QString& checkpoin
     request.modelFile = QDir(runFolder).filePath(checkpoint).toStdString();
     request.target = runFolder.toStdString();
     request.part = part.toStdString();
+    startEvaluation(request, tr("Evaluating %1 on the %2 part...").arg(checkpoint, part));
+}
+
+void EvaluationPage::evaluateModelFile(const QString& modelFile, const QString& target)
+{
+    if (modelFile.isEmpty() || target.isEmpty() || isEvaluating())
+        return;
+    ModelEvaluationRequest request;
+    request.modelFile = modelFile.toStdString(); // a NeuroDx .pt or a Keras .h5, converted in the worker
+    request.target = target.toStdString();
+    m_runLabel->setText(tr("Model <b>%1</b> on <b>%2</b>")
+                            .arg(QDir::toNativeSeparators(modelFile).toHtmlEscaped(), QDir::toNativeSeparators(target).toHtmlEscaped()));
+    startEvaluation(request, tr("Evaluating %1 on %2...").arg(QFileInfo(modelFile).fileName(), QDir::toNativeSeparators(target)));
+}
+
+void EvaluationPage::chooseModelFile()
+{
+    const QString model = QFileDialog::getOpenFileName(this, tr("Evaluate Model File"), runsRoot(),
+                                                       tr("Models (*.pt *.h5 *.keras.h5);;NeuroDx models (*.pt);;Keras models (*.h5);;All files (*)"));
+    if (model.isEmpty())
+        return;
+    const QString target = QFileDialog::getExistingDirectory(
+        this, tr("Dataset (class folders) or Run Folder to Evaluate On"), m_runFolder.isEmpty() ? runsRoot() : m_runFolder);
+    if (!target.isEmpty())
+        evaluateModelFile(model, target);
+}
+
+void EvaluationPage::startEvaluation(const ModelEvaluationRequest& request, const QString& message)
+{
     m_evaluate->setEnabled(false);
-    m_status->setText(tr("Evaluating %1 on the %2 part...").arg(checkpoint, part));
+    m_status->setText(message);
     auto* task = new EngineTask([request](TrainingControl& control, const EngineTask::Progress& progress) {
         const ModelEvaluationResult result = evaluateModel(request, &control.cancelToken(), [&](const std::string& stage) { progress(QString::fromStdString(stage)); });
         return QVariant::fromValue(std::make_shared<const EvaluatedSlices>(result.slices));
     });
-    connect(task, &EngineTask::progressed, this, [this](const QString& message) {
-        m_status->setText(message);
-        emit statusMessage(message);
+    connect(task, &EngineTask::progressed, this, [this](const QString& text) {
+        m_status->setText(text);
+        emit statusMessage(text);
     });
     connect(task, &EngineTask::succeeded, this, [this](const QVariant& v) {
         m_thread->stop(false);
-        m_evaluate->setEnabled(true);
+        m_evaluate->setEnabled(!m_runFolder.isEmpty());
         showEvaluation(v.value<SharedEvaluation>());
     });
-    const auto failed = [this](const QString& message) {
+    const auto failed = [this](const QString& text) {
         m_thread->stop(false);
-        m_evaluate->setEnabled(true);
-        m_status->setText(message);
-        emit evaluationFailed(message);
+        m_evaluate->setEnabled(!m_runFolder.isEmpty());
+        m_status->setText(text);
+        emit evaluationFailed(text);
     };
     connect(task, &EngineTask::failed, this, failed);
     connect(task, &EngineTask::cancelled, this, [failed] { failed(tr("Evaluation cancelled.")); });

@@ -9,6 +9,10 @@ class QComboBox;
 class QLabel;
 class QPushButton;
 
+namespace neurodx {
+struct ModelEvaluationRequest;
+}
+
 namespace neurodx::ui {
 
 class ConfusionMatrixView;
@@ -18,7 +22,7 @@ class ThumbnailGrid;
 class WorkerThread;
 
 // How good a trained model is: pick a run, its checkpoint (best or last) and the split part (test
-// by default), and see the confusion matrix, the per-class metrics with intervals, the summary,
+// by default) or any model file (.pt, Keras .h5) on a dataset, and see the confusion matrix, the per-class metrics with intervals, the summary,
 // ROC curves, slice or subject level, and a gallery of the misclassified slices (double-click opens
 // one in the viewer). Everything exports as PNG/PDF/CSV. Evaluation runs in a worker.
 class EvaluationPage final : public QWidget {
@@ -36,6 +40,9 @@ public:
     void openRunFolder(const QString& folder);
     // Re-evaluates the run's checkpoint on a part of its split, in a worker.
     void evaluate(const QString& runFolder, const QString& checkpoint, const QString& part);
+    // Any model file (NeuroDx .pt, Keras .h5) on a dataset folder (all of it) or a run folder (its
+    // test part), in a worker.
+    void evaluateModelFile(const QString& modelFile, const QString& target);
     void showEvaluation(const SharedEvaluation& evaluation);
     void setSubjectLevel(bool subjects);
     void setNormalised(bool normalised);
@@ -56,6 +63,8 @@ signals:
 private:
     void refresh();
     void chooseRun();
+    void chooseModelFile();
+    void startEvaluation(const ModelEvaluationRequest& request, const QString& message);
     void exportAll();
 
     QLabel* m_runLabel;

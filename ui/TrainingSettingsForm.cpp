@@ -79,7 +79,7 @@ TrainingSettingsForm::TrainingSettingsForm(QWidget* parent)
     auto* browse = new QPushButton(tr("..."));
     browse->setToolTip(tr("Choose a weight file"));
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(this, tr("Initial Weights"), m_weights->text(), tr("Weights (*.pt *.pth);;All files (*)"));
+        const QString file = QFileDialog::getOpenFileName(this, tr("Initial Weights"), m_weights->text(), tr("Weights (*.pt *.pth *.h5);;Keras weights (*.h5);;All files (*)"));
         if (!file.isEmpty())
             m_weights->setText(file);
     });

@@ -1,8 +1,12 @@
 #include "ModelFile.h"
 
+#include "common/TextUtil.h"
 #include "common/AtomicFile.h"
+#include "common/JsonFile.h"
 #include "common/NeuroDxError.h"
 #include "common/Version.h"
+#include "interop/KerasHdf5.h"
+#include "interop/KerasModel.h"
 
 #include <caffe2/serialize/inline_container.h>
 #include <torch/csrc/jit/serialization/export.h>
@@ -126,7 +130,7 @@ void saveModelFile(const std::filesystem::path& file, const Classifier& model, c
     c10::impl::GenericDict bundle(c10::StringType::get(), c10::AnyType::get());
     bundle.insert("format", std::string(kModelFileFormat));
     bundle.insert("version", static_cast<int64_t>(kModelFileVersion));
-    bundle.insert("metadata", metadata.dump());
+    bundle.insert("metadata", jsonText(metadata, -1)); // dataset paths are file names: any bytes
     bundle.insert("state_dict", state);
     // torch::pickle_save's format (what Python's torch.load reads), streamed to the file: pickle_save
     // assembles the whole archive in a growing vector first, a transient of up to twice the model
@@ -137,9 +141,13 @@ void saveModelFile(const std::filesystem::path& file, const Classifier& model, c
         pickler.protocol();
         pickler.pushIValue(torch::IValue(bundle));
         pickler.stop();
+        // The writer never reports a short write: PyTorchStreamWriter would throw, and throw again from
+        // its destructor while unwinding (std::terminate on a full disk). A failed stream stays
+        // failed; writeFileAtomically sees that, removes the .part file and names the reason.
         caffe2::serialize::PyTorchStreamWriter archive([&](const void* bytes, std::size_t size) -> std::size_t {
-            out.write(static_cast<const char*>(bytes), static_cast<std::streamsize>(size));
-            return out ? size : 0;
+            if (out)
+                out.write(static_cast<const char*>(bytes), static_cast<std::streamsize>(size));
+            return size;
         });
         torch::jit::writeArchiveAndTensors("data", pickle.data(), pickle.size(), pickler.tensorData(), archive);
         archive.writeEndOfFile();
@@ -148,6 +156,8 @@ void saveModelFile(const std::filesystem::path& file, const Classifier& model, c
 
 ModelBundle loadModelFile(const std::filesystem::path& file)
 {
+    if (isKerasModelFile(file)) // a Keras .h5 model, converted on the fly (core/interop)
+        return importKerasModel(file).bundle;
     const c10::impl::GenericDict dict = unpickleDict(file, readBytes(file));
     const auto field = [&](const char* key) -> torch::IValue {
         if (!dict.contains(key))
@@ -177,7 +187,7 @@ ModelBundle loadModelFile(const std::filesystem::path& file)
         bundle.input.size = bundle.metadata.at("input").at("size").get<int>();
         bundle.input.channels = bundle.metadata.at("input").at("channels").get<int>();
     } catch (const nlohmann::json::exception& e) {
-        throw NeuroDxError(ErrorKind::CorruptFile, file, std::string("the model's metadata is damaged: ") + e.what());
+        throw NeuroDxError(ErrorKind::CorruptFile, file, "the model's metadata is damaged (" + conciseReason(e.what()) + ")");
     }
     bundle.spec.classes = static_cast<int>(bundle.classNames.size());
     bundle.spec.imageSize = bundle.input.size;
@@ -220,9 +230,12 @@ std::string WeightImportReport::summary() const
 
 WeightImportReport importWeights(Classifier& model, const std::filesystem::path& file)
 {
-    const std::vector<char> bytes = readBytes(file);
+    const bool keras = isKerasModelFile(file); // Keras .h5 weights, under NeuroDx's tensor names (core/interop)
+    const std::vector<char> bytes = keras ? std::vector<char>() : readBytes(file);
     TensorMap source;
-    try {
+    if (keras)
+        source = kerasWeightsFor(file, model);
+    else try {
         const c10::impl::GenericDict dict = unpickleDict(file, bytes);
         source = dict.contains("state_dict") && dict.at("state_dict").isGenericDict() ? tensorsOf(dict.at("state_dict").toGenericDict()) : tensorsOf(dict);
     } catch (const NeuroDxError&) {

@@ -12,6 +12,7 @@
 #include "inference/ModelEvaluation.h"
 #include "training/TrainingJob.h"
 
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -34,6 +35,7 @@ private slots:
     void matrixCellsShowCountsAndShares();
     void runShowsItsStoredTestResults();
     void evaluatesAnotherPartInAWorker();
+    void evaluatesAKerasFileOnADataset();
     void subjectLevelSwitch();
     void damagedRunIsAMessage();
     void exportsPngAndPdf();
@@ -125,6 +127,38 @@ void EvaluationPageTest::evaluatesAnotherPartInAWorker()
         for (int p = 0; p < 3; ++p)
             QCOMPARE(page.matrix()->count(t, p), expected.slices.report.slices.confusion[std::size_t(t)][std::size_t(p)]);
     QCOMPARE(page.gallery()->itemCount(), int(expected.slices.misclassified().size()));
+}
+
+void EvaluationPageTest::evaluatesAKerasFileOnADataset()
+{
+    // The notebook's vanilla CNN at 32x32, written in Keras' .h5 layout by h5py (tests/interop).
+    const QString keras = m_dir.filePath("keras");
+    QProcess writer;
+    writer.start("/usr/bin/python3", {qEnvironmentVariable("NEURODX_INTEROP_DIR") + "/keras_files.py", keras, "vanilla32"});
+    QVERIFY(writer.waitForFinished(120000));
+    QVERIFY2(writer.exitCode() == 0, writer.readAllStandardError().constData());
+    const QString model = keras + "/vanilla32.h5";
+    const QString dataset = m_dir.filePath("dataset");
+
+    EvaluationPage page;
+    QSignalSpy shown(&page, &EvaluationPage::evaluationShown);
+    page.evaluateModelFile(model, dataset);
+    QVERIFY(page.isEvaluating());
+    QVERIFY(shown.wait(60000));
+    ModelEvaluationRequest request;
+    request.modelFile = model.toStdString();
+    request.target = dataset.toStdString();
+    const ModelEvaluationResult expected = evaluateModel(request);
+    QCOMPARE(page.evaluation()->size(), expected.slices.size());
+    QCOMPARE(page.evaluation()->size(), std::size_t(36)); // the whole dataset
+    for (int t = 0; t < 3; ++t)
+        for (int p = 0; p < 3; ++p)
+            QCOMPARE(page.matrix()->count(t, p), expected.slices.report.slices.confusion[std::size_t(t)][std::size_t(p)]);
+
+    QSignalSpy failed(&page, &EvaluationPage::evaluationFailed);
+    page.evaluateModelFile(keras + "/manifest.json", dataset); // not a model
+    QVERIFY(failed.wait(60000));
+    QVERIFY2(failed.first().first().toString().contains("manifest.json"), qPrintable(failed.first().first().toString()));
 }
 
 void EvaluationPageTest::subjectLevelSwitch()
