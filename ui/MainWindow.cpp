@@ -3,6 +3,7 @@
 #include "AboutText.h"
 #include "DatasetPage.h"
 #include "EvaluationPage.h"
+#include "ImportDialog.h"
 #include "RunsPage.h"
 #include "TrainingPage.h"
 #include "TrainingSettingsForm.h"
@@ -11,6 +12,7 @@
 
 #include "common/BlasLibrary.h"
 #include "common/Version.h"
+#include "dataset/ClassScheme.h"
 #include "tuning/TuningJob.h"
 
 #include <QAction>
@@ -37,6 +39,17 @@ namespace neurodx::ui {
 namespace {
 constexpr int kMaxRecent = 10;
 const QString kRecentKey = QStringLiteral("recent/paths");
+
+// A class-folder dataset has a subfolder named after a class (CN, AD, MCI or an alias): one listing,
+// no file read, so a dataset opens at once without first being searched for scans.
+bool hasClassFolders(const QString& folder)
+{
+    const ClassScheme classes = ClassScheme::adniDefault();
+    for (const QString& name : QDir(folder).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+        if (classes.labelOf(name.toStdString()))
+            return true;
+    return false;
+}
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -66,7 +79,7 @@ MainWindow::MainWindow(QWidget* parent)
         {m_evaluation, tr("Evaluation"), QStyle::SP_FileDialogContentsView, tr("Confusion matrix, metrics, ROC, mistakes (Ctrl+3)")},
         {m_tuning, tr("Tuning"), QStyle::SP_BrowserReload, tr("Hyperband search and the leakage audit (Ctrl+4)")},
         {m_runs, tr("Runs"), QStyle::SP_FileDialogDetailedView, tr("Past runs; compare their curves (Ctrl+5)")},
-        {m_viewer, tr("Viewer"), QStyle::SP_DesktopIcon, tr("Open a slice: window/level, DICOM tags, prediction, Grad-CAM, report (Ctrl+6)")},
+        {m_viewer, tr("Viewer"), QStyle::SP_DesktopIcon, tr("Open a slice or a scan: window/level, DICOM tags, prediction, Grad-CAM, report (Ctrl+6)")},
     };
     for (const auto& p : pages) {
         auto* item = new QListWidgetItem(style()->standardIcon(p.icon), p.name, m_sideBar);
@@ -139,6 +152,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_viewer, &ViewerPage::statusMessage, this, status);
     connect(m_viewer, &ViewerPage::openFailed, this, [this](const QString& message) { showError(tr("Open Image"), message); });
     connect(m_viewer, &ViewerPage::imageOpened, this, &MainWindow::addRecent);
+    connect(m_viewer, &ViewerPage::scanOpened, this, [this] { showPage(Page::Viewer); });
     // A newly finished run's best model is what the viewer predicts with next.
     connect(m_training, &TrainingPage::trainingFinished, this, [this](const QString& folder, const QString&, bool) {
         const QString best = QDir(folder).filePath(QStringLiteral("best.pt"));
@@ -184,7 +198,15 @@ void MainWindow::createMenus()
         m_viewer->chooseImage();
     });
     openImageAction->setShortcut(QKeySequence(tr("Ctrl+I")));
-    openImageAction->setStatusTip(tr("Open a DICOM, PNG, JPEG, BMP or TIFF slice in the viewer"));
+    openImageAction->setStatusTip(tr("Open a DICOM, NIfTI, PNG, JPEG, BMP or TIFF file in the viewer (a DICOM file of a series opens the scan)"));
+    QAction* openScanAction = file->addAction(tr("Open &Scan Folder..."), this, [this] {
+        showPage(Page::Viewer);
+        m_viewer->chooseScanFolder();
+    });
+    openScanAction->setShortcut(QKeySequence(tr("Ctrl+Shift+I")));
+    openScanAction->setStatusTip(tr("Open a folder holding a DICOM series or a NIfTI scan in the viewer"));
+    QAction* importAction = file->addAction(tr("Im&port Scans..."), this, &MainWindow::showImportDialog);
+    importAction->setStatusTip(tr("Turn downloaded 3D scans (ADNI DICOM series or NIfTI) into a dataset of slices"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     fillRecentMenu();
     file->addSeparator();
@@ -242,8 +264,22 @@ void MainWindow::openPath(const QString& path)
         openImage(absolute);
     else if (isRunFolder(absolute.toStdString()))
         openRun(absolute);
-    else
-        openDataset(absolute);
+    else if (!info.isDir() || hasClassFolders(absolute))
+        openDataset(absolute); // a missing folder too: the dataset page says what is wrong
+    else // a scan's folder opens in the viewer (scanOpened shows it); any other folder as a dataset
+        m_viewer->openPath(absolute, [this](const QString& folder) { openDataset(folder); });
+}
+
+ImportDialog* MainWindow::showImportDialog()
+{
+    if (!m_import) {
+        m_import = new ImportDialog(this);
+        connect(m_import, &ImportDialog::openDatasetRequested, this, &MainWindow::openDataset);
+    }
+    m_import->show();
+    m_import->raise();
+    m_import->activateWindow();
+    return m_import;
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event)
@@ -289,7 +325,8 @@ bool MainWindow::isScanning() const
 
 bool MainWindow::isBusy() const
 {
-    return m_dataset->isScanning() || m_training->isTraining() || m_evaluation->isEvaluating() || m_tuning->isBusy() || m_viewer->isBusy();
+    return m_dataset->isScanning() || m_training->isTraining() || m_evaluation->isEvaluating() || m_tuning->isBusy() || m_viewer->isBusy() ||
+           (m_import && m_import->isBusy());
 }
 
 void MainWindow::addRecent(const QString& path)

@@ -4,6 +4,7 @@
 #include "ScanWorker.h"
 
 #include <QMainWindow>
+#include <QPointer>
 
 #include <functional>
 
@@ -16,6 +17,7 @@ namespace neurodx::ui {
 
 class DatasetPage;
 class EvaluationPage;
+class ImportDialog;
 class RunsPage;
 class TrainingPage;
 class TuningPage;
@@ -37,8 +39,11 @@ public:
     void openDemo();
     void openRun(const QString& folder);
     void openImage(const QString& file);
-    // A dataset folder, a run folder or an image: whichever `path` is.
+    // A dataset folder, a run folder, an image, or a scan (a NIfTI file, a DICOM series' file or
+    // folder): whichever `path` is.
     void openPath(const QString& path);
+    // File > Import Scans: the dialog, modeless; its result opens in the Dataset page.
+    ImportDialog* showImportDialog();
     void showPage(Page page);
     Page currentPage() const;
 
@@ -83,6 +88,7 @@ private:
     RunsPage* m_runs;
     ViewerPage* m_viewer;
     QMenu* m_recentMenu = nullptr;
+    QPointer<ImportDialog> m_import;
     std::function<bool(const QString&)> m_confirmClose;
 };
 

@@ -17,13 +17,39 @@
 
 namespace neurodx::ui {
 
+namespace {
+
+QLabel* warningLabel(const QString& objectName)
+{
+    auto* label = new QLabel;
+    label->setObjectName(objectName);
+    label->setWordWrap(true);
+    label->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; padding: 6px; border-radius: 4px; }"));
+    label->hide();
+    return label;
+}
+
+QFont resultFont(QFont font)
+{
+    font.setPointSizeF(font.pointSizeF() * 1.4);
+    font.setBold(true);
+    return font;
+}
+
+} // namespace
+
 PredictionPanel::PredictionPanel(QWidget* parent)
     : QWidget(parent),
+      m_scanBox(new QGroupBox(tr("Scan"))),
+      m_scanResult(new QLabel),
+      m_scanDetail(new QLabel),
+      m_scanWarnings(warningLabel(QStringLiteral("scanWarnings"))),
+      m_predictionBox(new QGroupBox(tr("Prediction"))),
       m_model(new QLabel(tr("No model loaded."))),
       m_chooseModel(new QPushButton(tr("Model..."))),
       m_barsLayout(new QVBoxLayout),
       m_result(new QLabel),
-      m_warnings(new QLabel),
+      m_warnings(warningLabel(QStringLiteral("predictionWarnings"))),
       m_showHeatmap(new QCheckBox(tr("Show where the model looked (Grad-CAM)"))),
       m_opacity(new QSlider(Qt::Horizontal)),
       m_saliencyClass(new QComboBox)
@@ -36,14 +62,14 @@ PredictionPanel::PredictionPanel(QWidget* parent)
     connect(m_chooseModel, &QPushButton::clicked, this, &PredictionPanel::chooseModelRequested);
     m_result->setObjectName(QStringLiteral("predictionResult"));
     m_result->setWordWrap(true);
-    QFont big = m_result->font();
-    big.setPointSizeF(big.pointSizeF() * 1.4);
-    big.setBold(true);
-    m_result->setFont(big);
-    m_warnings->setObjectName(QStringLiteral("predictionWarnings"));
-    m_warnings->setWordWrap(true);
-    m_warnings->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; padding: 6px; border-radius: 4px; }"));
-    m_warnings->hide();
+    m_result->setFont(resultFont(m_result->font()));
+    m_scanResult->setObjectName(QStringLiteral("scanResult"));
+    m_scanResult->setWordWrap(true);
+    m_scanResult->setFont(resultFont(m_scanResult->font()));
+    m_scanResult->setToolTip(tr("The scan's verdict: the mean of the probabilities of the slices the model was trained on, "
+                                "as subject-level evaluation aggregates"));
+    m_scanDetail->setObjectName(QStringLiteral("scanDetail"));
+    m_scanDetail->setWordWrap(true);
     m_showHeatmap->setChecked(true);
     m_showHeatmap->setToolTip(tr("Overlay the Grad-CAM map of the last convolutional block (H)"));
     m_showHeatmap->setShortcut(QKeySequence(Qt::Key_H));
@@ -59,8 +85,13 @@ PredictionPanel::PredictionPanel(QWidget* parent)
     auto* modelLayout = new QHBoxLayout(modelBox);
     modelLayout->addWidget(m_model, 1);
     modelLayout->addWidget(m_chooseModel, 0, Qt::AlignTop);
-    auto* predictionBox = new QGroupBox(tr("Prediction"));
-    auto* predictionLayout = new QVBoxLayout(predictionBox);
+    auto* scanLayout = new QVBoxLayout(m_scanBox);
+    scanLayout->addWidget(m_scanResult);
+    scanLayout->addWidget(m_scanDetail);
+    scanLayout->addWidget(m_scanWarnings);
+    m_scanBox->setObjectName(QStringLiteral("scanBox"));
+    m_scanBox->hide();
+    auto* predictionLayout = new QVBoxLayout(m_predictionBox);
     predictionLayout->addWidget(m_result);
     predictionLayout->addLayout(m_barsLayout);
     predictionLayout->addWidget(m_warnings);
@@ -75,7 +106,8 @@ PredictionPanel::PredictionPanel(QWidget* parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(modelBox);
-    layout->addWidget(predictionBox);
+    layout->addWidget(m_scanBox);
+    layout->addWidget(m_predictionBox);
     layout->addWidget(saliencyBox);
     layout->addStretch(1);
     layout->addWidget(notice);
@@ -147,6 +179,60 @@ void PredictionPanel::clearPrediction()
     }
     m_result->clear();
     m_warnings->hide();
+}
+
+void PredictionPanel::setScanShown(bool shown)
+{
+    m_scanBox->setVisible(shown);
+    m_predictionBox->setTitle(shown ? tr("This slice") : tr("Prediction"));
+    if (!shown) {
+        m_scanProbabilities.clear();
+        m_scanResult->clear();
+        m_scanDetail->clear();
+        m_scanWarnings->hide();
+    }
+}
+
+void PredictionPanel::setScanBusy(const QString& message)
+{
+    m_scanProbabilities.clear();
+    m_scanResult->setStyleSheet(QString());
+    m_scanResult->setText(message);
+    m_scanDetail->clear();
+}
+
+void PredictionPanel::setScanVerdict(const std::vector<double>& probabilities, int predicted, const QString& detail, const QStringList& warnings)
+{
+    m_scanProbabilities = probabilities;
+    const double confidence = predicted >= 0 && static_cast<std::size_t>(predicted) < probabilities.size() ? probabilities[static_cast<std::size_t>(predicted)] : 0.0;
+    m_scanResult->setText(tr("%1 (confidence %2%)").arg(m_classNames.value(predicted)).arg(confidence * 100.0, 0, 'f', 1));
+    m_scanResult->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(classColor(predicted).darker(120).name()));
+    QStringList shares;
+    for (std::size_t c = 0; c < probabilities.size(); ++c)
+        shares << QStringLiteral("%1 %2%").arg(m_classNames.value(static_cast<int>(c))).arg(probabilities[c] * 100.0, 0, 'f', 1);
+    m_scanDetail->setText(detail + QLatin1Char('\n') + shares.join(QStringLiteral("   ")));
+    setScanWarnings(warnings);
+}
+
+void PredictionPanel::setScanWarnings(const QStringList& warnings)
+{
+    m_scanWarnings->setText(warnings.join(QLatin1Char('\n')));
+    m_scanWarnings->setVisible(!warnings.isEmpty());
+}
+
+QString PredictionPanel::scanResultText() const
+{
+    return m_scanResult->text();
+}
+
+QString PredictionPanel::scanDetailText() const
+{
+    return m_scanDetail->text();
+}
+
+QString PredictionPanel::scanWarningsText() const
+{
+    return m_scanWarnings->isVisibleTo(this) ? m_scanWarnings->text() : QString();
 }
 
 QString PredictionPanel::resultText() const

@@ -7,6 +7,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QGroupBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -17,7 +18,9 @@ namespace neurodx::ui {
 
 // What the model says about the open slice: a bar per class with its probability, the predicted
 // class and its confidence, the model and its validation/test figures, warnings where the input
-// looks unlike the training data, and the Grad-CAM controls (on/off, opacity, which class).
+// looks unlike the training data, and the Grad-CAM controls (on/off, opacity, which class). For a
+// scan it also shows the scan's verdict (the mean over the model's slice range) above the shown
+// slice's own prediction.
 class PredictionPanel final : public QWidget {
     Q_OBJECT
 public:
@@ -30,9 +33,20 @@ public:
     void setError(const QString& message);
     void clearPrediction();
 
+    // A scan is open (true): the scan box shows, the slice box is titled for the shown slice.
+    void setScanShown(bool shown);
+    void setScanBusy(const QString& message);
+    // `detail`: "mean of 32 axial slices, 28 agree"; `warnings`: the volume's and the prediction's.
+    void setScanVerdict(const std::vector<double>& probabilities, int predicted, const QString& detail, const QStringList& warnings);
+    void setScanWarnings(const QStringList& warnings);
+
     std::vector<double> displayedProbabilities() const { return m_probabilities; }
     QString resultText() const;
     QString warningsText() const;
+    std::vector<double> displayedScanProbabilities() const { return m_scanProbabilities; }
+    QString scanResultText() const;
+    QString scanDetailText() const;
+    QString scanWarningsText() const;
     // -1: the predicted class.
     int saliencyClass() const;
     bool heatmapVisible() const;
@@ -45,6 +59,11 @@ signals:
     void heatmapOpacityChanged(double opacity);
 
 private:
+    QGroupBox* m_scanBox;
+    QLabel* m_scanResult;
+    QLabel* m_scanDetail;
+    QLabel* m_scanWarnings;
+    QGroupBox* m_predictionBox;
     QLabel* m_model;
     QPushButton* m_chooseModel;
     QVBoxLayout* m_barsLayout;
@@ -56,6 +75,7 @@ private:
     QComboBox* m_saliencyClass;
     QStringList m_classNames;
     std::vector<double> m_probabilities;
+    std::vector<double> m_scanProbabilities;
 };
 
 } // namespace neurodx::ui

@@ -20,13 +20,14 @@ QString SliceOverlay::corner(int corner) const
                   << QFileInfo(file).fileName();
         break;
     case 1:
-        lines << tag("StudyDescription") << tag("SeriesDescription");
+        lines << tag("StudyDescription") << (tags->empty() ? seriesDescription : tag("SeriesDescription"));
         if (!hideIdentifiers)
             lines << tag("StudyDate") << tag("InstitutionName");
         break;
     case 2:
+        lines << scanLines;
         lines << QObject::tr("%1 x %2  zoom %3%").arg(info->width).arg(info->height).arg(zoom * 100, 0, 'f', 0);
-        if (info->frames > 1)
+        if (info->frames > 1 && scanLines.isEmpty()) // a scan's slice says where it is in the lines above
             lines << QObject::tr("frame %1 of %2").arg(info->frame + 1).arg(info->frames);
         break;
     case 3:

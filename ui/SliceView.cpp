@@ -1,5 +1,8 @@
 #include "SliceView.h"
 
+#include "SliceRendering.h"
+
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QWheelEvent>
@@ -9,20 +12,6 @@
 
 namespace neurodx::ui {
 
-namespace {
-
-// A compact approximation of the viridis-like "turbo" map: blue (low) to red (high), readable over grey.
-QRgb heatColour(float v, int alpha)
-{
-    v = std::clamp(v, 0.0f, 1.0f);
-    const double r = std::clamp(1.5 - std::abs(4.0 * v - 3.0), 0.0, 1.0);
-    const double g = std::clamp(1.5 - std::abs(4.0 * v - 2.0), 0.0, 1.0);
-    const double b = std::clamp(1.5 - std::abs(4.0 * v - 1.0), 0.0, 1.0);
-    return qRgba(int(r * 255), int(g * 255), int(b * 255), int(alpha * std::clamp(v * 1.4f, 0.0f, 1.0f)));
-}
-
-} // namespace
-
 SliceView::SliceView(QWidget* parent) : QWidget(parent)
 {
     setObjectName(QStringLiteral("sliceView"));
@@ -30,7 +19,16 @@ SliceView::SliceView(QWidget* parent) : QWidget(parent)
     setMinimumSize(256, 256);
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
-    setToolTip(tr("Left drag: window (horizontal) and level (vertical). Middle or right drag: pan. Wheel: zoom."));
+    setScrollsSlices(false);
+}
+
+void SliceView::setScrollsSlices(bool scrolls)
+{
+    m_scrollsSlices = scrolls;
+    m_wheelRemainder = 0;
+    setToolTip(scrolls ? tr("Left drag: window (horizontal) and level (vertical). Middle or right drag: pan. Wheel, arrow keys, "
+                            "Page Up/Down: slices. Ctrl+wheel: zoom.")
+                       : tr("Left drag: window (horizontal) and level (vertical). Middle or right drag: pan. Wheel: zoom."));
 }
 
 void SliceView::setSlice(ViewerSlice slice)
@@ -38,6 +36,18 @@ void SliceView::setSlice(ViewerSlice slice)
     m_slice = std::move(slice);
     m_heatmap = QImage();
     reset();
+}
+
+void SliceView::replaceSlice(ViewerSlice slice)
+{
+    const bool sameSize = slice.width == m_slice.width && slice.height == m_slice.height;
+    m_slice = std::move(slice);
+    m_heatmap = QImage();
+    if (!sameSize && !m_fit)
+        m_pan = {}; // another plane: its image is elsewhere, keep only the zoom
+    rebuildImage();
+    if (!sameSize)
+        emit zoomChanged(zoom());
 }
 
 void SliceView::reset()
@@ -67,40 +77,18 @@ void SliceView::setInverted(bool inverted)
 
 int SliceView::displayedGrey(int x, int y) const
 {
-    const double v = (m_slice.valueAt(x, y) - m_window.low()) / m_window.width;
-    const int grey = static_cast<int>(std::lround(std::clamp(v, 0.0, 1.0) * 255.0));
-    return m_inverted ? 255 - grey : grey;
+    return windowedGrey(m_slice.valueAt(x, y), m_window.low(), m_window.high(), m_inverted);
 }
 
 void SliceView::rebuildImage()
 {
-    if (!hasSlice()) {
-        m_image = QImage();
-        update();
-        return;
-    }
-    if (m_slice.isColour() && !m_inverted) {
-        // Colour images are shown as stored; window/level applies to their luma readout only.
-        m_image = QImage(m_slice.rgb.data(), m_slice.width, m_slice.height, m_slice.width * 3, QImage::Format_RGB888).copy();
-    } else {
-        m_image = QImage(m_slice.width, m_slice.height, QImage::Format_Grayscale8);
-        for (int y = 0; y < m_slice.height; ++y) {
-            uchar* row = m_image.scanLine(y);
-            for (int x = 0; x < m_slice.width; ++x)
-                row[x] = static_cast<uchar>(displayedGrey(x, y));
-        }
-    }
+    m_image = windowedImage(m_slice, m_window.low(), m_window.high(), m_inverted);
     update();
 }
 
 void SliceView::setHeatmap(const std::vector<float>& values, int width, int height)
 {
-    m_heatmap = QImage(width, height, QImage::Format_ARGB32);
-    for (int y = 0; y < height; ++y) {
-        auto* row = reinterpret_cast<QRgb*>(m_heatmap.scanLine(y));
-        for (int x = 0; x < width; ++x)
-            row[x] = heatColour(values[static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)], 255);
-    }
+    m_heatmap = heatmapImage(values, width, height);
     update();
 }
 
@@ -128,15 +116,9 @@ void SliceView::setCornerText(const QStringList& corners)
     update();
 }
 
-QImage SliceView::renderedImage(bool withHeatmap) const
+QImage SliceView::renderedImage(bool withHeatmapOverlay) const
 {
-    QImage out = m_image.convertToFormat(QImage::Format_RGB32);
-    if (withHeatmap && m_heatmapVisible && !m_heatmap.isNull()) {
-        QPainter painter(&out);
-        painter.setOpacity(m_heatmapOpacity);
-        painter.drawImage(out.rect(), m_heatmap);
-    }
-    return out;
+    return withHeatmap(m_image, withHeatmapOverlay && m_heatmapVisible ? m_heatmap : QImage(), m_heatmapOpacity);
 }
 
 double SliceView::fitZoom() const
@@ -193,7 +175,7 @@ void SliceView::paintEvent(QPaintEvent*)
     painter.fillRect(rect(), Qt::black);
     if (!hasSlice()) {
         painter.setPen(Qt::lightGray);
-        painter.drawText(rect(), Qt::AlignCenter, tr("Open a DICOM or image file (Ctrl+I), or drop one here."));
+        painter.drawText(rect(), Qt::AlignCenter, tr("Open a DICOM or image file (Ctrl+I) or a scan folder, or drop one here."));
         return;
     }
     const QRectF target = imageRect();
@@ -250,8 +232,47 @@ void SliceView::mouseReleaseEvent(QMouseEvent*)
 
 void SliceView::wheelEvent(QWheelEvent* event)
 {
+    if (m_scrollsSlices && !(event->modifiers() & Qt::ControlModifier)) {
+        // Touchpads send small deltas: a slice per 120 units (one notch), as Qt documents.
+        m_wheelRemainder += event->angleDelta().y();
+        const int steps = m_wheelRemainder / 120;
+        m_wheelRemainder -= steps * 120;
+        if (steps != 0)
+            emit sliceScrolled(steps);
+        event->accept();
+        return;
+    }
     const double steps = event->angleDelta().y() / 120.0;
     setZoom(zoom() * std::pow(1.15, steps));
+}
+
+void SliceView::keyPressEvent(QKeyEvent* event)
+{
+    int steps = 0;
+    if (m_scrollsSlices) {
+        switch (event->key()) {
+        case Qt::Key_Up:
+        case Qt::Key_Right:
+            steps = 1;
+            break;
+        case Qt::Key_Down:
+        case Qt::Key_Left:
+            steps = -1;
+            break;
+        case Qt::Key_PageUp:
+            steps = kPageSlices;
+            break;
+        case Qt::Key_PageDown:
+            steps = -kPageSlices;
+            break;
+        default:
+            break;
+        }
+    }
+    if (steps == 0)
+        return QWidget::keyPressEvent(event);
+    emit sliceScrolled(steps);
+    event->accept();
 }
 
 void SliceView::resizeEvent(QResizeEvent*)

@@ -11,7 +11,8 @@ namespace neurodx::ui {
 // One slice as radiology viewers show it: window/level by dragging with the left button
 // (horizontal = width, vertical = level, as OHIF and Slicer do), pan with the middle or right
 // button, zoom with the wheel or presets; invert; MONOCHROME1 shown correctly; an optional colour
-// heatmap over it; corner text. The pixel under the cursor is reported in modality units.
+// heatmap over it; corner text. The pixel under the cursor is reported in modality units. Showing a
+// scan, the wheel (and arrow keys, Page Up/Down) step through slices and Ctrl+wheel zooms.
 class SliceView final : public QWidget {
     Q_OBJECT
 public:
@@ -24,7 +25,14 @@ public:
 
     explicit SliceView(QWidget* parent = nullptr);
 
+    static constexpr int kPageSlices = 10; // Page Up/Down
+
     void setSlice(ViewerSlice slice);
+    // The next slice of a scan: window, inversion, zoom and pan stay as the reader set them.
+    void replaceSlice(ViewerSlice slice);
+    // Wheel and keys scroll slices (sliceScrolled) instead of zooming.
+    void setScrollsSlices(bool scrolls);
+    bool scrollsSlices() const { return m_scrollsSlices; }
     const ViewerSlice& slice() const { return m_slice; }
     bool hasSlice() const { return m_slice.width > 0; }
 
@@ -59,6 +67,7 @@ signals:
     void windowChanged(double center, double width);
     void pixelHovered(int x, int y, double value); // x = -1 when outside the image
     void zoomChanged(double zoom);
+    void sliceScrolled(int steps); // positive: towards higher slice indices
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -66,6 +75,7 @@ protected:
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     void leaveEvent(QEvent* event) override;
 
@@ -89,6 +99,8 @@ private:
     QPointF m_dragStart;
     Window m_dragWindow;
     QPointF m_dragPan;
+    bool m_scrollsSlices = false;
+    int m_wheelRemainder = 0;
 };
 
 } // namespace neurodx::ui

@@ -7,16 +7,16 @@
 #include "QtStrings.h"
 #include "PredictionPanel.h"
 #include "RunsLocation.h"
+#include "ScanPane.h"
+#include "ScanSession.h"
 #include "SliceOverlay.h"
-#include "SliceReport.h"
 #include "SliceView.h"
+#include "ViewerReports.h"
+#include "ViewerToolBar.h"
 #include "WorkerThread.h"
 
 #include "evaluation/RunFolder.h"
 
-#include <QAction>
-#include <QCheckBox>
-#include <QComboBox>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QFileDialog>
@@ -26,10 +26,8 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
-#include <QSlider>
 #include <QSplitter>
 #include <QTabWidget>
-#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace neurodx::ui {
@@ -45,14 +43,12 @@ QString number(double v)
 
 ViewerPage::ViewerPage(QWidget* parent)
     : QWidget(parent),
-      m_toolBar(new QToolBar),
+      m_toolBar(new ViewerToolBar),
       m_view(new SliceView),
       m_prediction(new PredictionPanel),
       m_tags(new DicomTagTree),
       m_batch(new BatchPredictionView),
-      m_presets(new QComboBox),
-      m_frame(new QSlider(Qt::Horizontal)),
-      m_frameLabel(new QLabel),
+      m_scan(new ScanPane(m_view, m_prediction)),
       m_pixel(new QLabel),
       m_windowLabel(new QLabel),
       m_loadThread(new WorkerThread(this)),
@@ -62,9 +58,10 @@ ViewerPage::ViewerPage(QWidget* parent)
     qRegisterMetaType<SharedOpenedSlice>();
     qRegisterMetaType<SharedClassifier>();
     qRegisterMetaType<SharedSlicePrediction>();
+    qRegisterMetaType<ViewerDocument>();
     setObjectName(QStringLiteral("viewerPage"));
     setAcceptDrops(true);
-    createToolBar();
+    connectToolBar();
 
     m_pixel->setObjectName(QStringLiteral("pixelReadout"));
     m_pixel->setToolTip(tr("The pixel under the cursor, in modality units (after rescale slope and intercept)"));
@@ -76,13 +73,20 @@ ViewerPage::ViewerPage(QWidget* parent)
     connect(m_view, &SliceView::zoomChanged, this, &ViewerPage::updateCorners);
     connect(m_prediction, &PredictionPanel::chooseModelRequested, this, [this] {
         const QString file = QFileDialog::getOpenFileName(this, tr("Choose Model"), m_classifier ? QString::fromStdString(m_classifier->file().string()) : runsRoot(),
-                                                          tr("NeuroDx models (*.pt);;All files (*)"));
+                                                          tr("Models (*.pt *.h5);;NeuroDx models (*.pt);;Keras models (*.h5);;All files (*)"));
         if (!file.isEmpty())
             loadModel(file);
     });
     connect(m_prediction, &PredictionPanel::heatmapVisibilityChanged, m_view, &SliceView::setHeatmapVisible);
     connect(m_prediction, &PredictionPanel::heatmapOpacityChanged, m_view, &SliceView::setHeatmapOpacity);
     connect(m_prediction, &PredictionPanel::saliencyClassChanged, this, &ViewerPage::predictCurrent);
+    connect(m_scan, &ScanPane::sliceShown, this, &ViewerPage::showScanSlice);
+    connect(m_scan, &ScanPane::slicePredicted, this, [this] {
+        m_lastPrediction = m_scan->session()->slicePrediction();
+        emit predicted();
+    });
+    connect(m_scan, &ScanPane::scanPredicted, this, &ViewerPage::scanPredicted);
+    connect(m_scan, &ScanPane::statusMessage, this, &ViewerPage::statusMessage);
 
     m_batch->hide();
     connect(m_batch, &BatchPredictionView::fileActivated, this, [this](const QString& file) { openImage(file); });
@@ -99,6 +103,7 @@ ViewerPage::ViewerPage(QWidget* parent)
     auto* viewLayout = new QVBoxLayout(viewBox);
     viewLayout->setContentsMargins(0, 0, 0, 0);
     viewLayout->addWidget(m_view, 1);
+    viewLayout->addWidget(m_scan);
     auto* readouts = new QHBoxLayout;
     readouts->addWidget(m_pixel, 1);
     readouts->addWidget(m_windowLabel);
@@ -127,62 +132,30 @@ ViewerPage::ViewerPage(QWidget* parent)
 
 ViewerPage::~ViewerPage() = default;
 
-void ViewerPage::createToolBar()
+void ViewerPage::connectToolBar()
 {
-    m_toolBar->setObjectName(QStringLiteral("viewerToolBar"));
-    const auto add = [this](const QString& text, const QString& tip, const QKeySequence& key, auto slot) {
-        QAction* action = m_toolBar->addAction(text, this, slot);
-        action->setToolTip(key.isEmpty() ? tip : QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
-        action->setShortcut(key);
-        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-        return action;
-    };
-    // Ctrl+I belongs to the main window's File > Open Image, which shows this page.
-    add(tr("Open..."), tr("Open a DICOM, PNG, JPEG, BMP or TIFF slice (Ctrl+I)"), QKeySequence(), [this] { chooseImage(); });
-    add(tr("Predict Folder..."), tr("Predict every image in a folder"), QKeySequence(tr("Ctrl+B")), [this] {
+    connect(m_toolBar, &ViewerToolBar::openRequested, this, &ViewerPage::chooseImage);
+    connect(m_toolBar, &ViewerToolBar::openScanRequested, this, &ViewerPage::chooseScanFolder);
+    connect(m_toolBar, &ViewerToolBar::predictFolderRequested, this, [this] {
         const QString folder = QFileDialog::getExistingDirectory(this, tr("Predict Folder"), QDir::homePath());
         if (!folder.isEmpty())
             predictFolder(folder);
     });
-    add(tr("Report..."), tr("Save a PDF report of this slice"), QKeySequence(tr("Ctrl+P")), [this] { chooseAndExportReport(); });
-    m_toolBar->addSeparator();
-    add(tr("Fit"), tr("Fit the slice to the window"), QKeySequence(Qt::Key_F), [this] { m_view->fitToWindow(); });
-    add(tr("100%"), tr("One image pixel per screen pixel"), QKeySequence(Qt::Key_1), [this] { m_view->setZoom(1.0); });
-    add(tr("200%"), tr("Zoom 200%"), QKeySequence(Qt::Key_2), [this] { m_view->setZoom(2.0); });
-    add(tr("400%"), tr("Zoom 400%"), QKeySequence(Qt::Key_4), [this] { m_view->setZoom(4.0); });
-    m_toolBar->addSeparator();
-    m_presets->addItem(tr("Model input window"), int(WindowPreset::ModelInput));
-    m_presets->addItem(tr("File window"), int(WindowPreset::FileWindow));
-    m_presets->addItem(tr("Full stored range"), int(WindowPreset::FullRange));
-    m_presets->addItem(tr("Min - max"), int(WindowPreset::MinMax));
-    m_presets->addItem(tr("Percentile 1 - 99"), int(WindowPreset::Percentile1To99));
-    m_presets->addItem(tr("Percentile 5 - 95"), int(WindowPreset::Percentile5To95));
-    m_presets->addItem(tr("Brain MR"), int(WindowPreset::BrainMr));
-    m_presets->setToolTip(tr("Window presets; drag with the left button for any other window"));
-    connect(m_presets, &QComboBox::activated, this, [this] { applyWindowPreset(static_cast<WindowPreset>(m_presets->currentData().toInt())); });
-    m_toolBar->addWidget(m_presets);
-    m_invert = add(tr("Invert"), tr("Invert the grey scale"), QKeySequence(Qt::Key_I), [this](bool on) { m_view->setInverted(on); });
-    m_invert->setCheckable(true);
-    add(tr("Reset"), tr("Default window, zoom and inversion"), QKeySequence(Qt::Key_R), [this] {
+    connect(m_toolBar, &ViewerToolBar::reportRequested, this, &ViewerPage::chooseAndExportReport);
+    connect(m_toolBar, &ViewerToolBar::fitRequested, m_view, &SliceView::fitToWindow);
+    connect(m_toolBar, &ViewerToolBar::zoomRequested, m_view, &SliceView::setZoom);
+    connect(m_toolBar, &ViewerToolBar::presetChosen, this, &ViewerPage::applyWindowPreset);
+    connect(m_toolBar, &ViewerToolBar::invertToggled, m_view, &SliceView::setInverted);
+    connect(m_toolBar, &ViewerToolBar::resetRequested, this, [this] {
         m_view->reset();
-        m_invert->setChecked(m_view->isInverted());
-        m_presets->setCurrentIndex(0);
+        m_toolBar->setInverted(m_view->isInverted());
     });
-    m_hideIdentifiers = add(tr("Hide Identifiers"), tr("Hide patient and study identifiers in the overlay and tags (for screenshots)"),
-                            QKeySequence(tr("Ctrl+H")), [this](bool on) { setIdentifiersHidden(on); });
-    m_hideIdentifiers->setCheckable(true);
-    m_hideIdentifiers->setChecked(QSettings().value(QStringLiteral("viewer/hideIdentifiers"), true).toBool());
-    m_toolBar->addSeparator();
-    m_frame->setToolTip(tr("Frame of a multi-frame image"));
-    m_frame->setMaximumWidth(160);
-    connect(m_frame, &QSlider::sliderReleased, this, [this] {
-        if (m_opened)
-            openImage(QString::fromStdString(m_opened->slice.file), m_frame->value());
+    connect(m_toolBar, &ViewerToolBar::identifiersHiddenToggled, this, &ViewerPage::setIdentifiersHidden);
+    m_toolBar->setIdentifiersHidden(QSettings().value(QStringLiteral("viewer/hideIdentifiers"), true).toBool());
+    connect(m_toolBar, &ViewerToolBar::frameChosen, this, [this](int frame) {
+        if (m_opened && !isScanOpen())
+            openImage(QString::fromStdString(m_opened->slice.file), frame);
     });
-    // Widgets in a tool bar are shown and hidden through their actions.
-    m_frameActions = {m_toolBar->addWidget(m_frameLabel), m_toolBar->addWidget(m_frame)};
-    for (QAction* action : m_frameActions)
-        action->setVisible(false);
 }
 
 QString ViewerPage::defaultModelFile() const
@@ -198,11 +171,18 @@ QString ViewerPage::defaultModelFile() const
 
 bool ViewerPage::isBusy() const
 {
-    return m_loadThread->isRunning() || m_modelThread->isRunning() || m_predictThread->isRunning() || m_batch->isBusy();
+    return m_loadThread->isRunning() || m_modelThread->isRunning() || m_predictThread->isRunning() || m_batch->isBusy() || m_scan->isBusy();
+}
+
+bool ViewerPage::isScanOpen() const
+{
+    return m_scan->isOpen();
 }
 
 QString ViewerPage::currentFile() const
 {
+    if (isScanOpen())
+        return QString::fromStdString(m_scan->session()->scan().path.string());
     return m_opened ? QString::fromStdString(m_opened->slice.file) : QString();
 }
 
@@ -211,32 +191,61 @@ void ViewerPage::cancelAndWait()
     for (WorkerThread* thread : {m_loadThread, m_modelThread, m_predictThread})
         thread->stop();
     m_batch->cancelAndWait();
+    m_scan->cancelAndWait();
 }
 
 void ViewerPage::chooseImage()
 {
     const QString start = QSettings().value(QStringLiteral("viewer/lastFolder"), QDir::homePath()).toString();
     const QString file = QFileDialog::getOpenFileName(this, tr("Open Image"), start,
-                                                      tr("Images (*.dcm *.dicom *.ima *.png *.jpg *.jpeg *.bmp *.tif *.tiff);;All files (*)"));
+                                                      tr("Images and scans (*.dcm *.dicom *.ima *.nii *.nii.gz *.png *.jpg *.jpeg *.bmp *.tif *.tiff);;"
+                                                         "NIfTI scans (*.nii *.nii.gz);;All files (*)"));
     if (!file.isEmpty())
         openImage(file);
 }
 
+void ViewerPage::chooseScanFolder()
+{
+    const QString start = QSettings().value(QStringLiteral("viewer/lastFolder"), QDir::homePath()).toString();
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Scan Folder"), start);
+    if (!folder.isEmpty())
+        openPath(folder);
+}
+
 void ViewerPage::openImage(const QString& file, std::optional<int> frame)
+{
+    startOpening(file, frame, {});
+}
+
+void ViewerPage::openPath(const QString& path, std::function<void(const QString&)> ifNoScan)
+{
+    startOpening(path, std::nullopt, std::move(ifNoScan));
+}
+
+void ViewerPage::startOpening(const QString& file, std::optional<int> frame, std::function<void(const QString&)> ifNoScan)
 {
     m_loadThread->stop();
     const std::filesystem::path path = QDir::toNativeSeparators(file).toStdString();
-    auto* task = new EngineTask([path, frame](TrainingControl&, const EngineTask::Progress&) {
-        auto opened = std::make_shared<OpenedSlice>();
-        opened->slice = loadViewerSlice(path, frame);
-        if (opened->slice.info.format == ImageFormat::Dicom)
-            opened->tags = readDicomTags(path);
-        return QVariant::fromValue(SharedOpenedSlice(opened));
+    auto* task = new EngineTask([path, frame](TrainingControl& control, const EngineTask::Progress&) {
+        return QVariant::fromValue(openViewerDocument(path, frame, &control.cancelToken()));
     });
-    connect(task, &EngineTask::succeeded, this, [this, file](const QVariant& v) {
+    connect(task, &EngineTask::succeeded, this, [this, file, ifNoScan](const QVariant& v) {
         m_loadThread->stop(false);
         QSettings().setValue(QStringLiteral("viewer/lastFolder"), QFileInfo(file).absolutePath());
-        showOpened(v.value<SharedOpenedSlice>());
+        const auto document = v.value<ViewerDocument>();
+        if (document.scan)
+            return showScan(document.scan, file);
+        if (document.slice) {
+            showOpened(document.slice);
+            if (!document.note.isEmpty())
+                emit statusMessage(document.note);
+            return;
+        }
+        if (ifNoScan)
+            return ifNoScan(file);
+        const QString message = tr("%1: no DICOM series or NIfTI scan found in this folder").arg(QDir::toNativeSeparators(file));
+        emit statusMessage(message);
+        emit openFailed(message);
     });
     connect(task, &EngineTask::failed, this, [this](const QString& message) {
         m_loadThread->stop(false);
@@ -248,21 +257,17 @@ void ViewerPage::openImage(const QString& file, std::optional<int> frame)
 
 void ViewerPage::showOpened(const SharedOpenedSlice& opened)
 {
-    const bool sameFile = m_opened && m_opened->slice.file == opened->slice.file;
+    const bool sameFile = !isScanOpen() && m_opened && m_opened->slice.file == opened->slice.file;
+    m_scan->close();
     m_opened = opened;
     const auto window = m_view->window();
     m_view->setSlice(opened->slice);
     if (sameFile)
         m_view->setWindow(window); // a new frame keeps the reader's window
-    m_invert->setChecked(m_view->isInverted());
+    m_toolBar->setInverted(m_view->isInverted());
     m_tags->setTags(opened->tags);
-    m_tags->setIdentifiersHidden(m_hideIdentifiers->isChecked());
-    const SliceInfo& info = opened->slice.info;
-    for (QAction* action : m_frameActions)
-        action->setVisible(info.frames > 1);
-    m_frame->setRange(0, std::max(0, info.frames - 1));
-    m_frame->setValue(info.frame);
-    m_frameLabel->setText(tr("Frame %1/%2").arg(info.frame + 1).arg(info.frames));
+    m_tags->setIdentifiersHidden(m_toolBar->identifiersHidden());
+    m_toolBar->setFrames(opened->slice.info.frame, opened->slice.info.frames);
     updateCorners();
     updateWindowLabel();
     m_lastPrediction.reset();
@@ -270,6 +275,35 @@ void ViewerPage::showOpened(const SharedOpenedSlice& opened)
     predictCurrent();
     emit statusMessage(tr("Opened %1").arg(QDir::toNativeSeparators(QString::fromStdString(opened->slice.file))));
     emit imageOpened(QString::fromStdString(opened->slice.file));
+}
+
+void ViewerPage::showScan(const SharedOpenedScan& scan, const QString& path)
+{
+    m_scan->close();
+    m_scan->setSaliencyClass(m_prediction->saliencyClass());
+    m_scan->open(scan); // shows its first slice (showScanSlice) and predicts it
+    m_toolBar->setInverted(m_view->isInverted());
+    m_tags->setTags(scan->tags);
+    m_tags->setIdentifiersHidden(m_toolBar->identifiersHidden());
+    m_toolBar->setFrames(0, 1);
+    const Volume& volume = scan->volume;
+    emit statusMessage(tr("Opened %1: %2, %3 x %4 x %5")
+                           .arg(QDir::toNativeSeparators(path), QString::fromStdString(volume.source.kind))
+                           .arg(volume.nx())
+                           .arg(volume.ny())
+                           .arg(volume.nz()));
+    emit scanOpened(path);
+    emit imageOpened(path);
+}
+
+void ViewerPage::showScanSlice()
+{
+    auto opened = std::make_shared<OpenedSlice>();
+    opened->slice = m_scan->session()->slice();
+    opened->tags = m_scan->session()->scan().tags;
+    m_opened = opened;
+    m_lastPrediction.reset();
+    updateWindowLabel(); // and the corners
 }
 
 void ViewerPage::loadModel(const QString& modelFile)
@@ -285,8 +319,10 @@ void ViewerPage::loadModel(const QString& modelFile)
         QSettings().setValue(QStringLiteral("viewer/model"), modelFile);
         const QString name = QFileInfo(modelFile).dir().dirName() + QLatin1Char('/') + QFileInfo(modelFile).fileName();
         m_prediction->setModel(name, QString::fromStdString(m_classifier->summary()), toQStringList(m_classifier->classNames()));
+        m_scan->setClassifier(m_classifier); // predicts the open scan, if any
         emit modelLoaded(modelFile);
-        predictCurrent();
+        if (!isScanOpen())
+            predictCurrent();
     });
     connect(task, &EngineTask::failed, this, [this](const QString& message) {
         m_modelThread->stop(false);
@@ -298,6 +334,8 @@ void ViewerPage::loadModel(const QString& modelFile)
 
 void ViewerPage::predictCurrent()
 {
+    if (isScanOpen())
+        return m_scan->setSaliencyClass(m_prediction->saliencyClass());
     if (!m_opened || !m_classifier)
         return;
     if (m_predictThread->isRunning()) {
@@ -348,12 +386,12 @@ void ViewerPage::applyWindowPreset(WindowPreset preset)
         return;
     const auto [low, high] = windowFor(m_opened->slice, preset);
     m_view->setWindow({(low + high) / 2, std::max(1e-6, high - low)});
-    m_presets->setCurrentIndex(m_presets->findData(int(preset)));
+    m_toolBar->setPreset(preset);
 }
 
 void ViewerPage::setIdentifiersHidden(bool hidden)
 {
-    m_hideIdentifiers->setChecked(hidden);
+    m_toolBar->setIdentifiersHidden(hidden);
     QSettings().setValue(QStringLiteral("viewer/hideIdentifiers"), hidden);
     m_tags->setIdentifiersHidden(hidden);
     updateCorners();
@@ -363,8 +401,12 @@ QString ViewerPage::cornerText(int corner) const
 {
     if (!m_opened)
         return {};
-    const SliceOverlay overlay{&m_opened->tags, &m_opened->slice.info, QString::fromStdString(m_opened->slice.file), m_view->zoom(),
-                               m_view->window().center, m_view->window().width, m_hideIdentifiers->isChecked()};
+    SliceOverlay overlay{&m_opened->tags, &m_opened->slice.info, currentFile(), m_view->zoom(), m_view->window().center, m_view->window().width,
+                         m_toolBar->identifiersHidden(), {}, {}};
+    if (isScanOpen()) {
+        overlay.scanLines = m_scan->overlayLines();
+        overlay.seriesDescription = QString::fromStdString(m_scan->session()->scan().volume.source.seriesDescription);
+    }
     return overlay.corner(corner);
 }
 
@@ -386,39 +428,23 @@ bool ViewerPage::exportReport(const QString& file, bool includeIdentifiers, QStr
             *error = tr("Open a slice first.");
         return false;
     }
+    if (isScanOpen())
+        return writeScanReportPdf(currentScanReport(includeIdentifiers), file, error);
     return writeSliceReportPdf(currentReport(includeIdentifiers), file, error);
 }
 
 SliceReport ViewerPage::currentReport(bool includeIdentifiers) const
 {
-    SliceReport report;
-    if (!m_opened)
-        return report;
-    report.slice = m_view->renderedImage(false);
-    if (m_view->hasHeatmap())
-        report.heatmap = m_view->renderedImage(true);
-    report.windowText = tr("Window centre %1, width %2").arg(number(m_view->window().center), number(m_view->window().width));
-    if (m_classifier) {
-        report.classNames = toQStringList(m_classifier->classNames());
-        report.modelName = QString::fromStdString(m_classifier->file().parent_path().filename().string() + "/" + m_classifier->file().filename().string());
-        report.modelSummary = QString::fromStdString(m_classifier->summary());
-    }
-    if (m_lastPrediction) {
-        report.probabilities = m_lastPrediction->prediction.probabilities;
-        report.predicted = m_lastPrediction->prediction.predicted;
-        report.heatmapClass = report.classNames.value(m_lastPrediction->saliency.forClass);
-        for (const std::string& w : m_lastPrediction->warnings)
-            report.warnings << QString::fromStdString(w);
-    }
-    report.identifiersIncluded = includeIdentifiers;
-    if (includeIdentifiers) {
-        const auto& tags = m_opened->tags;
-        for (const char* name : {"PatientName", "PatientID", "PatientBirthDate", "PatientSex", "StudyDate", "StudyDescription", "SeriesDescription", "InstitutionName"})
-            if (const std::string v = tagValue(tags, name); !v.empty())
-                report.identifiers << QStringLiteral("%1: %2").arg(QString::fromLatin1(name), QString::fromStdString(v));
-        report.identifiers << tr("File: %1").arg(QDir::toNativeSeparators(currentFile()));
-    }
-    return report;
+    if (!m_opened || isScanOpen())
+        return {};
+    return sliceReport({m_view, m_classifier.get(), &m_opened->tags, currentFile(), includeIdentifiers}, m_lastPrediction.get());
+}
+
+ScanReport ViewerPage::currentScanReport(bool includeIdentifiers) const
+{
+    if (!isScanOpen())
+        return {};
+    return scanReport({m_view, m_classifier.get(), &m_scan->session()->scan().tags, currentFile(), includeIdentifiers}, *m_scan);
 }
 
 void ViewerPage::chooseAndExportReport()
@@ -458,7 +484,7 @@ void ViewerPage::dropEvent(QDropEvent* event)
 {
     const QString file = event->mimeData()->urls().front().toLocalFile();
     if (QFileInfo(file).isDir())
-        predictFolder(file);
+        openPath(file, [this](const QString& folder) { predictFolder(folder); }); // a folder of 2D images
     else
         openImage(file);
     event->acceptProposedAction();

@@ -1,73 +1,73 @@
 #pragma once
 
-#include "imaging/DicomTags.h"
-#include "imaging/ViewerSlice.h"
+#include "PredictionTypes.h"
+#include "ScanReport.h"
 #include "SliceReport.h"
+#include "ViewerDocument.h"
 
-#include "inference/SliceClassifier.h"
-
-#include <QMetaType>
 #include <QWidget>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
-class QComboBox;
 class QLabel;
-class QSlider;
-class QToolBar;
-class QAction;
 
 namespace neurodx::ui {
 
 class BatchPredictionView;
 class DicomTagTree;
 class PredictionPanel;
+class ScanPane;
 class SliceView;
+class ViewerToolBar;
 class WorkerThread;
 
-// A slice opened in the viewer: the pixels and, for DICOM, the attributes.
-struct OpenedSlice {
-    ViewerSlice slice;
-    std::vector<DicomTagNode> tags;
-};
-using SharedOpenedSlice = std::shared_ptr<const OpenedSlice>;
-using SharedClassifier = std::shared_ptr<SliceClassifier>;
-using SharedSlicePrediction = std::shared_ptr<const SlicePrediction>;
-
-// The clinician's page: open a DICOM or image slice (dialog, drag and drop, command line), see it
-// windowed as radiology viewers do, read its DICOM attributes, and see the model's prediction with
-// its confidence and Grad-CAM heatmap; save a PDF report; predict a whole folder into a sortable
-// table. Reading, predicting and Grad-CAM run in workers.
+// The clinician's page: open a DICOM or image slice, or a 3D scan (a DICOM series or NIfTI file;
+// dialog, drag and drop, command line), see it windowed as radiology viewers do, read its DICOM
+// attributes, and see the model's prediction with its confidence and Grad-CAM heatmap (for a scan:
+// its verdict over the model's slice range and a strip of per-slice probabilities); save a PDF
+// report; predict a whole folder into a sortable table. Reading, predicting and Grad-CAM run in workers.
 class ViewerPage final : public QWidget {
     Q_OBJECT
 public:
     explicit ViewerPage(QWidget* parent = nullptr);
     ~ViewerPage() override;
 
+    // A file: a scan when it is a NIfTI file or a DICOM file with its series beside it, else a 2D
+    // slice (`frame`: that frame of a multi-frame DICOM, always 2D).
     void openImage(const QString& file, std::optional<int> frame = std::nullopt);
-    void chooseImage(); // a file dialog
+    // A file as openImage(), or a folder holding a scan. For a folder without one, `ifNoScan(folder)`
+    // runs instead (default: openFailed with the reason).
+    void openPath(const QString& path, std::function<void(const QString& folder)> ifNoScan = {});
+    void chooseImage();      // a file dialog
+    void chooseScanFolder(); // a folder dialog
     void loadModel(const QString& modelFile);
     void predictFolder(const QString& folder);
     bool exportReport(const QString& file, bool includeIdentifiers, QString* error = nullptr);
     // What the report holds right now (identifiers only when asked).
     SliceReport currentReport(bool includeIdentifiers) const;
+    ScanReport currentScanReport(bool includeIdentifiers) const;
     void applyWindowPreset(WindowPreset preset);
     void setIdentifiersHidden(bool hidden);
     void cancelAndWait();
 
     bool isBusy() const;
-    QString currentFile() const;
+    bool isScanOpen() const;
+    QString currentFile() const; // the slice's file, or the scan's file or folder
     SliceView* view() const { return m_view; }
     PredictionPanel* prediction() const { return m_prediction; }
     DicomTagTree* tags() const { return m_tags; }
     BatchPredictionView* batch() const { return m_batch; }
+    ScanPane* scan() const { return m_scan; }
     SharedSlicePrediction lastPrediction() const { return m_lastPrediction; }
     SharedClassifier classifier() const { return m_classifier; }
     QString cornerText(int corner) const;
 
 signals:
-    void imageOpened(const QString& file);
+    void imageOpened(const QString& file); // a slice or a scan
+    void scanOpened(const QString& path);
+    void scanPredicted();
     void openFailed(const QString& message);
     void modelLoaded(const QString& modelFile);
     void predicted();
@@ -79,8 +79,11 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
-    void createToolBar();
+    void connectToolBar();
+    void startOpening(const QString& path, std::optional<int> frame, std::function<void(const QString&)> ifNoScan);
     void showOpened(const SharedOpenedSlice& opened);
+    void showScan(const SharedOpenedScan& scan, const QString& path);
+    void showScanSlice();
     void predictCurrent();
     void showPrediction(const SharedSlicePrediction& prediction);
     void updateCorners();
@@ -88,19 +91,14 @@ private:
     void chooseAndExportReport();
     QString defaultModelFile() const;
 
-    QToolBar* m_toolBar;
+    ViewerToolBar* m_toolBar;
     SliceView* m_view;
     PredictionPanel* m_prediction;
     DicomTagTree* m_tags;
     BatchPredictionView* m_batch;
-    QComboBox* m_presets;
-    QSlider* m_frame;
-    QLabel* m_frameLabel;
+    ScanPane* m_scan;
     QLabel* m_pixel;
     QLabel* m_windowLabel;
-    QAction* m_hideIdentifiers;
-    QAction* m_invert;
-    std::vector<QAction*> m_frameActions;
     WorkerThread* m_loadThread;
     WorkerThread* m_modelThread;
     WorkerThread* m_predictThread;
@@ -111,7 +109,3 @@ private:
 };
 
 } // namespace neurodx::ui
-
-Q_DECLARE_METATYPE(neurodx::ui::SharedOpenedSlice)
-Q_DECLARE_METATYPE(neurodx::ui::SharedClassifier)
-Q_DECLARE_METATYPE(neurodx::ui::SharedSlicePrediction)

@@ -28,7 +28,7 @@ int main(int argc, char** argv)
                                            QStringLiteral("Quit once the dataset is shown (for smoke tests and screenshots)."));
     parser.addOption(demo);
     parser.addOption(quitAfterLoad);
-    parser.addPositionalArgument(QStringLiteral("path"), QStringLiteral("A dataset folder, a run folder or an image (DICOM, PNG, JPEG, BMP, TIFF) to open."), QStringLiteral("[path]"));
+    parser.addPositionalArgument(QStringLiteral("path"), QStringLiteral("A dataset folder, a run folder, an image (DICOM, PNG, JPEG, BMP, TIFF) or a scan (NIfTI file, DICOM series folder or any file of it) to open."), QStringLiteral("[path]"));
     parser.process(app);
 
     neurodx::ui::MainWindow window;

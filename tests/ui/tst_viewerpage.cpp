@@ -1,7 +1,7 @@
 // The clinician's viewer, offscreen: every supported file kind opens, window/level gives the
 // computed pixels, the readout is the modality value, the panel shows the engine's probabilities,
 // Grad-CAM peaks on the feature a trained model relies on, the PDF report is valid, drag and drop
-// opens, batch prediction fills its table.
+// opens, batch prediction fills its table. (Scans: tst_viewerscan.)
 #include "BatchPredictionView.h"
 #include "DicomTagTree.h"
 #include "MainWindow.h"
@@ -70,8 +70,8 @@ private slots:
     void batchPredictionFillsTheTable();
 
 private:
-    void openAndWait(ViewerPage& page, const std::filesystem::path& file);
-    void loadModelAndWait(ViewerPage& page);
+    bool openAndWait(ViewerPage& page, const std::filesystem::path& file);
+    bool loadModelAndWait(ViewerPage& page, const std::filesystem::path& model);
     QTemporaryDir m_dir;
     std::filesystem::path m_root;
     std::filesystem::path m_model;
@@ -102,19 +102,22 @@ void ViewerPageTest::initTestCase()
     m_model = m_root / "run" / "best.pt";
 }
 
-void ViewerPageTest::openAndWait(ViewerPage& page, const std::filesystem::path& file)
+bool ViewerPageTest::openAndWait(ViewerPage& page, const std::filesystem::path& file)
 {
     QSignalSpy opened(&page, &ViewerPage::imageOpened);
     QSignalSpy failed(&page, &ViewerPage::openFailed);
     page.openImage(str(file));
-    QVERIFY2(opened.wait(20000), failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
+    if (opened.wait(20000))
+        return true;
+    qWarning("%s", failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
+    return false;
 }
 
-void ViewerPageTest::loadModelAndWait(ViewerPage& page)
+bool ViewerPageTest::loadModelAndWait(ViewerPage& page, const std::filesystem::path& model)
 {
-    QSignalSpy loaded(&page, &ViewerPage::modelLoaded);
-    page.loadModel(str(m_model));
-    QVERIFY(loaded.count() > 0 || loaded.wait(20000));
+    // The page may still be loading its default model: wait for this one to be the page's.
+    page.loadModel(str(model));
+    return QTest::qWaitFor([&] { return page.classifier() && page.classifier()->file() == model; }, 20000);
 }
 
 void ViewerPageTest::opensEveryKind_data()
@@ -153,13 +156,13 @@ void ViewerPageTest::opensEveryKind()
     ViewerPage page;
     page.resize(1000, 700);
     page.show();
-    openAndWait(page, m_root / "kinds" / name.toStdString());
+    QVERIFY(openAndWait(page, m_root / "kinds" / name.toStdString()));
     QCOMPARE(page.view()->slice().width, width);
     QCOMPARE(page.view()->slice().info.frames, frames);
     QVERIFY(!page.view()->renderedImage().isNull());
     if (frames > 1) {
         QCOMPARE(page.view()->slice().info.frame, 1); // the middle frame by default
-        openAndWait(page, m_root / "kinds" / name.toStdString());
+        QVERIFY(openAndWait(page, m_root / "kinds" / name.toStdString()));
     }
 }
 
@@ -179,7 +182,7 @@ void ViewerPageTest::windowLevelGivesTheComputedPixels()
     DicomWriteOptions options;
     writeDicom(m_root / "ramp.dcm", {rampImage(64, 64, CV_16UC1, 1.0)}, options); // values 0..4095
     ViewerPage page;
-    openAndWait(page, m_root / "ramp.dcm");
+    QVERIFY(openAndWait(page, m_root / "ramp.dcm"));
     SliceView* view = page.view();
     view->setWindow({1000.0, 500.0}); // 750..1250
     const QImage shown = view->renderedImage(false);
@@ -219,7 +222,7 @@ void ViewerPageTest::pixelReadoutIsTheModalityValue()
     ViewerPage page;
     page.resize(600, 600);
     page.show();
-    openAndWait(page, m_root / "rescaled.dcm");
+    QVERIFY(openAndWait(page, m_root / "rescaled.dcm"));
     SliceView* view = page.view();
     QSignalSpy hovered(view, &SliceView::pixelHovered);
     // The centre of image pixel (5, 9) on screen.
@@ -247,7 +250,7 @@ void ViewerPageTest::monochrome1IsShownInverted()
     options.photometric = "MONOCHROME1";
     writeDicom(m_root / "mono1.dcm", {rampImage(16, 16, CV_16UC1, 10.0)}, options);
     ViewerPage page;
-    openAndWait(page, m_root / "mono1.dcm");
+    QVERIFY(openAndWait(page, m_root / "mono1.dcm"));
     QVERIFY(page.view()->isInverted());
     // Low stored values are white in MONOCHROME1.
     QVERIFY(page.view()->displayedGrey(0, 0) > page.view()->displayedGrey(15, 15));
@@ -262,7 +265,7 @@ void ViewerPageTest::tagsAndHiddenIdentifiers()
     writeDicom(m_root / "tagged.dcm", {rampImage(16, 16, CV_16UC1, 1.0)}, options);
     ViewerPage page;
     page.setIdentifiersHidden(true);
-    openAndWait(page, m_root / "tagged.dcm");
+    QVERIFY(openAndWait(page, m_root / "tagged.dcm"));
     QTreeWidget* tree = page.tags()->tree();
     const auto rowText = [&](const QString& keyword) {
         const auto items = tree->findItems(keyword, Qt::MatchExactly | Qt::MatchRecursive, 1);
@@ -288,10 +291,10 @@ void ViewerPageTest::tagsAndHiddenIdentifiers()
 void ViewerPageTest::panelShowsTheEngineProbabilities()
 {
     ViewerPage page;
-    loadModelAndWait(page);
+    QVERIFY(loadModelAndWait(page, m_model));
     QSignalSpy predicted(&page, &ViewerPage::predicted);
     const auto file = m_root / "planted" / "AD" / "img_3.png";
-    openAndWait(page, file);
+    QVERIFY(openAndWait(page, file));
     QVERIFY(predicted.wait(20000));
     SliceClassifier engine(m_model);
     const SlicePrediction expected = engine.classify(file, std::nullopt, std::nullopt);
@@ -307,7 +310,7 @@ void ViewerPageTest::panelShowsTheEngineProbabilities()
 void ViewerPageTest::gradCamPeaksOnThePlantedFeature()
 {
     ViewerPage page;
-    loadModelAndWait(page);
+    QVERIFY(loadModelAndWait(page, m_model));
     QSignalSpy predicted(&page, &ViewerPage::predicted);
     // A new image of each planted class: the map for the predicted class peaks on its square.
     writeImage(m_root / "probe_ad.png", plantedImage(2, 9001));
@@ -315,7 +318,7 @@ void ViewerPageTest::gradCamPeaksOnThePlantedFeature()
     const struct { const char* file; QRect square; } probes[] = {{"probe_ad.png", QRect(21, 21, 7, 7)}, {"probe_mci.png", QRect(4, 4, 7, 7)}};
     for (const auto& probe : probes) {
         predicted.clear();
-        openAndWait(page, m_root / probe.file);
+        QVERIFY(openAndWait(page, m_root / probe.file));
         QVERIFY(predicted.wait(20000));
         const SaliencyMap& map = page.lastPrediction()->saliency;
         QCOMPARE(map.width, 32);
@@ -345,9 +348,9 @@ void ViewerPageTest::pdfReportIsValid()
     options.patientName = "Doe^Jane";
     writeDicom(m_root / "report.dcm", {rampImage(32, 32, CV_16UC1, 4.0)}, options);
     ViewerPage page;
-    loadModelAndWait(page);
+    QVERIFY(loadModelAndWait(page, m_model));
     QSignalSpy predicted(&page, &ViewerPage::predicted);
-    openAndWait(page, m_root / "report.dcm");
+    QVERIFY(openAndWait(page, m_root / "report.dcm"));
     QVERIFY(predicted.wait(20000));
     const SliceReport anonymous = page.currentReport(false);
     QVERIFY(anonymous.identifiers.isEmpty());
@@ -393,7 +396,7 @@ void ViewerPageTest::batchPredictionFillsTheTable()
     writeBytes(folder / "broken.png", std::string("\x89PNG\r\n\x1a\n", 8) + "truncated");
     writeBytes(folder / ".DS_Store", "junk");
     ViewerPage page;
-    loadModelAndWait(page);
+    QVERIFY(loadModelAndWait(page, m_model));
     QSignalSpy finished(&page, &ViewerPage::batchFinished);
     page.predictFolder(str(folder));
     QVERIFY(finished.wait(30000));

@@ -1,0 +1,75 @@
+#include "ViewerReports.h"
+
+#include "QtStrings.h"
+#include "ScanPane.h"
+#include "SliceView.h"
+
+#include <QDir>
+#include <QObject>
+
+namespace neurodx::ui {
+
+namespace {
+
+QString windowText(const SliceView& view)
+{
+    return QObject::tr("Window centre %1, width %2").arg(QString::number(view.window().center, 'g', 6), QString::number(view.window().width, 'g', 6));
+}
+
+QString modelName(const SliceClassifier& classifier)
+{
+    return QString::fromStdString(classifier.file().parent_path().filename().string() + "/" + classifier.file().filename().string());
+}
+
+QStringList identifiers(const ViewerReportSource& source)
+{
+    QStringList lines;
+    for (const char* name : {"PatientName", "PatientID", "PatientBirthDate", "PatientSex", "StudyDate", "StudyDescription", "SeriesDescription", "InstitutionName"})
+        if (const std::string v = tagValue(*source.tags, name); !v.empty())
+            lines << QStringLiteral("%1: %2").arg(QString::fromLatin1(name), QString::fromStdString(v));
+    lines << QObject::tr("File: %1").arg(QDir::toNativeSeparators(source.file));
+    return lines;
+}
+
+} // namespace
+
+SliceReport sliceReport(const ViewerReportSource& source, const SlicePrediction* prediction)
+{
+    SliceReport report;
+    report.slice = source.view->renderedImage(false);
+    if (source.view->hasHeatmap())
+        report.heatmap = source.view->renderedImage(true);
+    report.windowText = windowText(*source.view);
+    if (source.classifier) {
+        report.classNames = toQStringList(source.classifier->classNames());
+        report.modelName = modelName(*source.classifier);
+        report.modelSummary = QString::fromStdString(source.classifier->summary());
+    }
+    if (prediction) {
+        report.probabilities = prediction->prediction.probabilities;
+        report.predicted = prediction->prediction.predicted;
+        report.heatmapClass = report.classNames.value(prediction->saliency.forClass);
+        for (const std::string& w : prediction->warnings)
+            report.warnings << QString::fromStdString(w);
+    }
+    report.identifiersIncluded = source.includeIdentifiers;
+    if (source.includeIdentifiers)
+        report.identifiers = identifiers(source);
+    return report;
+}
+
+ScanReport scanReport(const ViewerReportSource& source, const ScanPane& scan)
+{
+    ScanReport report = scan.report();
+    report.windowText = windowText(*source.view);
+    if (source.classifier) {
+        report.modelName = modelName(*source.classifier);
+        report.modelSummary = QString::fromStdString(source.classifier->summary());
+    }
+    report.identifiersIncluded = source.includeIdentifiers;
+    if (source.includeIdentifiers)
+        report.identifiers = identifiers(source);
+    return report;
+}
+
+} // namespace neurodx::ui
