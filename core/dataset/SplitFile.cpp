@@ -57,11 +57,13 @@ void saveSplit(const std::filesystem::path& file, const DatasetIndex& index, con
 DatasetSplit loadSplit(const std::filesystem::path& file, const DatasetIndex& index)
 {
     const nlohmann::json j = readJsonFile(file);
-    if (!j.is_object() || j.value("format", "") != "neurodx-split")
+    // Field by field, each of the type it must have: json::value() throws when a key holds another type.
+    const auto field = [&j](const char* key) { return j.is_object() && j.contains(key) ? j.at(key) : nlohmann::json(); };
+    if (field("format") != "neurodx-split")
         throw NeuroDxError(ErrorKind::CorruptFile, file,
                            "not a NeuroDx split file (no \"format\": \"neurodx-split\"): damaged, or another program's; make a new split or restore the file");
-    if (j.value("version", 0) > 1)
-        throw NeuroDxError(ErrorKind::UnsupportedFormat, file, "written by a newer NeuroDx (split version " + std::to_string(j.value("version", 0)) + ")");
+    if (field("version").is_number() && field("version").get<double>() > 1)
+        throw NeuroDxError(ErrorKind::UnsupportedFormat, file, "written by a newer NeuroDx (split version " + field("version").dump() + ")");
 
     std::map<std::string, std::size_t> entryByPath;
     for (std::size_t e = 0; e < index.entries.size(); ++e)

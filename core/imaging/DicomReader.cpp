@@ -156,13 +156,15 @@ std::vector<Slice> decodeDicom(const std::filesystem::path& file, std::optional<
     info.samplesPerPixel = intOf(dataset, DCM_SamplesPerPixel, 1);
     info.bitsAllocated = intOf(dataset, DCM_BitsAllocated, 16);
     info.bitsStored = intOf(dataset, DCM_BitsStored, info.bitsAllocated);
-    const int highBit = intOf(dataset, DCM_HighBit, info.bitsStored - 1);
+    int highBit = intOf(dataset, DCM_HighBit, info.bitsStored - 1);
     info.isSigned = intOf(dataset, DCM_PixelRepresentation, 0) == 1;
     info.photometric = stringOf(dataset, DCM_PhotometricInterpretation, info.samplesPerPixel == 1 ? "MONOCHROME2" : "RGB");
     info.frames = std::max(1, intOf(dataset, DCM_NumberOfFrames, 1));
     if (info.bitsStored < 1 || info.bitsStored > info.bitsAllocated || info.bitsStored > 32)
         throw NeuroDxError(ErrorKind::CorruptFile, file,
                            "Bits Stored " + std::to_string(info.bitsStored) + " does not fit Bits Allocated " + std::to_string(info.bitsAllocated));
+    if (highBit < info.bitsStored - 1 || highBit >= info.bitsAllocated)
+        highBit = info.bitsStored - 1; // a High Bit outside the stored bits (fuzz_dicom_file): the usual layout
     checkImageDimensions(file, info.width, info.height, info.frames,
                          static_cast<std::int64_t>(info.samplesPerPixel) * std::max(1, info.bitsAllocated / 8));
 

@@ -7,8 +7,11 @@
 #include "common/Version.h"
 #include "interop/KerasHdf5.h"
 #include "interop/KerasModel.h"
+#include "inference/TorchArchiveCheck.h"
 
 #include <caffe2/serialize/inline_container.h>
+#include <caffe2/serialize/read_adapter_interface.h>
+#include <torch/csrc/jit/serialization/import_read.h>
 #include <torch/csrc/jit/serialization/export.h>
 #include <torch/csrc/jit/serialization/pickler.h>
 #include <torch/script.h>
@@ -17,6 +20,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -67,14 +71,36 @@ std::vector<char> readBytes(const std::filesystem::path& file)
     return std::vector<char>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+// LibTorch 1.13's VectorReadAdapter (behind torch::pickle_load) copies whatever range miniz asks
+// for, and a damaged zip directory asks for ranges past the buffer (fuzz_model_file found the read
+// after free). This adapter answers such reads short, which miniz reports as a damaged archive.
+class BoundedReadAdapter final : public caffe2::serialize::ReadAdapterInterface {
+public:
+    explicit BoundedReadAdapter(const std::vector<char>& bytes) : m_bytes(bytes) {}
+    size_t size() const override { return m_bytes.size(); }
+    size_t read(uint64_t pos, void* buffer, size_t n, const char* = "") const override
+    {
+        if (pos >= m_bytes.size())
+            return 0;
+        n = static_cast<size_t>(std::min<uint64_t>(n, m_bytes.size() - pos));
+        std::memcpy(buffer, m_bytes.data() + pos, n);
+        return n;
+    }
+
+private:
+    const std::vector<char>& m_bytes;
+};
+
 // A NeuroDx model file's dictionary, or nothing when the bytes are some other pickle.
 c10::impl::GenericDict unpickleDict(const std::filesystem::path& file, const std::vector<char>& bytes)
 {
     if (bytes.empty())
         throw NeuroDxError(ErrorKind::UnreadableFile, file, "the file is empty");
+    checkTorchArchive(file, bytes); // LibTorch would allocate whatever sizes the file claims
     torch::IValue value;
     try {
-        value = torch::pickle_load(bytes);
+        caffe2::serialize::PyTorchStreamReader archive(std::make_shared<BoundedReadAdapter>(bytes));
+        value = torch::jit::readArchiveAndTensors("data", "", "", c10::nullopt, c10::nullopt, c10::nullopt, archive); // torch::pickle_load's reading
     } catch (const std::exception&) {
         throw NeuroDxError(ErrorKind::CorruptFile, file,
                            "not a NeuroDx model file, or damaged or truncated (it cannot be unpickled)");
@@ -84,12 +110,35 @@ c10::impl::GenericDict unpickleDict(const std::filesystem::path& file, const std
     return value.toGenericDict();
 }
 
-TensorMap tensorsOf(const c10::impl::GenericDict& dict)
+// A pickled tensor's sizes, strides and offset are taken as written: a damaged file can lay a view
+// past the end of its storage, and copying it would read beyond (fuzz_model_file).
+bool fitsItsStorage(const torch::Tensor& tensor)
+{
+    if (!tensor.has_storage())
+        return false;
+    if (tensor.numel() == 0)
+        return true;
+    std::int64_t last = tensor.storage_offset();
+    for (std::int64_t d = 0; d < tensor.dim(); ++d) {
+        std::int64_t extent = 0;
+        if (tensor.stride(d) < 0 || __builtin_mul_overflow(tensor.size(d) - 1, tensor.stride(d), &extent) ||
+            __builtin_add_overflow(last, extent, &last))
+            return false;
+    }
+    std::int64_t bytes = 0;
+    return !__builtin_mul_overflow(last + 1, static_cast<std::int64_t>(tensor.element_size()), &bytes) &&
+           bytes <= static_cast<std::int64_t>(tensor.storage().nbytes());
+}
+
+TensorMap tensorsOf(const std::filesystem::path& file, const c10::impl::GenericDict& dict)
 {
     TensorMap tensors;
     for (const auto& item : dict) {
-        if (item.key().isString() && item.value().isTensor())
+        if (item.key().isString() && item.value().isTensor()) {
+            if (!fitsItsStorage(item.value().toTensor()))
+                throw NeuroDxError(ErrorKind::CorruptFile, file, "damaged model file: tensor '" + item.key().toStringRef() + "' lies outside its data");
             tensors[item.key().toStringRef()] = item.value().toTensor();
+        }
     }
     return tensors;
 }
@@ -201,7 +250,7 @@ ModelBundle loadModelFile(const std::filesystem::path& file)
     const torch::IValue stateValue = field("state_dict");
     if (!stateValue.isGenericDict())
         throw NeuroDxError(ErrorKind::CorruptFile, file, "the state dict is damaged");
-    const TensorMap saved = tensorsOf(stateValue.toGenericDict());
+    const TensorMap saved = tensorsOf(file, stateValue.toGenericDict());
     for (auto& [name, tensor] : stateOf(*bundle.model)) {
         const auto it = saved.find(name);
         if (it == saved.end())
@@ -232,12 +281,14 @@ WeightImportReport importWeights(Classifier& model, const std::filesystem::path&
 {
     const bool keras = isKerasModelFile(file); // Keras .h5 weights, under NeuroDx's tensor names (core/interop)
     const std::vector<char> bytes = keras ? std::vector<char>() : readBytes(file);
+    if (!keras && !bytes.empty())
+        checkTorchArchive(file, bytes); // for the TorchScript reader below too
     TensorMap source;
     if (keras)
         source = kerasWeightsFor(file, model);
     else try {
         const c10::impl::GenericDict dict = unpickleDict(file, bytes);
-        source = dict.contains("state_dict") && dict.at("state_dict").isGenericDict() ? tensorsOf(dict.at("state_dict").toGenericDict()) : tensorsOf(dict);
+        source = dict.contains("state_dict") && dict.at("state_dict").isGenericDict() ? tensorsOf(file, dict.at("state_dict").toGenericDict()) : tensorsOf(file, dict);
     } catch (const NeuroDxError&) {
         try {
             torch::jit::Module scripted = torch::jit::load(file.string());

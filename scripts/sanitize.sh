@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The test suite under sanitizers, each in its own build folder (clang-14; Debian's libraries are
+# not instrumented, and tests/sanitizers/*.supp lists what is suppressed inside them, nothing of ours):
+#   scripts/sanitize.sh            ASan + UBSan, every test                   (build-asan)
+#   scripts/sanitize.sh thread     ThreadSanitizer, the tests labelled threads (build-tsan)
+# Extra arguments go to ctest (e.g. -R tst_dicom).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+mode=address
+if [ "${1:-}" = thread ] || [ "${1:-}" = address ]; then
+    mode=$1
+    shift
+fi
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+export QT_QPA_PLATFORM=offscreen
+export OMP_NUM_THREADS=2
+
+if [ $mode = address ]; then
+    build=build-asan
+    [ -f $build/CMakeCache.txt ] || cmake -S . -B $build "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_CXX_COMPILER=clang++-14 "-DNEURODX_SANITIZE=address;undefined"
+    cmake --build $build --parallel "$(nproc)"
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0
+    export LSAN_OPTIONS=suppressions=$root/tests/sanitizers/lsan.supp
+    export UBSAN_OPTIONS=suppressions=$root/tests/sanitizers/ubsan.supp:print_stacktrace=1:halt_on_error=1
+    ctest --test-dir $build --output-on-failure --parallel "$(nproc)" --timeout 1800 "$@"
+else
+    build=build-tsan
+    [ -f $build/CMakeCache.txt ] || cmake -S . -B $build "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_CXX_COMPILER=clang++-14 -DNEURODX_SANITIZE=thread
+    tests=(tst_batchloader tst_mainwindow tst_trainingpage tst_viewerscan tst_importdialog)
+    cmake --build $build --parallel "$(nproc)" --target "${tests[@]}" neurodx-cli
+    export TSAN_OPTIONS="suppressions=$root/tests/sanitizers/tsan.supp halt_on_error=1 second_deadlock_stack=1"
+    ctest --test-dir $build --output-on-failure -L threads --timeout 1800 "$@"
+fi
