@@ -10,7 +10,7 @@ packages=(
     libtorch-dev libopenblas0-pthread libjemalloc-dev
     # imaging
     libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libdcmtk-dev libnifti2-dev
-    libssl-dev
+    libssl-dev # HMAC-SHA-256 for patient pseudonyms
     nlohmann-json3-dev
     # Keras .h5 models and weights (core/interop): HDF5's C++ API
     libhdf5-dev
@@ -24,6 +24,8 @@ packages=(
     python3-torch
     # tests: Keras .h5 files written in Keras' layout by h5py, with a NumPy reference of their outputs
     python3-h5py
+    # CI's fuzzing and the sanitizer builds (scripts/fuzz.sh, scripts/sanitize.sh): clang with libFuzzer
+    clang-14 libclang-rt-14-dev
 )
 
 missing=()

@@ -101,6 +101,12 @@ void decodeColour(DcmDataset& dataset, E_TransferSyntax xfer, const std::filesys
         throw NeuroDxError(ErrorKind::CorruptFile, file,
                            std::string("the colour pixel data cannot be decoded: ") + DicomImage::getString(image.getStatus()));
     const int bits = info.bitsStored > 8 ? 16 : 8;
+    // DCMTK sizes its output by its own reading of the header; wrap it only when that is the size
+    // NeuroDx expects (a damaged header made the two differ: fuzz_dicom_file).
+    const std::size_t expected = static_cast<std::size_t>(info.width) * static_cast<std::size_t>(info.height) * 3 * static_cast<std::size_t>(bits / 8);
+    if (image.getWidth() != static_cast<unsigned long>(info.width) || image.getHeight() != static_cast<unsigned long>(info.height) ||
+        image.getOutputDataSize(bits) < expected)
+        throw NeuroDxError(ErrorKind::CorruptFile, file, "the colour pixel data does not match the image size its header gives");
     const void* rgb = image.getOutputData(bits, 0, 0);
     if (!rgb)
         throw NeuroDxError(ErrorKind::CorruptFile, file, "the colour pixel data cannot be decoded (truncated file?)");

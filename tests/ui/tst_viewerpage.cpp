@@ -18,6 +18,7 @@
 
 #include <QLabel>
 #include <QMimeData>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -64,6 +65,7 @@ private slots:
     void monochrome1IsShownInverted();
     void tagsAndHiddenIdentifiers();
     void panelShowsTheEngineProbabilities();
+    void kerasModelOpensAndPredicts();
     void gradCamPeaksOnThePlantedFeature();
     void pdfReportIsValid();
     void dragAndDropOpensAFile();
@@ -305,6 +307,26 @@ void ViewerPageTest::panelShowsTheEngineProbabilities()
     const SlicePrediction forMci = engine.classify(file, std::nullopt, 1);
     QCOMPARE(forMci.saliency.forClass, 1);
     QCOMPARE(forMci.prediction.probabilities, expected.prediction.probabilities);
+}
+
+void ViewerPageTest::kerasModelOpensAndPredicts()
+{
+    // The notebook's vanilla CNN at 32x32 in Keras' .h5 layout (tests/interop/keras_files.py), as
+    // "Model..." takes it: converted in the worker, predicting what the engine predicts.
+    const QString keras = m_dir.filePath("keras");
+    QProcess writer;
+    writer.start("/usr/bin/python3", {qEnvironmentVariable("NEURODX_INTEROP_DIR") + "/keras_files.py", keras, "vanilla32"});
+    QVERIFY(writer.waitForFinished(120000));
+    QVERIFY2(writer.exitCode() == 0, writer.readAllStandardError().constData());
+    const std::filesystem::path model = toPath(keras) / "vanilla32.h5";
+    ViewerPage page;
+    QVERIFY(loadModelAndWait(page, model));
+    QSignalSpy predicted(&page, &ViewerPage::predicted);
+    const auto file = m_root / "planted" / "CN" / "img_5.png";
+    QVERIFY(openAndWait(page, file));
+    QVERIFY(predicted.wait(20000));
+    const SlicePrediction expected = SliceClassifier(model).classify(file, std::nullopt, std::nullopt);
+    QCOMPARE(page.prediction()->displayedProbabilities(), expected.prediction.probabilities);
 }
 
 void ViewerPageTest::gradCamPeaksOnThePlantedFeature()
