@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test suite under sanitizers, each in its own build folder (clang-14; Debian's libraries are
 # not instrumented, and tests/sanitizers/*.supp lists what is suppressed inside them, nothing of ours):
-#   scripts/sanitize.sh            ASan + UBSan, every test                   (build-asan)
+#   scripts/sanitize.sh            ASan + UBSan, every test                   (build-fuzz, shared with fuzz.sh)
 #   scripts/sanitize.sh thread     ThreadSanitizer, the tests labelled threads (build-tsan)
 # Extra arguments go to ctest (e.g. -R tst_dicom).
 set -euo pipefail
@@ -19,9 +19,10 @@ export QT_QPA_PLATFORM=offscreen
 export OMP_NUM_THREADS=2
 
 if [ $mode = address ]; then
-    build=build-asan
-    [ -f $build/CMakeCache.txt ] || cmake -S . -B $build "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
-        -DCMAKE_CXX_COMPILER=clang++-14 "-DNEURODX_SANITIZE=address;undefined"
+    # The fuzzers' build (scripts/fuzz.sh): the same instrumentation, so the engine is compiled once.
+    build=build-fuzz
+    cmake -S . -B $build "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14 \
+        -DNEURODX_FUZZ=ON "-DNEURODX_SANITIZE=address;undefined" -DNEURODX_BUILD_TESTS=ON -DNEURODX_BUILD_GUI=ON >/dev/null
     cmake --build $build --parallel "$(nproc)"
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0
     export LSAN_OPTIONS=suppressions=$root/tests/sanitizers/lsan.supp

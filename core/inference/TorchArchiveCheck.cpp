@@ -123,6 +123,14 @@ void checkPickle(const std::filesystem::path& file, const char* data, std::size_
         if (bytes > size - position)
             damaged("claims " + std::to_string(bytes) + " bytes where " + std::to_string(size - position) + " remain");
     };
+    // A length of `lengthBytes` bytes, then that many bytes: LibTorch allocates the length first.
+    const auto skipCounted = [&](int lengthBytes) {
+        need(static_cast<std::uint64_t>(lengthBytes));
+        const std::uint64_t length = little(data + position, lengthBytes);
+        position += static_cast<std::size_t>(lengthBytes);
+        need(length);
+        position += static_cast<std::size_t>(length);
+    };
     const auto skipLine = [&] {
         const void* newline = std::memchr(data + position, '\n', size - position);
         if (!newline)
@@ -148,30 +156,15 @@ void checkPickle(const std::filesystem::path& file, const char* data, std::size_
         case 'M': case 0x83: need(2); position += 2; break;   // BININT2, EXT2
         case 'J': case 'j': case 0x84: need(4); position += 4; break; // BININT, LONG_BINGET, EXT4
         case 'G': case 0x95: need(8); position += 8; break;   // BINFLOAT, FRAME
-        case 'U': case 'C': case 0x8c: case 0x8a: {           // SHORT_BINSTRING, SHORT_BINBYTES, SHORT_BINUNICODE, LONG1
-            need(1);
-            const std::uint64_t length = little(data + position, 1);
-            position += 1;
-            need(length);
-            position += static_cast<std::size_t>(length);
+        case 'U': case 'C': case 0x8c: case 0x8a: // SHORT_BINSTRING, SHORT_BINBYTES, SHORT_BINUNICODE, LONG1
+            skipCounted(1);
             break;
-        }
-        case 'T': case 'B': case 'X': case 0x8b: {            // BINSTRING, BINBYTES, BINUNICODE, LONG4
-            need(4);
-            const std::uint64_t length = little(data + position, 4);
-            position += 4;
-            need(length);
-            position += static_cast<std::size_t>(length);
+        case 'T': case 'B': case 'X': case 0x8b: // BINSTRING, BINBYTES, BINUNICODE, LONG4
+            skipCounted(4);
             break;
-        }
-        case 0x8d: case 0x8e: case 0x96: {                    // BINUNICODE8, BINBYTES8, BYTEARRAY8
-            need(8);
-            const std::uint64_t length = little(data + position, 8);
-            position += 8;
-            need(length);
-            position += static_cast<std::size_t>(length);
+        case 0x8d: case 0x8e: case 0x96: // BINUNICODE8, BINBYTES8, BYTEARRAY8
+            skipCounted(8);
             break;
-        }
         case 'I': case 'L': case 'S': case 'V': case 'F': case 'P': case 'g': case 'p': // one text line
             skipLine();
             break;
