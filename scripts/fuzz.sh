@@ -17,7 +17,7 @@ seconds=60
 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
-        --seconds) seconds=$2; shift 2 ;;
+        --seconds) seconds=${2:?--seconds needs a number}; shift 2 ;;
         *) targets+=("$1"); shift ;;
     esac
 done
@@ -65,7 +65,8 @@ seed() { # seed TARGET FILE...
     local file
     for file in "${@:2}"; do cp -- "$file" "$corpus/$1/seed-$(basename "$(dirname "$file")")-$(basename "$file")"; done
 }
-if [ ! -d $corpus ]; then
+if [ ! -f $corpus/.done ]; then
+    rm -rf $corpus
     mapfile -t dicoms < <(find $seeds/slices $seeds/scans -name '*.dcm' | sort | head -n 12)
     mapfile -t rasters < <(find $seeds/slices -name '*.png' -o -name '*.jpg' -o -name '*.tif*' -o -name '*.bmp' | sort | head -n 8)
     mapfile -t niftis < <(find $seeds/scans -name '*.nii*' | sort)
@@ -97,10 +98,12 @@ json.dump({"format": "neurodx-split", "version": 1, "mode": "subject", "seed": 4
            "parts": parts}, open(sys.argv[1], "w"), indent=1)
 PY
     # Regression inputs of earlier findings join their target's corpus.
-    for dir in tests/data/fuzz/*/; do
-        [ -d "$dir" ] && cp -- "$dir"* "$corpus/$(basename "$dir")/" 2>/dev/null || true
-    done
+    touch $corpus/.done
 fi
+# Regression inputs of earlier findings join their target's corpus (again each run: new ones count).
+for dir in tests/data/fuzz/*/; do
+    [ -d "$dir" ] && cp -- "$dir"* "$corpus/$(basename "$dir")/" 2>/dev/null || true
+done
 
 mkdir -p $build/crashes $build/logs
 total=0
@@ -115,11 +118,11 @@ for target in "${targets[@]}"; do
         -print_final_stats=1 -artifact_prefix=$build/crashes/$target- >"$log" 2>&1
     status=$?
     set -e
-    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n 1)
+    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n 1 || true)
     runs=${runs:-0}
     rate=$((runs / (seconds > 0 ? seconds : 1)))
     total=$((total + runs))
-    files=$(find $corpus/$target -type f | wc -l)
+    files=$(find $corpus/$target -type f ! -name .done | wc -l)
     if [ $status -ne 0 ]; then
         failed=1
         printf '%-20s %12s runs  %7s/s  corpus %5s  FAILED (exit %s, see %s)\n' "$target" "$runs" "$rate" "$files" "$status" "$log" | tee -a $summary

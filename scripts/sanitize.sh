@@ -13,6 +13,10 @@ if [ "${1:-}" = thread ] || [ "${1:-}" = address ]; then
     mode=$1
     shift
 fi
+if ! command -v clang++-14 >/dev/null || ! ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
+    echo "sanitize.sh: needs clang-14 and libclang-rt-14-dev (scripts/bootstrap.sh installs them)" >&2
+    exit 2
+fi
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 export QT_QPA_PLATFORM=offscreen

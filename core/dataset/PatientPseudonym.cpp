@@ -4,7 +4,14 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#if !defined(_WIN32)
+#include <fcntl.h>
+#include <unistd.h>
+#endif
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <mutex>
@@ -30,39 +37,66 @@ std::string randomKey()
     return key;
 }
 
-// Reads the key file, or creates it (owner-only) with a fresh random key.
+std::string unsaved(const fs::path& file, const std::string& why)
+{
+    return "the pseudonym key cannot be saved to " + file.string() + " (" + why + "): pseudonyms hold for this run only";
+}
+
+// Writes `key` to a new owner-only file and puts it in place only if no key exists yet, so a key is
+// never replaced (that would make every earlier pseudonym unlinkable). Returns errno, 0 on success,
+// EEXIST when another process created the key first.
+int saveNewKey(const fs::path& file, const std::string& key)
+{
+#if defined(_WIN32)
+    if (fs::exists(file))
+        return EEXIST;
+    std::ofstream out(file, std::ios::binary);
+    out.write(key.data(), static_cast<std::streamsize>(key.size()));
+    out.close();
+    return out ? 0 : EIO;
+#else
+    const std::string temporary = file.string() + ".part-" + std::to_string(::getpid()) + "-" + hmacSha256Hex(key, "name").substr(0, 8);
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return errno;
+    bool written = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
+    int error = written ? 0 : errno;
+    if (::close(fd) != 0 && !error)
+        error = errno;
+    if (!error && ::link(temporary.c_str(), file.c_str()) != 0) // link() never replaces an existing key
+        error = errno;
+    ::unlink(temporary.c_str());
+    return error;
+#endif
+}
+
+// Reads the key file, or creates it (owner-only, from the first byte) with a fresh random key.
 KeyState loadOrCreateKey()
 {
     const fs::path file = userPseudonymKeyFile();
-    std::ifstream in(file, std::ios::binary);
-    if (in) {
-        std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (key.size() == kKeyBytes)
+    if (file.empty())
+        return {randomKey(), "there is no configuration folder (HOME is not set): pseudonyms hold for this run only"};
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        std::ifstream in(file, std::ios::binary);
+        if (in) {
+            std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            if (key.size() == kKeyBytes)
+                return {key, {}};
+            return {randomKey(), file.string() + " is not a NeuroDx pseudonym key (wrong size): pseudonyms hold for this run only"};
+        }
+        std::error_code ec;
+        if (fs::symlink_status(file, ec).type() != fs::file_type::not_found)
+            return {randomKey(), file.string() + " exists but cannot be read: pseudonyms hold for this run only (it is left as it is)"};
+        fs::create_directories(file.parent_path(), ec);
+        const std::string key = randomKey();
+        const int error = saveNewKey(file, key);
+        if (error == 0)
             return {key, {}};
-        return {randomKey(), file.string() + " is not a NeuroDx pseudonym key (wrong size): pseudonyms hold for this run only"};
+        if (error != EEXIST)
+            return {key, unsaved(file, std::strerror(error))};
+        // Another process created the key meanwhile: read its key.
     }
-    std::error_code ec;
-    fs::create_directories(file.parent_path(), ec);
-    const std::string key = randomKey();
-    const fs::path temporary = fs::path(file).concat(".part");
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out.write(key.data(), static_cast<std::streamsize>(key.size()));
-        if (!out)
-            return {key, "the pseudonym key cannot be saved to " + file.string() + ": pseudonyms hold for this run only"};
-    }
-    fs::permissions(temporary, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
-    fs::rename(temporary, file, ec);
-    if (ec) {
-        fs::remove(temporary, ec);
-        // Another process may have created it meanwhile: its key wins.
-        std::ifstream again(file, std::ios::binary);
-        std::string other((std::istreambuf_iterator<char>(again)), std::istreambuf_iterator<char>());
-        if (other.size() == kKeyBytes)
-            return {other, {}};
-        return {key, "the pseudonym key cannot be saved to " + file.string() + ": pseudonyms hold for this run only"};
-    }
-    return {key, {}};
+    return {randomKey(), unsaved(file, "it changes while being read")};
 }
 
 const KeyState& keyState()
@@ -91,7 +125,7 @@ fs::path userPseudonymKeyFile()
         base = fs::path(home) / ".config";
 #endif
     if (base.empty())
-        base = fs::temp_directory_path();
+        return {}; // never a shared folder such as /tmp, where another user could plant a key
     return base / "NeuroDx" / "pseudonym.key";
 }
 

@@ -18,7 +18,8 @@ std::string hmacSha256Hex(const std::string& key, const std::string& message);
 
 // $NEURODX_PSEUDONYM_KEY when set, else NeuroDx's folder in the user's configuration directory
 // (XDG_CONFIG_HOME or ~/.config on Linux, %APPDATA% on Windows, ~/Library/Application Support on
-// macOS) / pseudonym.key.
+// macOS) / pseudonym.key; empty when the user has no configuration folder (then pseudonyms hold for
+// one run, since a shared folder such as /tmp would let another user plant the key).
 std::filesystem::path userPseudonymKeyFile();
 
 // Empty, or why pseudonyms are only valid within this process (the key file could not be read or

@@ -140,13 +140,23 @@ private:
                 skip(header.length == kUndefinedLength ? 0 : header.length); // stray item: DCMTK decides
                 continue;
             }
-            const bool pixelFragments = header.group == 0x7fe0 && header.length == kUndefinedLength;
-            if (pixelFragments)
+            const bool pixelFragments = header.group == 0x7fe0 && header.element == 0x0010 && header.vr != "SQ" &&
+                                        header.length == kUndefinedLength;
+            if (pixelFragments) {
                 walkFragments();
-            else if (header.vr == "SQ" || header.length == kUndefinedLength) // undefined length: a sequence (UN too)
+            } else if (header.vr == "UN" && header.length == kUndefinedLength) {
+                // CP-246: an undefined-length UN holds a sequence encoded implicit VR little endian.
+                const bool explicitVr = m_explicitVr, bigEndian = m_bigEndian;
+                m_explicitVr = false;
+                m_bigEndian = false;
                 walkSequence(header.length, depth + 1);
-            else
+                m_explicitVr = explicitVr;
+                m_bigEndian = bigEndian;
+            } else if (header.vr == "SQ" || header.length == kUndefinedLength) { // undefined length: a sequence
+                walkSequence(header.length, depth + 1);
+            } else {
                 skip(header.length);
+            }
         }
     }
 

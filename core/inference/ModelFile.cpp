@@ -125,8 +125,9 @@ bool fitsItsStorage(const torch::Tensor& tensor)
             __builtin_add_overflow(last, extent, &last))
             return false;
     }
-    std::int64_t bytes = 0;
-    return !__builtin_mul_overflow(last + 1, static_cast<std::int64_t>(tensor.element_size()), &bytes) &&
+    std::int64_t elements = 0, bytes = 0;
+    return !__builtin_add_overflow(last, std::int64_t{1}, &elements) &&
+           !__builtin_mul_overflow(elements, static_cast<std::int64_t>(tensor.element_size()), &bytes) &&
            bytes <= static_cast<std::int64_t>(tensor.storage().nbytes());
 }
 
@@ -223,6 +224,8 @@ ModelBundle loadModelFile(const std::filesystem::path& file)
                                "; this build reads up to " + std::to_string(kModelFileVersion) + ")");
 
     ModelBundle bundle;
+    if (!field("metadata").isString())
+        throw NeuroDxError(ErrorKind::CorruptFile, file, "the model's metadata is damaged (not text)");
     try {
         bundle.metadata = nlohmann::json::parse(field("metadata").toStringRef());
         const auto& a = bundle.metadata.at("architecture");
@@ -296,6 +299,11 @@ WeightImportReport importWeights(Classifier& model, const std::filesystem::path&
                 source[p.name] = p.value;
             for (const auto& b : scripted.named_buffers())
                 source[b.name] = b.value;
+            for (const auto& [name, tensor] : source)
+                if (!fitsItsStorage(tensor))
+                    throw NeuroDxError(ErrorKind::CorruptFile, file, "damaged model file: tensor '" + name + "' lies outside its data");
+        } catch (const NeuroDxError&) {
+            throw;
         } catch (const std::exception&) {
             throw NeuroDxError(ErrorKind::UnsupportedFormat, file,
                                "not a weight file NeuroDx reads: use a NeuroDx model file or a TorchScript archive "

@@ -2,6 +2,7 @@
 
 #include "common/NeuroDxError.h"
 
+#include <cctype>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -102,8 +103,15 @@ private:
         const std::uint64_t data = local + 30 + at(local + 26, 2) + at(local + 28, 2);
         if (data > m_bytes.size() || compressed > m_bytes.size() - data)
             damaged("entry '" + name + "' claims " + std::to_string(compressed) + " bytes, past the end of the file");
-        if (method == 0 && name.size() >= 4 && name.compare(name.size() - 4, 4, ".pkl") == 0)
+        // LibTorch finds records ignoring case and inflates deflated ones: every pickle is checked.
+        std::string lower = name;
+        for (char& c : lower)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (lower.size() >= 4 && lower.compare(lower.size() - 4, 4, ".pkl") == 0) {
+            if (method != 0)
+                damaged("pickle '" + name + "' is compressed, which PyTorch never writes");
             checkPickle(m_file, m_bytes.data() + data, static_cast<std::size_t>(compressed));
+        }
         return offset + 46 + nameLength + extraLength + commentLength;
     }
 

@@ -159,6 +159,16 @@ void ResourceGuardsTest::initTestCase()
         deep += level;
     writeBytes(d / "deep.dcm", deep);
 
+    // The same depth inside an undefined-length UN element, whose content DICOM (CP-246) encodes
+    // implicit VR little endian: items holding ReferencedImageSequence (0008,1140), undefined length.
+    std::string deepUn = smallDicomBytes(d / "scratch.dcm", DicomEncoding::ExplicitLittleEndian);
+    deepUn += std::string("\xe1\x7f\x10\x10UN\0\0\xff\xff\xff\xff", 12);
+    const std::string implicitLevel = std::string("\xfe\xff\x00\xe0\xff\xff\xff\xff", 8) + std::string("\x08\x00\x40\x11\xff\xff\xff\xff", 8);
+    deepUn.reserve(deepUn.size() + 200000 * implicitLevel.size());
+    for (int i = 0; i < 200000; ++i)
+        deepUn += implicitLevel;
+    writeBytes(d / "deep-un.dcm", deepUn);
+
     // 10 GB, sparse: a valid DICOM file followed by a hole of zeros.
     writeSmallDicom(d / "sparse.dcm");
     fs::resize_file(d / "sparse.dcm", std::uintmax_t{10} << 30);
@@ -176,6 +186,7 @@ void ResourceGuardsTest::claimsAreRefusedInBoundedMemory_data()
     QTest::newRow("JPEG-LS bitstream claiming 60000 x 60000") << "jpegls60000.dcm" << false << "";
     QTest::newRow("NumberOfFrames 2147483647") << "frames.dcm" << false << "frames";
     QTest::newRow("200000 nested sequences") << "deep.dcm" << false << "nested";
+    QTest::newRow("200000 nested sequences in a UN element") << "deep-un.dcm" << false << "nested";
     QTest::newRow("10 GB sparse file") << "sparse.dcm" << false << "GB";
 }
 

@@ -62,6 +62,7 @@ void TorchArchiveCheckTest::claims_data()
     add("not a zip", "just some bytes, left to LibTorch", "");
     add("a string claiming 4 GB", storedZip({{"a/data.pkl", pickle(std::string("X", 1) + le(0xfe000000u, 4) + "hello")}}), "claims 4261412864 bytes");
     add("bytes claiming 2^40 (BINBYTES8)", storedZip({{"a/data.pkl", pickle(std::string("\x8e", 1) + le(std::uint64_t{1} << 40, 8))}}), "claims");
+    add("the claim in data.PKL (LibTorch ignores case)", storedZip({{"a/data.PKL", pickle(std::string("X", 1) + le(0xfe000000u, 4))}}), "claims 4261412864 bytes");
     add("memo slot 4 billion", storedZip({{"a/data.pkl", pickle(std::string("N", 1) + "r" + le(0xfffffff0u, 4))}}), "memo slot");
     add("entry claiming 1 GB", storedZip({{"a/data/0", "0123456789abcdef"}}, std::uint64_t{1} << 30), "past the end");
     add("directory past the end", storedZip({{"a/data.pkl", pickle("N")}}).substr(0, 40) + le(0x06054b50, 4) + le(0, 4) + le(5, 2) + le(5, 2) +
