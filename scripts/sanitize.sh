@@ -21,6 +21,8 @@ generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 export QT_QPA_PLATFORM=offscreen
 export OMP_NUM_THREADS=2
+# Instrumented training runs several times slower: Qt Test's 5-minute limit per test function would stop it.
+export QTEST_FUNCTION_TIMEOUT=1800000
 
 if [ $mode = address ]; then
     # The fuzzers' build (scripts/fuzz.sh): the same instrumentation, so the engine is compiled once.

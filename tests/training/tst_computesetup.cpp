@@ -59,6 +59,13 @@ void ComputeSetupTest::freedActivationMemoryIsReused_data()
 
 void ComputeSetupTest::freedActivationMemoryIsReused()
 {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    QSKIP("the sanitizer's allocator (quarantine, shadow memory) replaces the one this checks");
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+    QSKIP("the sanitizer's allocator (quarantine, shadow memory) replaces the one this checks");
+#endif
+#endif
     QFETCH(qint64, bytes);
     const long pages = static_cast<long>(bytes / 4096);
     faultsToFill(bytes); // the first time, the pages come from the kernel
