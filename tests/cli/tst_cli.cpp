@@ -448,7 +448,8 @@ void CliTest::crossValidationAndAuditRun()
     const Result cv = runCli(QStringList{"cv", str(m_dataset), "--folds", "3", "--output", str(toPath(m_dir.path()) / "cv")} + small);
     QVERIFY2(cv.exitCode == 0, cv.err.constData());
     QCOMPARE(cv.json().at("folds").size(), std::size_t{3});
-    for (const auto& fold : cv.json().at("folds"))
+    const nlohmann::json cvJson = cv.json(); // kept alive through the loop (ASan found the loop reading a freed temporary)
+    for (const auto& fold : cvJson.at("folds"))
         QCOMPARE(fold.at("shared_subjects").get<int>(), 0);
     const Result audit = runCli(QStringList{"audit", str(m_dataset), "--output", str(toPath(m_dir.path()) / "audit"), "--ratios", "0.5,0.25,0.25"} + small);
     QVERIFY2(audit.exitCode == 0, audit.err.constData());
