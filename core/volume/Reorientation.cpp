@@ -1,5 +1,7 @@
 #include "Reorientation.h"
 
+#include "common/NeuroDxError.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -10,6 +12,10 @@
 namespace neurodx {
 
 namespace {
+
+// Bounds of the grid an oblique scan is resampled onto: 8 times a large 512^3 scan at most.
+constexpr double kMaxResampledSide = 4096;
+constexpr std::size_t kMaxResampledVoxels = std::size_t{1} << 30;
 
 std::string degrees(double value)
 {
@@ -117,7 +123,10 @@ VolumeGeometry alignedGridCovering(const VolumeGeometry& g)
                 spacing = g.spacing[a];
             }
         grid.spacing[c] = spacing;
-        grid.size[c] = static_cast<int>(std::floor((high[c] - low[c]) / spacing + 1e-6)) + 1;
+        // A damaged header (spacing near zero, positions near infinity) asks for a grid no memory
+        // holds: 0 says so to the caller, which refuses the scan (fuzz_nifti).
+        const double steps = std::floor((high[c] - low[c]) / spacing + 1e-6) + 1;
+        grid.size[c] = std::isfinite(steps) && steps >= 1 && steps <= kMaxResampledSide ? static_cast<int>(steps) : 0;
         grid.origin[c] = low[c];
     }
     return grid;
@@ -203,7 +212,11 @@ Volume toCanonical(Volume volume, double obliqueToleranceDegrees)
                                           degrees(obliqueToleranceDegrees) + " kept without interpolation)");
         return out;
     }
-    Volume out = resampleOnto(volume, alignedGridCovering(volume.geometry));
+    const VolumeGeometry grid = alignedGridCovering(volume.geometry);
+    if (grid.size[0] == 0 || grid.size[1] == 0 || grid.size[2] == 0 || grid.voxelCount() > kMaxResampledVoxels)
+        throw NeuroDxError(ErrorKind::CorruptFile, volume.source.path,
+                           "its geometry (spacing, orientation) would make a grid larger than any scan: damaged header");
+    Volume out = resampleOnto(volume, grid);
     out.source.sliceAxis = -1;
     out.source.warnings.push_back("acquired oblique by " + degrees(obliquity) +
                                   ": resampled onto axial, coronal and sagittal planes with trilinear interpolation");
