@@ -1,4 +1,5 @@
 // neurodx-cli end to end: the real executable, run with QProcess on generated data.
+#include "CliProcess.h"
 #include "TestTree.h"
 
 #include "synthetic/PhantomGenerator.h"
@@ -17,24 +18,6 @@ using namespace neurodx::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    nlohmann::json json() const { return nlohmann::json::parse(out.toStdString()); }
-};
-
-Result runCli(const QStringList& args, const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment())
-{
-    const QString bin = QProcessEnvironment::systemEnvironment().value("NEURODX_BIN_DIR");
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.start(bin + "/neurodx-cli", args);
-    if (!process.waitForFinished(120000))
-        return {};
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(), process.readAllStandardError()};
-}
 
 QString str(const fs::path& p) { return QString::fromStdString(p.string()); }
 
@@ -92,10 +75,10 @@ void CliTest::initTestCase()
 
 void CliTest::versionAndHelp()
 {
-    const Result version = runCli({"--version"});
+    const CliResult version = runCli({"--version"});
     QCOMPARE(version.exitCode, 0);
     QVERIFY(version.out.startsWith("neurodx-cli "));
-    const Result help = runCli({"--help"});
+    const CliResult help = runCli({"--help"});
     QCOMPARE(help.exitCode, 0);
     for (const char* command : {"scan", "split", "info", "synth", "demo", "not a certified medical device"})
         QVERIFY2(help.out.contains(command), command);
@@ -109,18 +92,18 @@ void CliTest::referenceBlasIsWarnedAbout()
     const QString referenceDir = QStringLiteral("/usr/lib/x86_64-linux-gnu/blas");
     if (!QFileInfo::exists(referenceDir + "/libblas.so.3"))
         QSKIP("the reference BLAS (libblas3) is not installed here");
-    const Result normal = runCli({"--version"});
+    const CliResult normal = runCli({"--version"});
     QVERIFY2(normal.out.contains("BLAS: OpenBLAS"), normal.out.constData());
     QVERIFY(!normal.err.contains("warning"));
 
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert("LD_LIBRARY_PATH", referenceDir);
-    const Result version = runCli({"--version"}, environment);
+    const CliResult version = runCli({"--version"}, environment);
     QCOMPARE(version.exitCode, 0);
     QVERIFY2(version.out.contains("BLAS: reference BLAS"), version.out.constData());
     QVERIFY2(version.err.contains("warning: matrix products run on the reference BLAS"), version.err.constData());
     // Computing commands warn before they start; the others stay quiet.
-    const Result predict = runCli({"predict", "/nonexistent/model.pt", "/nonexistent/slice.png"}, environment);
+    const CliResult predict = runCli({"predict", "/nonexistent/model.pt", "/nonexistent/slice.png"}, environment);
     QVERIFY(predict.err.contains("reference BLAS"));
     QVERIFY(predict.err.contains("libopenblas0-pthread"));
     QVERIFY(!runCli({"scan", "/nonexistent"}, environment).err.contains("BLAS"));
@@ -145,14 +128,14 @@ void CliTest::badUsageExitsWithTwo()
 {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
-    const Result r = runCli(args);
+    const CliResult r = runCli(args);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(message.toUtf8()), r.err.constData());
 }
 
 void CliTest::scanJsonCountsExactly()
 {
-    const Result r = runCli({"scan", str(m_dataset), "--json"});
+    const CliResult r = runCli({"scan", str(m_dataset), "--json"});
     QCOMPARE(r.exitCode, 0);
     const nlohmann::json j = r.json();
     for (const char* c : {"CN", "MCI", "AD"}) {
@@ -169,7 +152,7 @@ void CliTest::scanJsonCountsExactly()
 
 void CliTest::scanTextShowsTable()
 {
-    const Result r = runCli({"scan", str(m_dataset)});
+    const CliResult r = runCli({"scan", str(m_dataset)});
     QCOMPARE(r.exitCode, 0);
     QVERIFY(r.out.contains("class"));
     QVERIFY(r.out.contains("total"));
@@ -179,7 +162,7 @@ void CliTest::scanTextShowsTable()
 
 void CliTest::splitJsonProvesNoSharedSubjects()
 {
-    const Result r = runCli({"split", str(m_dataset), "--json", "--ratios", "0.5,0.25,0.25"});
+    const CliResult r = runCli({"split", str(m_dataset), "--json", "--ratios", "0.5,0.25,0.25"});
     QCOMPARE(r.exitCode, 0);
     const nlohmann::json j = r.json();
     QCOMPARE(j.at("shared_subjects").get<int>(), 0);
@@ -197,7 +180,7 @@ void CliTest::splitJsonProvesNoSharedSubjects()
 
 void CliTest::splitBySliceReportsLeakage()
 {
-    const Result r = runCli({"split", str(m_dataset), "--json", "--mode", "slice"});
+    const CliResult r = runCli({"split", str(m_dataset), "--json", "--mode", "slice"});
     QCOMPARE(r.exitCode, 0);
     QVERIFY(r.json().at("shared_subjects").get<int>() > 0);
 }
@@ -205,7 +188,7 @@ void CliTest::splitBySliceReportsLeakage()
 void CliTest::splitWritesSplitJson()
 {
     const fs::path output = toPath(m_dir.path()) / "split.json";
-    const Result r = runCli({"split", str(m_dataset), "--output", str(output), "--seed", "7"});
+    const CliResult r = runCli({"split", str(m_dataset), "--output", str(output), "--seed", "7"});
     QCOMPARE(r.exitCode, 0);
     QVERIFY(r.out.contains("Subjects shared between parts: 0"));
     std::ifstream in(output);
@@ -224,7 +207,7 @@ void CliTest::infoJsonDescribesDicom()
     options.patientId = "SECRET-ID-123";
     const fs::path file = toPath(m_dir.path()) / "slice.dcm";
     writeSmallDicom(file, options);
-    const Result r = runCli({"info", str(file), "--json"});
+    const CliResult r = runCli({"info", str(file), "--json"});
     QCOMPARE(r.exitCode, 0);
     const nlohmann::json j = r.json();
     QCOMPARE(j.at("format").get<std::string>(), std::string("dicom"));
@@ -236,7 +219,7 @@ void CliTest::infoJsonDescribesDicom()
     QCOMPARE(j.at("display_window").at("source").get<std::string>(), std::string("file window"));
     // Identifiers never appear in the output.
     QVERIFY(!r.out.contains("DOE") && !r.out.contains("SECRET"));
-    const Result text = runCli({"info", str(file)});
+    const CliResult text = runCli({"info", str(file)});
     QCOMPARE(text.exitCode, 0);
     QVERIFY(text.out.contains("JPEG-LS"));
 }
@@ -256,7 +239,7 @@ void CliTest::infoJsonReportsErrors()
     QFETCH(QString, words);
     const fs::path file = toPath(m_dir.path()) / "bad.dcm";
     writeBytes(file, content.toStdString());
-    const Result r = runCli({"info", str(file), "--json"});
+    const CliResult r = runCli({"info", str(file), "--json"});
     QCOMPARE(r.exitCode, 2);
     const nlohmann::json j = r.json();
     QVERIFY(QString::fromStdString(j.at("error").get<std::string>()).contains(words));
@@ -267,7 +250,7 @@ void CliTest::infoJsonReportsErrors()
 void CliTest::synthJson()
 {
     const fs::path out = toPath(m_dir.path()) / "synth";
-    const Result r = runCli({"synth", str(out), "--json", "--subjects-per-class", "2", "--slices", "2", "--size", "32"});
+    const CliResult r = runCli({"synth", str(out), "--json", "--subjects-per-class", "2", "--slices", "2", "--size", "32"});
     QCOMPARE(r.exitCode, 0);
     QCOMPARE(r.json().at("images").get<int>(), 12);
     QVERIFY(fs::exists(out / "metadata.csv"));
@@ -277,7 +260,7 @@ void CliTest::synthJson()
 void CliTest::demoRunsEndToEnd()
 {
     const fs::path out = toPath(m_dir.path()) / "demo";
-    const Result r = runCli({"demo", "--output", str(out), "--subjects-per-class", "6", "--slices", "4", "--size", "32",
+    const CliResult r = runCli({"demo", "--output", str(out), "--subjects-per-class", "6", "--slices", "4", "--size", "32",
                              "--image-size", "32", "--epochs", "2", "--model", "cnn", "--filters1", "4", "--filters2", "4", "--units", "8"});
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(r.out.contains("Slice level"), r.out.constData());
@@ -316,7 +299,7 @@ std::vector<std::vector<std::string>> csvRows(const fs::path& file)
 
 void CliTest::trainWritesACompleteRunFolder()
 {
-    const Result r = runCli({"train", str(m_dataset), "--output", str(m_run), "--json", "--image-size", "32", "--epochs", "3",
+    const CliResult r = runCli({"train", str(m_dataset), "--output", str(m_run), "--json", "--image-size", "32", "--epochs", "3",
                              "--model", "cnn", "--filters1", "4", "--filters2", "4", "--units", "8", "--ratios", "0.5,0.25,0.25",
                              "--batch-size", "8", "--threads", "2"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
@@ -348,13 +331,13 @@ void CliTest::trainWritesACompleteRunFolder()
 void CliTest::evaluateRunMatchesItsMetrics()
 {
     QVERIFY(fs::exists(m_run / "best.pt"));
-    const Result r = runCli({"evaluate", str(m_run / "best.pt"), str(m_run), "--json", "--bootstrap", "50"});
+    const CliResult r = runCli({"evaluate", str(m_run / "best.pt"), str(m_run), "--json", "--bootstrap", "50"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     std::ifstream in(m_run / "metrics.json");
     const nlohmann::json metrics = nlohmann::json::parse(in);
     QCOMPARE(r.json().at("part").get<std::string>(), std::string("test"));
     QCOMPARE(r.json().at("slice_level").at("confusion"), metrics.at("slice_level").at("confusion"));
-    const Result whole = runCli({"evaluate", str(m_run / "best.pt"), str(m_dataset), "--json", "--bootstrap", "0"});
+    const CliResult whole = runCli({"evaluate", str(m_run / "best.pt"), str(m_dataset), "--json", "--bootstrap", "0"});
     QCOMPARE(whole.exitCode, 0);
     QCOMPARE(whole.json().at("slice_level").at("count").get<int>(), 36);
     QCOMPARE(runCli({"evaluate", str(m_run / "best.pt")}).exitCode, 2);
@@ -370,7 +353,7 @@ void CliTest::predictReadsDicomAndPng()
             images.push_back(entry.path());
     }
     QCOMPARE(images.size(), std::size_t{2});
-    const Result r = runCli({"predict", str(m_run / "best.pt"), str(images[0]), str(images[1]), "--json"});
+    const CliResult r = runCli({"predict", str(m_run / "best.pt"), str(images[0]), str(images[1]), "--json"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const auto predictions = r.json().at("predictions");
     QCOMPARE(predictions.size(), std::size_t{2});
@@ -383,7 +366,7 @@ void CliTest::predictReadsDicomAndPng()
     }
     // A folder, a broken file among good ones: the good ones are predicted, the broken one named.
     writeBytes(m_dataset / "AD" / "broken.png", "\x89PNG\r\n\x1a\n broken");
-    const Result folder = runCli({"predict", str(m_run / "best.pt"), str(m_dataset / "AD"), "--format", "csv"});
+    const CliResult folder = runCli({"predict", str(m_run / "best.pt"), str(m_dataset / "AD"), "--format", "csv"});
     QCOMPARE(folder.exitCode, 1);
     QVERIFY(folder.err.contains("broken.png"));
     QCOMPARE(folder.out.count('\n'), 12 + 1 + 1); // header, 12 AD slices, the broken file
@@ -409,7 +392,7 @@ void CliTest::interruptLeavesValidCheckpoints()
     err += process.readAllStandardError();
     QCOMPARE(process.exitCode(), 1);
     QVERIFY2(err.contains("cancelled"), err.constData());
-    const Result check = runCli({"predict", str(run / "best.pt"), str(m_dataset / "CN"), "--json"});
+    const CliResult check = runCli({"predict", str(run / "best.pt"), str(m_dataset / "CN"), "--json"});
     QCOMPARE(check.exitCode, 0);
     QVERIFY(!fs::exists(run / "best.pt.part") && !fs::exists(run / "last.pt.part"));
 }
@@ -420,20 +403,20 @@ void CliTest::tuneResumesAndHandsBestToTrain()
     const QStringList args{"tune", str(m_dataset), "--output", str(tuning), "--json", "--max-epochs", "3", "--factor", "3",
                            "--image-size", "32", "--batch-size", "8", "--ratios", "0.5,0.25,0.25",
                            "--search", "filters1=4,8;filters2=4;units=8,16"};
-    const Result first = runCli(args);
+    const CliResult first = runCli(args);
     QVERIFY2(first.exitCode == 0, first.err.constData());
     const nlohmann::json j = first.json();
     QCOMPARE(j.at("trials").size(), std::size_t{6}); // max_epochs 3, factor 3: 3 x 1 epoch -> 1 x 3, then 2 x 3
     QVERIFY(j.contains("best"));
     QVERIFY(fs::exists(tuning / "best_hyperparameters.json") && fs::exists(tuning / "trials.csv") && fs::exists(tuning / "oracle.json"));
     // Resuming a finished search runs no trial again.
-    const Result again = runCli(args);
+    const CliResult again = runCli(args);
     QCOMPARE(again.exitCode, 0);
     QCOMPARE(again.json().at("best"), j.at("best"));
     QVERIFY(again.json().at("seconds_in_trials").get<double>() < 0.5);
     // The best hyperparameters go straight into training.
     const fs::path run = toPath(m_dir.path()) / "tuned-run";
-    const Result train = runCli({"train", str(m_dataset), "--hyperparameters", str(tuning / "best_hyperparameters.json"), "--epochs", "1",
+    const CliResult train = runCli({"train", str(m_dataset), "--hyperparameters", str(tuning / "best_hyperparameters.json"), "--epochs", "1",
                                  "--image-size", "32", "--output", str(run), "--quiet", "--ratios", "0.5,0.25,0.25"});
     QVERIFY2(train.exitCode == 0, train.err.constData());
     std::ifstream in(run / "config.json");
@@ -445,23 +428,23 @@ void CliTest::tuneResumesAndHandsBestToTrain()
 void CliTest::crossValidationAndAuditRun()
 {
     const QStringList small{"--epochs", "1", "--image-size", "32", "--model", "cnn", "--filters1", "4", "--filters2", "4", "--units", "8", "--json"};
-    const Result cv = runCli(QStringList{"cv", str(m_dataset), "--folds", "3", "--output", str(toPath(m_dir.path()) / "cv")} + small);
+    const CliResult cv = runCli(QStringList{"cv", str(m_dataset), "--folds", "3", "--output", str(toPath(m_dir.path()) / "cv")} + small);
     QVERIFY2(cv.exitCode == 0, cv.err.constData());
     QCOMPARE(cv.json().at("folds").size(), std::size_t{3});
     const nlohmann::json cvJson = cv.json(); // kept alive through the loop (ASan found the loop reading a freed temporary)
     for (const auto& fold : cvJson.at("folds"))
         QCOMPARE(fold.at("shared_subjects").get<int>(), 0);
-    const Result audit = runCli(QStringList{"audit", str(m_dataset), "--output", str(toPath(m_dir.path()) / "audit"), "--ratios", "0.5,0.25,0.25"} + small);
+    const CliResult audit = runCli(QStringList{"audit", str(m_dataset), "--output", str(toPath(m_dir.path()) / "audit"), "--ratios", "0.5,0.25,0.25"} + small);
     QVERIFY2(audit.exitCode == 0, audit.err.constData());
     QCOMPARE(audit.json().at("arms").size(), std::size_t{3});
     QCOMPARE(audit.json().at("arms").at(0).at("shared_subjects").get<int>(), 0);
-    const Result text = runCli({"audit", "--help"});
+    const CliResult text = runCli({"audit", "--help"});
     QCOMPARE(text.exitCode, 0);
 }
 
 void CliTest::badSearchSpaceIsAUsageError()
 {
-    const Result r = runCli({"tune", str(m_dataset), "--search", "units=64:abc:64", "--output", str(toPath(m_dir.path()) / "bad-tuning")});
+    const CliResult r = runCli({"tune", str(m_dataset), "--search", "units=64:abc:64", "--output", str(toPath(m_dir.path()) / "bad-tuning")});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("units=64:abc:64") && r.err.contains("not a number"), r.err.constData());
 }

@@ -1,5 +1,6 @@
 // neurodx-cli with Keras .h5 files: import-model, predict and evaluate on .h5, train --weights .h5.
 // The files are written by tests/interop/keras_files.py in Keras' exact layout.
+#include "CliProcess.h"
 #include "TestTree.h"
 
 #include "inference/ModelFile.h"
@@ -21,23 +22,6 @@ using namespace neurodx::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    nlohmann::json json() const { return nlohmann::json::parse(out.toStdString()); }
-};
-
-Result runCli(const QStringList& args)
-{
-    const QString bin = QProcessEnvironment::systemEnvironment().value("NEURODX_BIN_DIR");
-    QProcess process;
-    process.start(bin + "/neurodx-cli", args);
-    if (!process.waitForFinished(300000))
-        return {};
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(), process.readAllStandardError()};
-}
 
 QString str(const fs::path& p) { return QString::fromStdString(p.string()); }
 
@@ -102,7 +86,7 @@ void CliKerasTest::initTestCase()
 
 void CliKerasTest::importModelWritesANeuroDxModel()
 {
-    const Result text = runCli({"import-model", str(path("keras/vanilla32.h5")), "--output", str(path("vanilla32.pt"))});
+    const CliResult text = runCli({"import-model", str(path("keras/vanilla32.h5")), "--output", str(path("vanilla32.pt"))});
     QVERIFY2(text.exitCode == 0, text.err.constData());
     for (const char* words : {"Keras whole model", "Keras 2.9.0, tensorflow", "NeuroDx model: vanilla CNN (Conv 32 - Pool - Conv 64 - Pool - Dense 64 - Dense 3)",
                               "input: 3 x 32 x 32", "classes: CN, MCI, AD", "note: Keras files do not store class names", "Wrote"})
@@ -113,7 +97,7 @@ void CliKerasTest::importModelWritesANeuroDxModel()
     QCOMPARE(from.at("keras_version").get<std::string>(), std::string("2.9.0"));
     QCOMPARE(from.at("backend").get<std::string>(), std::string("tensorflow"));
 
-    const Result json = runCli({"import-model", str(path("keras/vanilla32.h5")), "--output", str(path("vanilla32b.pt")), "--json"});
+    const CliResult json = runCli({"import-model", str(path("keras/vanilla32.h5")), "--output", str(path("vanilla32b.pt")), "--json"});
     QCOMPARE(json.exitCode, 0);
     const nlohmann::json j = json.json();
     QCOMPARE(j.at("architecture").at("name").get<std::string>(), std::string("vanilla"));
@@ -123,10 +107,10 @@ void CliKerasTest::importModelWritesANeuroDxModel()
 
 void CliKerasTest::importModelTakesClassNames()
 {
-    const Result named = runCli({"import-model", str(path("keras/vanilla32.h5")), "--output", str(path("named.pt")), "--classes", "NC,MCI,AD", "--json"});
+    const CliResult named = runCli({"import-model", str(path("keras/vanilla32.h5")), "--output", str(path("named.pt")), "--classes", "NC,MCI,AD", "--json"});
     QVERIFY2(named.exitCode == 0, named.err.constData());
     QCOMPARE(named.json().at("class_names").get<std::vector<std::string>>(), (std::vector<std::string>{"NC", "MCI", "AD"}));
-    const Result wrong = runCli({"import-model", str(path("keras/vanilla32.h5")), "--output", str(path("wrong.pt")), "--classes", "CN,AD"});
+    const CliResult wrong = runCli({"import-model", str(path("keras/vanilla32.h5")), "--output", str(path("wrong.pt")), "--classes", "CN,AD"});
     QCOMPARE(wrong.exitCode, 2);
     QVERIFY2(wrong.err.contains("vanilla32.h5") && wrong.err.contains("names 2 classes"), wrong.err.constData());
     QVERIFY(!fs::exists(path("wrong.pt")));
@@ -139,7 +123,7 @@ void CliKerasTest::predictTakesH5LikeKeras()
     for (const fs::path& model : {path("keras/vanilla32.h5"), path("vanilla32.pt")}) {
         if (!fs::exists(model))
             QSKIP("import-model's output is made by importModelWritesANeuroDxModel");
-        const Result r = runCli({"predict", str(model), str(m_pngs[0]), str(m_pngs[1]), "--format", "json", "--precision", "fp32"});
+        const CliResult r = runCli({"predict", str(model), str(m_pngs[0]), str(m_pngs[1]), "--format", "json", "--precision", "fp32"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const nlohmann::json predictions = r.json().at("predictions");
         QCOMPARE(predictions.size(), std::size_t{2});
@@ -155,7 +139,7 @@ void CliKerasTest::predictTakesH5LikeKeras()
 
 void CliKerasTest::evaluateTakesH5()
 {
-    const Result r = runCli({"evaluate", str(path("keras/vanilla32.h5")), str(path("data")), "--json", "--bootstrap", "0", "--precision", "fp32"});
+    const CliResult r = runCli({"evaluate", str(path("keras/vanilla32.h5")), str(path("data")), "--json", "--bootstrap", "0", "--precision", "fp32"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QVERIFY(r.json().contains("accuracy") || r.out.contains("accuracy"));
 }
@@ -182,7 +166,7 @@ void CliKerasTest::brokenFilesAreNamed()
         args << str(m_pngs[0]);
     else
         args << "--output" << str(path("refused.pt"));
-    const Result r = runCli(args);
+    const CliResult r = runCli(args);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(file.toUtf8()) && r.err.contains(words.toUtf8()), r.err.constData());
     QVERIFY2(!r.err.contains("HDF5-DIAG") && !r.err.contains("#000:"), r.err.constData()); // no library error stack
@@ -206,7 +190,7 @@ void CliKerasTest::trainStartsFromKerasWeights()
     const int weights = static_cast<int>(options.indexOf("--weights")) + 1;
     options[weights] = str(path("keras") / options[weights].toStdString());
     const QString run = str(path("run-" + fs::path(options[weights].toStdString()).stem().string()));
-    const Result r = runCli(QStringList{"train", str(path("data")), "--epochs", "1", "--image-size", "32", "--batch-size", "8", "--threads", "2",
+    const CliResult r = runCli(QStringList{"train", str(path("data")), "--epochs", "1", "--image-size", "32", "--batch-size", "8", "--threads", "2",
                                        "--output", run, "--json", "--no-augment"} + options);
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const std::string taken = r.json().at("weights").get<std::string>();

@@ -1,6 +1,7 @@
 // What a careless user or a full disk does to neurodx-cli, and what it must answer: a clear
 // message naming the file, the right exit code, nothing lost, no library text or stack trace
 // without a sentence of ours, valid UTF-8 in every output whatever bytes the files hold.
+#include "CliProcess.h"
 #include "TestTree.h"
 
 #include "common/TextUtil.h"
@@ -23,26 +24,6 @@ using namespace neurodx::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-QString cli() { return QProcessEnvironment::systemEnvironment().value("NEURODX_BIN_DIR") + "/neurodx-cli"; }
-
-Result run(const QString& program, const QStringList& args, const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment())
-{
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.start(program, args);
-    if (!process.waitForFinished(300000))
-        return {};
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(), process.readAllStandardError()};
-}
-
-Result runCli(const QStringList& args) { return run(cli(), args); }
 
 QString str(const fs::path& p) { return QString::fromStdString(p.string()); }
 
@@ -88,7 +69,7 @@ void CliReliabilityTest::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     QCOMPARE(runCli({"synth", str(dir() / "data"), "--subjects-per-class", "4", "--slices", "3", "--size", "32", "--quiet"}).exitCode, 0);
-    const Result train = runCli(QStringList{"train", str(dir() / "data"), "--epochs", "2", "--output", str(dir() / "run")} + kTinyTraining);
+    const CliResult train = runCli(QStringList{"train", str(dir() / "data"), "--epochs", "2", "--output", str(dir() / "run")} + kTinyTraining);
     QVERIFY2(train.exitCode == 0, train.err.constData());
 
     // One class only: MCI and AD folders missing.
@@ -118,7 +99,7 @@ void CliReliabilityTest::fullDiskEndsCleanlyAndKeepsTheCheckpoints()
     // A file size limit makes every write past 64 KiB fail, as a full disk does (EFBIG instead of
     // ENOSPC; the same failed-stream path). SIGXFSZ is ignored so the write fails instead of killing.
     // A model whose checkpoints (about 1 MB) exceed the limit from the first epoch on.
-    const Result r = run("/bin/bash", {"-c", "trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\"", cli(), "train", str(dir() / "data"), "--output",
+    const CliResult r = runProgram("/bin/bash", {"-c", "trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\"", cliProgram(), "train", str(dir() / "data"), "--output",
                                        str(dir() / "bigrun"), "--model", "cnn", "--filters1", "4", "--filters2", "8", "--units", "64",
                                        "--image-size", "64", "--epochs", "1", "--batch-size", "8", "--quiet"});
     QCOMPARE(r.exitCode, 1);
@@ -131,7 +112,7 @@ void CliReliabilityTest::fullDiskEndsCleanlyAndKeepsTheCheckpoints()
     // A run whose earlier checkpoints exist keeps them when the next write fails.
     const fs::path runFolder = freshRunCopy("full");
     const QByteArray bestBefore = sha(runFolder / "best.pt");
-    const Result resumed = run("/bin/bash", {"-c", "trap '' XFSZ; ulimit -f 8; exec \"$0\" \"$@\"", cli(), "train", str(dir() / "data"),
+    const CliResult resumed = runProgram("/bin/bash", {"-c", "trap '' XFSZ; ulimit -f 8; exec \"$0\" \"$@\"", cliProgram(), "train", str(dir() / "data"),
                                              "--resume", "--epochs", "4", "--output", str(runFolder), "--quiet"});
     QCOMPARE(resumed.exitCode, 1);
     QVERIFY2(noLibraryNoise(resumed.err), resumed.err.constData());
@@ -195,7 +176,7 @@ void CliReliabilityTest::damagedRunFilesAreNamed()
     } else if (damage == "split-damaged") {
         replace(runFolder / "split.json", "{\"mode\": \"subject\"}");
     }
-    const Result r = command == "resume"
+    const CliResult r = command == "resume"
                          ? runCli({"train", str(dir() / "data"), "--resume", "--epochs", "3", "--output", str(runFolder), "--quiet"})
                          : runCli({"evaluate", str(runFolder / "best.pt"), str(runFolder), "--quiet"});
     QVERIFY2(r.exitCode == 1 || r.exitCode == 2, qPrintable(QString::number(r.exitCode) + ": " + r.err));
@@ -221,10 +202,10 @@ void CliReliabilityTest::oneClassIsRefused()
     full += kTinyTraining;
     full.removeAll("--ratios");
     full.removeAll("0.5,0.25,0.25");
-    const Result r = runCli(full);
+    const CliResult r = runCli(full);
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("only CN has images") && r.err.contains("at least two classes"), r.err.constData());
-    const Result scan = runCli({"scan", str(dir() / "oneclass")});
+    const CliResult scan = runCli({"scan", str(dir() / "oneclass")});
     QCOMPARE(scan.exitCode, 0);
     QVERIFY2(scan.out.contains("fewer than two classes have images"), scan.out.constData());
 }
@@ -247,7 +228,7 @@ void CliReliabilityTest::invalidUtf8NeverBreaksAnOutput()
     QFETCH(bool, json);
     for (QString& a : args)
         a.replace("{odd}", str(dir() / "odd")).replace("{run}", str(dir() / "run"));
-    const Result r = runCli(args);
+    const CliResult r = runCli(args);
     // predict exits 1: broken\xff.png cannot be decoded, and stderr names it.
     QVERIFY2(r.exitCode == (args.front() == "predict" ? 1 : 0), r.err.constData());
     QVERIFY2(isValidUtf8(r.out.toStdString()), r.out.left(300).constData());
@@ -268,7 +249,7 @@ void CliReliabilityTest::invalidUtf8NeverBreaksAnOutput()
 
 void CliReliabilityTest::infoTakesQuiet()
 {
-    const Result r = runCli({"info", str(dir() / "odd" / "AD" / "odd_modality.dcm"), "--quiet"});
+    const CliResult r = runCli({"info", str(dir() / "odd" / "AD" / "odd_modality.dcm"), "--quiet"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
 }
 
@@ -288,7 +269,7 @@ void CliReliabilityTest::patientIdPseudonymsAreKeyedAndStable()
     const auto subjects = [&](const fs::path& keyFile, QByteArray* output) {
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert("NEURODX_PSEUDONYM_KEY", str(keyFile));
-        const Result r = run(cli(), {"scan", str(data), "--json", "--entries"}, environment);
+        const CliResult r = runProgram(cliProgram(), {"scan", str(data), "--json", "--entries"}, environment);
         *output = r.out + r.err;
         std::map<std::string, std::string> byPath;
         const nlohmann::json scan = nlohmann::json::parse(r.out.toStdString()); // kept alive through the loop

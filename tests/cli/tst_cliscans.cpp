@@ -1,5 +1,6 @@
 // neurodx-cli with 3D scans: synth --scans, import (table first, resume, JSON), training on the
 // import, predict on a series folder and a NIfTI file with one verdict per scan.
+#include "CliProcess.h"
 #include "TestTree.h"
 
 #include <nlohmann/json.hpp>
@@ -13,22 +14,6 @@ using namespace neurodx::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    nlohmann::json json() const { return nlohmann::json::parse(out.toStdString()); }
-};
-
-Result runCli(const QStringList& args)
-{
-    QProcess process;
-    process.start(QProcessEnvironment::systemEnvironment().value("NEURODX_BIN_DIR") + "/neurodx-cli", args);
-    if (!process.waitForFinished(300000))
-        return {};
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(), process.readAllStandardError()};
-}
 
 QString str(const fs::path& p) { return QString::fromStdString(p.string()); }
 
@@ -56,7 +41,7 @@ private:
 
 bool CliScansTest::synthesise()
 {
-    const Result r = runCli({"synth", str(dir() / "ida"), "--scans", "--subjects-per-class", "4", "--visits", "1", "--size", "40", "--slices",
+    const CliResult r = runCli({"synth", str(dir() / "ida"), "--scans", "--subjects-per-class", "4", "--visits", "1", "--size", "40", "--slices",
                              "36", "--nifti-fraction", "0.25", "--difficulty", "0.1", "--json"});
     if (r.exitCode != 0) {
         qWarning("synth failed: %s", r.err.constData());
@@ -75,7 +60,7 @@ void CliScansTest::initTestCase()
 void CliScansTest::importShowsTheScansThenWritesThem()
 {
     const fs::path csv = dir() / "ida" / "Synthetic_ADNI_MPRAGE_collection.csv";
-    const Result r = runCli({"import", str(dir() / "ida"), str(dir() / "imported"), "--metadata", str(csv), "--slices", "central:8"});
+    const CliResult r = runCli({"import", str(dir() / "ida"), str(dir() / "imported"), "--metadata", str(csv), "--slices", "central:8"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QString out = QString::fromUtf8(r.out);
     QVERIFY2(out.contains("SMC is not one of the classes"), qPrintable(out));
@@ -83,7 +68,7 @@ void CliScansTest::importShowsTheScansThenWritesThem()
     QVERIFY2(out.contains("Imported 12 scan(s), 96 slices"), qPrintable(out));
     QVERIFY(fs::exists(dir() / "imported" / "manifest.csv"));
 
-    const Result again = runCli({"import", str(dir() / "ida"), str(dir() / "imported"), "--metadata", str(csv), "--slices", "central:8", "--json"});
+    const CliResult again = runCli({"import", str(dir() / "ida"), str(dir() / "imported"), "--metadata", str(csv), "--slices", "central:8", "--json"});
     QVERIFY2(again.exitCode == 0, again.err.constData());
     const nlohmann::json j = again.json();
     QCOMPARE(j["to_import"].get<int>(), 0);
@@ -91,7 +76,7 @@ void CliScansTest::importShowsTheScansThenWritesThem()
     QCOMPARE(j["result"]["slices_written"].get<int>(), 0);
     QCOMPARE(j["result"]["slices_in_manifest"].get<int>(), 96);
 
-    const Result scan = runCli({"scan", str(dir() / "imported"), "--json"});
+    const CliResult scan = runCli({"scan", str(dir() / "imported"), "--json"});
     QVERIFY2(scan.exitCode == 0, scan.err.constData());
     const nlohmann::json index = scan.json();
     int images = 0;
@@ -103,7 +88,7 @@ void CliScansTest::importShowsTheScansThenWritesThem()
 
 void CliScansTest::importDryRunWritesNothing()
 {
-    const Result r = runCli({"import", str(dir() / "ida"), str(dir() / "dry"), "--dry-run", "--json"});
+    const CliResult r = runCli({"import", str(dir() / "ida"), str(dir() / "dry"), "--dry-run", "--json"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QVERIFY(!fs::exists(dir() / "dry"));
     const nlohmann::json j = r.json();
@@ -126,7 +111,7 @@ void CliScansTest::importRefusesBadOptions()
 {
     QFETCH(QStringList, options);
     QFETCH(QString, message);
-    const Result r = runCli(QStringList{"import", str(dir() / "ida"), str(dir() / "bad")} + options);
+    const CliResult r = runCli(QStringList{"import", str(dir() / "ida"), str(dir() / "bad")} + options);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
     QVERIFY(!fs::exists(dir() / "bad"));
@@ -139,7 +124,7 @@ void CliScansTest::scanWarnsAboutWholeSeriesCountedAsSlices()
     fs::create_directories(sorted);
     const std::string first = m_download["scans"][0]["path"].get<std::string>();
     fs::copy(first, sorted / fs::path(first).filename(), fs::copy_options::recursive);
-    const Result r = runCli({"scan", str(dir() / "sorted")});
+    const CliResult r = runCli({"scan", str(dir() / "sorted")});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QVERIFY2(QString::fromUtf8(r.out).contains("whole 3D series"), r.out.constData());
 }
@@ -152,7 +137,7 @@ bool CliScansTest::importAndTrain()
     if (!fs::exists(dir() / "imported" / "import.json") &&
         runCli({"import", str(dir() / "ida"), str(dir() / "imported"), "--metadata", str(csv), "--slices", "central:8"}).exitCode != 0)
         return false;
-    const Result train = runCli({"train", str(dir() / "imported"), "--model", "cnn", "--filters1", "4", "--filters2", "4", "--units", "8",
+    const CliResult train = runCli({"train", str(dir() / "imported"), "--model", "cnn", "--filters1", "4", "--filters2", "4", "--units", "8",
                                  "--image-size", "32", "--epochs", "2", "--batch-size", "16", "--ratios", "0.5,0.25,0.25", "--output",
                                  str(dir() / "run"), "--quiet"});
     if (train.exitCode != 0)
@@ -168,7 +153,7 @@ void CliScansTest::predictGivesOneVerdictPerScan()
         (scan["kind"] == "NIfTI" ? nifti : series) = scan["path"].get<std::string>();
     }
     QVERIFY(!series.empty() && !nifti.empty());
-    const Result r = runCli({"predict", str(dir() / "run" / "best.pt"), QString::fromStdString(series), QString::fromStdString(nifti), "--json"});
+    const CliResult r = runCli({"predict", str(dir() / "run" / "best.pt"), QString::fromStdString(series), QString::fromStdString(nifti), "--json"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const nlohmann::json j = r.json();
     QCOMPARE(j["scans"].size(), std::size_t{2});
@@ -182,7 +167,7 @@ void CliScansTest::predictGivesOneVerdictPerScan()
         QVERIFY(std::abs(sum - 1.0) < 1e-6);
         QCOMPARE(scan["confidence"].get<double>(), scan["probabilities"][scan["prediction"].get<std::string>()].get<double>());
     }
-    const Result table = runCli({"predict", str(dir() / "run" / "best.pt"), QString::fromStdString(nifti)});
+    const CliResult table = runCli({"predict", str(dir() / "run" / "best.pt"), QString::fromStdString(nifti)});
     QVERIFY2(table.exitCode == 0, table.err.constData());
     QVERIFY2(QString::fromUtf8(table.out).contains("verdict") && QString::fromUtf8(table.out).contains("Research use only"), table.out.constData());
 }
@@ -194,13 +179,13 @@ void CliScansTest::predictPerSliceRowsAndCsv()
     for (const auto& scan : m_download["scans"])
         if (scan["kind"] == "NIfTI")
             nifti = scan["path"].get<std::string>();
-    const Result r = runCli({"predict", str(dir() / "run" / "best.pt"), QString::fromStdString(nifti), "--per-slice", "--format", "csv",
+    const CliResult r = runCli({"predict", str(dir() / "run" / "best.pt"), QString::fromStdString(nifti), "--per-slice", "--format", "csv",
                              "--slices", "central:5"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QStringList lines = QString::fromUtf8(r.out).trimmed().split('\n');
     QCOMPARE(lines.size(), 6); // header + the 5 requested slices
     QVERIFY(lines.front().startsWith("scan,slice_index,position_mm,predicted,p_CN"));
-    const Result mixed = runCli({"predict", str(dir() / "run" / "best.pt"), QString::fromStdString(nifti),
+    const CliResult mixed = runCli({"predict", str(dir() / "run" / "best.pt"), QString::fromStdString(nifti),
                                  str(dir() / "imported" / "CN"), "--format", "csv"});
     QCOMPARE(mixed.exitCode, 2);
     QVERIFY2(QString::fromUtf8(mixed.err).contains("either slices or scans"), mixed.err.constData());
