@@ -27,6 +27,7 @@ QImage ThumbnailCache::thumbnail(const QString& file)
     if (m_pending.contains(file))
         return {};
     m_pending.insert(file);
+    ++m_decodesQueued;
     const int side = m_side;
     // `this` outlives every runnable: the destructor waits for the pool.
     m_pool.start(QRunnable::create([this, file, side] {

@@ -24,6 +24,8 @@ public:
     QString problem(const QString& file) const { return m_problems.value(file); }
     // Forgets queued requests that have not started (after a new scan, or a scroll far away).
     void cancelPending();
+    // How many files were queued for decoding since construction: what scrolling has cost.
+    int decodesQueued() const { return m_decodesQueued; }
     // Waits for the decodes that are running (tests, shutdown).
     void waitForDone() { m_pool.waitForDone(); }
 
@@ -38,6 +40,7 @@ private:
     QCache<QString, QImage> m_images;
     QSet<QString> m_pending;
     QHash<QString, QString> m_problems;
+    int m_decodesQueued = 0;
 };
 
 } // namespace neurodx::ui

@@ -49,6 +49,10 @@ public:
             return decorated(item);
         case Qt::UserRole:
             return item.file;
+        case Qt::SizeHintRole:
+            // Answered without the picture: the view sizes its layout from off-screen rows too
+            // (the last one, for the scroll range), and asking for their decoration would decode them.
+            return QSize(m_cache->side() + 12, m_cache->side() + 30);
         default:
             return {};
         }
