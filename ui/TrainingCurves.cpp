@@ -72,6 +72,7 @@ TrainingCurves::TrainingCurves(QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_loss, 1);
     layout->addWidget(m_accuracy, 1);
+    m_replotTimer->setObjectName(QStringLiteral("replotTimer"));
     m_replotTimer->setSingleShot(true);
     m_replotTimer->setInterval(100);
     connect(m_replotTimer, &QTimer::timeout, this, &TrainingCurves::replotNow);

@@ -60,15 +60,16 @@ void CliScansTest::initTestCase()
 void CliScansTest::importShowsTheScansThenWritesThem()
 {
     const fs::path csv = dir() / "ida" / "Synthetic_ADNI_MPRAGE_collection.csv";
-    const CliResult r = runCli({"import", str(dir() / "ida"), str(dir() / "imported"), "--metadata", str(csv), "--slices", "central:8"});
+    const fs::path out = dir() / "imported-here"; // its own: importAndTrain() may have filled "imported"
+    const CliResult r = runCli({"import", str(dir() / "ida"), str(out), "--metadata", str(csv), "--slices", "central:8"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
-    const QString out = QString::fromUtf8(r.out);
-    QVERIFY2(out.contains("SMC is not one of the classes"), qPrintable(out));
-    QVERIFY2(out.contains("12 to import"), qPrintable(out));
-    QVERIFY2(out.contains("Imported 12 scan(s), 96 slices"), qPrintable(out));
-    QVERIFY(fs::exists(dir() / "imported" / "manifest.csv"));
+    const QString text = QString::fromUtf8(r.out);
+    QVERIFY2(text.contains("SMC is not one of the classes"), qPrintable(text));
+    QVERIFY2(text.contains("12 to import"), qPrintable(text));
+    QVERIFY2(text.contains("Imported 12 scan(s), 96 slices"), qPrintable(text));
+    QVERIFY(fs::exists(out / "manifest.csv"));
 
-    const CliResult again = runCli({"import", str(dir() / "ida"), str(dir() / "imported"), "--metadata", str(csv), "--slices", "central:8", "--json"});
+    const CliResult again = runCli({"import", str(dir() / "ida"), str(out), "--metadata", str(csv), "--slices", "central:8", "--json"});
     QVERIFY2(again.exitCode == 0, again.err.constData());
     const nlohmann::json j = again.json();
     QCOMPARE(j["to_import"].get<int>(), 0);
@@ -76,7 +77,7 @@ void CliScansTest::importShowsTheScansThenWritesThem()
     QCOMPARE(j["result"]["slices_written"].get<int>(), 0);
     QCOMPARE(j["result"]["slices_in_manifest"].get<int>(), 96);
 
-    const CliResult scan = runCli({"scan", str(dir() / "imported"), "--json"});
+    const CliResult scan = runCli({"scan", str(out), "--json"});
     QVERIFY2(scan.exitCode == 0, scan.err.constData());
     const nlohmann::json index = scan.json();
     int images = 0;

@@ -250,25 +250,28 @@ void DicomReaderTest::brokenFilesNameTheProblem()
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     const fs::path truncated = path("truncated.dcm");
     writeBytes(truncated, bytes.substr(0, bytes.size() - 4000));
-    const auto expectError = [](const fs::path& file, ErrorKind kind, const QString& words) {
+    // True when reading `file` fails with `kind` and a message naming the file and `words`.
+    const auto refusedWith = [](const fs::path& file, ErrorKind kind, const QString& words) {
         try {
             loadSlice(file);
-            QFAIL("expected NeuroDxError");
+            qWarning("%s: read without an error", file.c_str());
         } catch (const NeuroDxError& e) {
-            QCOMPARE(int(e.kind()), int(kind));
-            QVERIFY2(QString(e.what()).contains(QString::fromStdString(file.filename().string())), e.what());
-            QVERIFY2(QString(e.what()).contains(words, Qt::CaseInsensitive), e.what());
+            const QString what = QString::fromUtf8(e.what());
+            if (e.kind() == kind && what.contains(QString::fromStdString(file.filename().string())) && what.contains(words, Qt::CaseInsensitive))
+                return true;
+            qWarning("refused with kind %d: %s", int(e.kind()), e.what());
         }
+        return false;
     };
-    expectError(truncated, ErrorKind::CorruptFile, "");
+    QVERIFY(refusedWith(truncated, ErrorKind::CorruptFile, ""));
 
     const fs::path report = path("report.dcm");
     writeBytes(report, dicomWithoutPixelData("SR"));
-    expectError(report, ErrorKind::UnsupportedFormat, "no pixel data");
+    QVERIFY(refusedWith(report, ErrorKind::UnsupportedFormat, "no pixel data"));
 
     const fs::path garbage = path("garbage.dcm");
     writeBytes(garbage, std::string(128, '\0') + "DICM" + std::string(50, '\xff'));
-    expectError(garbage, ErrorKind::CorruptFile, "");
+    QVERIFY(refusedWith(garbage, ErrorKind::CorruptFile, ""));
 }
 
 void DicomReaderTest::refusesAbsurdDimensionsBeforeDecoding()

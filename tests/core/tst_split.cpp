@@ -244,23 +244,26 @@ void SplitTest::loadRejectsDamagedOrStaleFiles()
     QTemporaryDir dir;
     const DatasetIndex index = syntheticIndex({6, 6, 6}, 2);
     const std::filesystem::path file = std::filesystem::path(dir.path().toStdString()) / "split.json";
-    const auto expectError = [&](const std::string& content, ErrorKind kind, const QString& words) {
+    // True when loading `content` fails with `kind` and a message naming split.json and `words`.
+    const auto refusedWith = [&](const std::string& content, ErrorKind kind, const QString& words) {
         std::ofstream(file) << content;
         try {
             loadSplit(file, index);
-            QFAIL("expected NeuroDxError");
+            qWarning("loaded without an error");
         } catch (const NeuroDxError& e) {
-            QCOMPARE(e.kind(), kind);
-            QVERIFY2(QString(e.what()).contains(words), e.what());
-            QVERIFY(QString(e.what()).contains("split.json"));
+            const QString what = QString::fromUtf8(e.what());
+            if (e.kind() == kind && what.contains(words) && what.contains("split.json"))
+                return true;
+            qWarning("refused with kind %d: %s", int(e.kind()), e.what());
         }
+        return false;
     };
-    expectError("{ not json", ErrorKind::CorruptFile, "not valid JSON");
-    expectError("{\"format\": \"something-else\"}", ErrorKind::CorruptFile, "not a NeuroDx split file");
-    expectError("{\"format\": \"neurodx-split\", \"version\": 9}", ErrorKind::UnsupportedFormat, "newer");
+    QVERIFY(refusedWith("{ not json", ErrorKind::CorruptFile, "not valid JSON"));
+    QVERIFY(refusedWith("{\"format\": \"something-else\"}", ErrorKind::CorruptFile, "not a NeuroDx split file"));
+    QVERIFY(refusedWith("{\"format\": \"neurodx-split\", \"version\": 9}", ErrorKind::UnsupportedFormat, "newer"));
     nlohmann::json stale = splitToJson(index, splitDataset(index, {}));
     stale["parts"]["test"].push_back({{"path", "CN/gone.png"}, {"label", 0}, {"subject", ""}});
-    expectError(stale.dump(), ErrorKind::InvalidDataset, "CN/gone.png");
+    QVERIFY(refusedWith(stale.dump(), ErrorKind::InvalidDataset, "CN/gone.png"));
 }
 
 QTEST_APPLESS_MAIN(SplitTest)

@@ -1,5 +1,7 @@
 // The evaluation page shows exactly what the engine computed: matrix cells, metrics, ROC, the
 // misclassified gallery; the matrix view itself is checked on known matrices.
+#include "IsolatedSettings.h"
+#include "RunsLocation.h"
 #include "ConfusionMatrixView.h"
 #include "EvaluationPage.h"
 #include "MetricsTable.h"
@@ -18,6 +20,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <optional>
+
 #include <fstream>
 
 using namespace neurodx;
@@ -31,6 +35,8 @@ class EvaluationPageTest : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();
+    void init();
+    void cleanup();
     void matrixCellsShowCountsAndShares_data();
     void matrixCellsShowCountsAndShares();
     void runShowsItsStoredTestResults();
@@ -42,6 +48,7 @@ private slots:
 
 private:
     QTemporaryDir m_dir;
+    std::optional<IsolatedSettings> m_settings; // per test function (init, cleanup)
     std::filesystem::path m_run;
 };
 
@@ -56,6 +63,17 @@ void EvaluationPageTest::initTestCase()
     job.bootstrapResamples = 100;
     TrainingControl control;
     QVERIFY(runTrainingJob(job, control).tested);
+}
+
+void EvaluationPageTest::init()
+{
+    m_settings.emplace();
+    setRunsRoot(QDir(m_settings->folder()).filePath(QStringLiteral("runs")));
+}
+
+void EvaluationPageTest::cleanup()
+{
+    m_settings.reset();
 }
 
 void EvaluationPageTest::matrixCellsShowCountsAndShares_data()

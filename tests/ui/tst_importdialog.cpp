@@ -2,6 +2,8 @@
 // exactly the scans written (SMC ones as skipped, with the reason) and writes nothing; importing
 // writes the slices the plan implies and asks for the Dataset page; cancelling leaves no scan half
 // written; the folders are remembered; the main window opens the result.
+#include "IsolatedSettings.h"
+#include "RunsLocation.h"
 #include "DatasetPage.h"
 #include "ImportDialog.h"
 #include "MainWindow.h"
@@ -17,6 +19,8 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <optional>
 
 #include <map>
 
@@ -107,6 +111,8 @@ class ImportDialogTest : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();
+    void init();
+    void cleanup();
     void findingListsTheScansAndWritesNothing();
     void importWritesWhatThePlanSays_data();
     void importWritesWhatThePlanSays();
@@ -116,16 +122,26 @@ private slots:
 
 private:
     QTemporaryDir m_dir;
+    std::optional<IsolatedSettings> m_settings; // per test function (init, cleanup)
     fs::path m_root;
     AdniDownloadSummary m_download;
 };
 
 void ImportDialogTest::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QSettings().clear();
     m_root = toPath(m_dir.path());
     m_download = writeSyntheticAdniDownload(m_root / "download", smallDownload());
+}
+
+void ImportDialogTest::init()
+{
+    m_settings.emplace();
+    setRunsRoot(QDir(m_settings->folder()).filePath(QStringLiteral("runs")));
+}
+
+void ImportDialogTest::cleanup()
+{
+    m_settings.reset();
 }
 
 void ImportDialogTest::findingListsTheScansAndWritesNothing()

@@ -1,4 +1,6 @@
 // The first window, offscreen: it shows exactly what the engine's scan computed.
+#include "IsolatedSettings.h"
+#include "RunsLocation.h"
 #include "ClassCountChart.h"
 #include "DatasetPage.h"
 #include "MainWindow.h"
@@ -17,6 +19,8 @@
 #include <QTreeWidget>
 #include <QtTest>
 
+#include <optional>
+
 using namespace neurodx;
 using namespace neurodx::ui;
 using namespace neurodx::test;
@@ -25,6 +29,8 @@ class MainWindowTest : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();
+    void init();
+    void cleanup();
     void showsTheEngineCounts();
     void listsSkippedFilesByReason();
     void missingFolderIsAMessageNotACrash();
@@ -33,18 +39,19 @@ private slots:
     void screenshot();
     void everyPageBuilds_data();
     void everyPageBuilds();
+    void imageGridListsEveryEntry();
     void thumbnailsDecodeLazily();
     void splitTableEqualsTheEngine();
     void sliceSplitShowsTheLeakageWarning();
 
 private:
     QTemporaryDir m_dir;
+    std::optional<IsolatedSettings> m_settings; // per test function (init, cleanup)
     std::filesystem::path m_dataset;
 };
 
 void MainWindowTest::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
     m_dataset = toPath(m_dir.path()) / "dataset";
     PhantomOptions options;
     options.subjectsPerClass = 3;
@@ -53,6 +60,17 @@ void MainWindowTest::initTestCase()
     writeSyntheticDataset(m_dataset, options);
     writePng(m_dataset / "AD/extra_without_subject.png");
     writeBytes(m_dataset / "CN/.DS_Store", "x");
+}
+
+void MainWindowTest::init()
+{
+    m_settings.emplace();
+    setRunsRoot(QDir(m_settings->folder()).filePath(QStringLiteral("runs")));
+}
+
+void MainWindowTest::cleanup()
+{
+    m_settings.reset();
 }
 
 void MainWindowTest::showsTheEngineCounts()
@@ -180,7 +198,7 @@ void MainWindowTest::everyPageBuilds()
     QVERIFY(!window.grab().isNull());
 }
 
-void MainWindowTest::thumbnailsDecodeLazily()
+void MainWindowTest::imageGridListsEveryEntry()
 {
     MainWindow window;
     window.resize(1280, 720);
@@ -190,12 +208,72 @@ void MainWindowTest::thumbnailsDecodeLazily()
     QVERIFY(loaded.wait(30000));
     ThumbnailGrid* grid = window.datasetPage()->thumbnails();
     QCOMPARE(grid->itemCount(), int(window.dataset()->entries.size()));
-    grid->window()->findChild<QTabWidget*>()->setCurrentWidget(grid);
+    QTabWidget* tabs = nullptr;
+    for (QWidget* parent = grid->parentWidget(); parent && !tabs; parent = parent->parentWidget())
+        tabs = qobject_cast<QTabWidget*>(parent);
+    QVERIFY(tabs);
+    tabs->setCurrentWidget(grid);
+    QVERIFY(grid->isVisible());
     QTRY_VERIFY_WITH_TIMEOUT(!grid->cache()->thumbnail(grid->fileAt(0)).isNull(), 10000);
     const QImage first = grid->cache()->thumbnail(grid->fileAt(0));
     QVERIFY(first.width() <= grid->cache()->side() && first.height() <= grid->cache()->side());
     QTest::qWait(200);
     QVERIFY(window.grab().save(QDir(QCoreApplication::applicationDirPath()).filePath("screenshots/page-dataset-images.png")));
+}
+
+void MainWindowTest::thumbnailsDecodeLazily()
+{
+    // 400 slices in a grid that shows about 20: only the cells on screen are decoded, at the top and
+    // again after scrolling to the bottom.
+    const std::filesystem::path folder = toPath(m_dir.path()) / "many";
+    QVector<ThumbnailItem> items;
+    for (int i = 0; i < 400; ++i) {
+        const std::filesystem::path file = folder / ("slice_" + std::to_string(i) + ".png");
+        writePng(file, i);
+        items.push_back({QString::fromStdString(file.string()), QString::number(i), QString(), -1});
+    }
+    ThumbnailGrid grid(64);
+    grid.resize(400, 300);
+    QSignalSpy ready(grid.cache(), &ThumbnailCache::ready);
+    grid.setItems(items);
+    grid.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&grid));
+    const auto visibleRows = [&grid] {
+        QSet<int> rows;
+        for (int row = 0; row < grid.itemCount(); ++row)
+            if (grid.visualRect(grid.model()->index(row, 0)).intersects(grid.viewport()->rect()))
+                rows.insert(row);
+        return rows;
+    };
+    const auto decodedRows = [&ready] {
+        QSet<int> rows;
+        for (const QList<QVariant>& signal : ready)
+            rows.insert(QFileInfo(signal.first().toString()).completeBaseName().mid(6).toInt()); // slice_<row>
+        return rows;
+    };
+    const auto describe = [](const QSet<int>& rows) {
+        QList<int> sorted = rows.values();
+        std::sort(sorted.begin(), sorted.end());
+        QStringList text;
+        for (const int row : sorted)
+            text << QString::number(row);
+        return text.join(' ');
+    };
+    const QSet<int> top = visibleRows();
+    QVERIFY2(top.size() >= 4 && top.size() < 100, qPrintable(QString::number(top.size())));
+    QTRY_VERIFY_WITH_TIMEOUT(ready.count() >= top.size(), 30000);
+    QCoreApplication::processEvents();
+    QVERIFY2(decodedRows() == top, qPrintable("decoded " + describe(decodedRows()) + "; on screen " + describe(top)));
+    QCOMPARE(grid.cache()->decodesQueued(), int(top.size()));
+
+    grid.scrollToBottom();
+    QCoreApplication::processEvents();
+    const QSet<int> bottom = visibleRows();
+    QVERIFY(bottom.contains(399) && !bottom.intersects(top));
+    QTRY_VERIFY_WITH_TIMEOUT(ready.count() >= top.size() + bottom.size(), 30000);
+    QCoreApplication::processEvents();
+    QVERIFY2(decodedRows() == (top | bottom), qPrintable("decoded " + describe(decodedRows()) + "; on screen " + describe(top | bottom)));
+    QCOMPARE(grid.cache()->decodesQueued(), int(top.size() + bottom.size()));
 }
 
 void MainWindowTest::splitTableEqualsTheEngine()

@@ -1,49 +1,36 @@
 // The training page, offscreen, with a real (tiny) training: curves fill, the run finishes and
-// opens in the evaluation page, Stop works mid-epoch, the event loop never stalls, closing asks.
+// opens in the evaluation page, Stop works mid-epoch, closing asks. How long the event loop stalls
+// during training is a speed target: bench/GuiStallBenchmark.cpp measures it (neurodx-bench-gui).
 #include "ConfusionMatrixView.h"
 #include "DatasetPage.h"
 #include "EvaluationPage.h"
 #include "MainWindow.h"
 #include "RunsLocation.h"
 #include "RunsPage.h"
+#include "IsolatedSettings.h"
 #include "TinyTraining.h"
 #include "TrainingCurves.h"
 #include "TrainingPage.h"
 #include "TrainingSettingsForm.h"
 
 #include "evaluation/RunFolder.h"
+#include "training/TrainingJob.h"
 
-#include <QElapsedTimer>
+#include <QFile>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
 
+#include <cmath>
+#include <optional>
+
 using namespace neurodx;
 using namespace neurodx::ui;
 using namespace neurodx::test;
 
 namespace {
-
-// Longest interval between two ticks of a 10 ms timer: how long the event loop was blocked.
-class StallMeter {
-public:
-    StallMeter()
-    {
-        m_clock.start();
-        QObject::connect(&m_timer, &QTimer::timeout, [this] {
-            m_longest = std::max(m_longest, m_clock.restart());
-        });
-        m_timer.start(10);
-    }
-    qint64 longestMs() const { return m_longest; }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_longest = 0;
-};
 
 QString saveScreenshot(QWidget* widget, const QString& name)
 {
@@ -60,65 +47,71 @@ class TrainingPageTest : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();
-    void trainsWithLiveCurvesAndNeverStalls();
+    void init();
+    void cleanup();
+    void trainsWithLiveCurves();
     void runFolderReopens();
     void stopWorksMidEpochAndResumeContinues();
     void closingDuringTrainingAsksThenWaits();
     void trainingWithoutDatasetIsAMessage();
 
 private:
-    void openDataset(MainWindow& window);
+    bool openDataset(MainWindow& window);
     QTemporaryDir m_dir;
     std::filesystem::path m_dataset;
-    QString m_finishedRun;
+    std::optional<IsolatedSettings> m_settings;
 };
 
 void TrainingPageTest::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
     m_dataset = std::filesystem::path(m_dir.path().toStdString()) / "dataset";
     writeTinyDataset(m_dataset);
-    setRunsRoot(QDir(m_dir.path()).filePath(QStringLiteral("runs")));
 }
 
-void TrainingPageTest::openDataset(MainWindow& window)
+void TrainingPageTest::init()
+{
+    m_settings.emplace();
+    setRunsRoot(QDir(m_settings->folder()).filePath(QStringLiteral("runs")));
+}
+
+void TrainingPageTest::cleanup()
+{
+    m_settings.reset();
+}
+
+bool TrainingPageTest::openDataset(MainWindow& window)
 {
     QSignalSpy loaded(&window, &MainWindow::datasetLoaded);
     window.openDataset(QString::fromStdString(m_dataset.string()));
-    QVERIFY(loaded.wait(30000));
+    if (!loaded.wait(30000))
+        return false;
     SplitConfig split;
     split.ratios = {0.5, 0.25, 0.25};
     window.datasetPage()->setSplitConfig(split);
+    return true;
 }
 
-void TrainingPageTest::trainsWithLiveCurvesAndNeverStalls()
+void TrainingPageTest::trainsWithLiveCurves()
 {
     MainWindow window;
     window.resize(1280, 720);
     window.show();
-    openDataset(window);
+    QVERIFY(openDataset(window));
     TrainingPage* page = window.trainingPage();
     TrainingConfig config = tinyTrainingConfig(4);
-    config.input.size = config.model.imageSize = 64; // a few seconds of training: the stall measure means something
-    config.model.filters1 = config.model.filters2 = 16;
-    config.model.hiddenUnits = 32;
     config.batchSize = 2;
     page->settings()->setConfig(config);
     window.showPage(MainWindow::Page::Training);
 
     QSignalSpy finished(page, &TrainingPage::trainingFinished);
     QSignalSpy shown(window.evaluationPage(), &EvaluationPage::evaluationShown);
-    StallMeter stalls;
     page->startTraining();
     QVERIFY(page->isTraining());
     QVERIFY(finished.wait(180000));
-    const qint64 longestStall = stalls.longestMs();
     QCOMPARE(finished.first().at(1).toString(), QStringLiteral("completed"));
     QVERIFY(finished.first().at(2).toBool()); // tested on the test part
     QVERIFY(!page->isTraining());
-    m_finishedRun = finished.first().at(0).toString();
-
-    const RunRecord run = readRunFolder(m_finishedRun.toStdString());
+    const RunRecord run = readRunFolder(finished.first().at(0).toString().toStdString());
     QCOMPARE(run.history.size(), std::size_t(4));
     QCOMPARE(page->curves()->epochPointCount(), 4);
     const DatasetSplit* split = window.datasetPage()->split();
@@ -126,8 +119,6 @@ void TrainingPageTest::trainsWithLiveCurvesAndNeverStalls()
     const int batches = int((split->part(SplitPart::Train).size() + 1) / 2);
     QCOMPARE(page->curves()->batchPointCount(), 4 * batches); // throttled signals lose no batch
     QVERIFY(page->logText().contains("epoch 4:"));
-    qInfo("longest event-loop stall during training: %lld ms", longestStall);
-    QVERIFY2(longestStall < 100, qPrintable(QString::number(longestStall)));
 
     // The finished run opens in the evaluation page with the engine's matrix.
     QVERIFY(shown.count() > 0 || shown.wait(10000));
@@ -147,13 +138,22 @@ void TrainingPageTest::trainsWithLiveCurvesAndNeverStalls()
 
 void TrainingPageTest::runFolderReopens()
 {
-    QVERIFY(!m_finishedRun.isEmpty());
+    // A run trained by the engine, as the CLI would leave it.
+    TrainingJobConfig job;
+    job.dataset = m_dataset;
+    job.runFolder = std::filesystem::path(m_settings->folder().toStdString()) / "runs" / "engine-run";
+    job.training = tinyTrainingConfig(2);
+    job.bootstrapResamples = 0;
+    TrainingControl control;
+    QVERIFY(runTrainingJob(job, control).tested);
+    const QString finishedRun = QString::fromStdString(job.runFolder.string());
+
     MainWindow window;
     window.show();
     QSignalSpy opened(&window, &MainWindow::runOpened);
-    window.openPath(m_finishedRun);
+    window.openPath(finishedRun);
     QVERIFY(opened.wait(20000));
-    const RunRecord run = readRunFolder(m_finishedRun.toStdString());
+    const RunRecord run = readRunFolder(finishedRun.toStdString());
     QCOMPARE(window.trainingPage()->curves()->epochPointCount(), int(run.history.size()));
     QCOMPARE(window.currentPage(), MainWindow::Page::Evaluation);
     for (int t = 0; t < 3; ++t)
@@ -163,7 +163,7 @@ void TrainingPageTest::runFolderReopens()
     RunsPage* runs = window.runsPage();
     runs->refresh();
     QVERIFY(runs->runCount() >= 1);
-    runs->compare({m_finishedRun, m_finishedRun});
+    runs->compare({finishedRun, finishedRun});
     QCOMPARE(runs->comparedCount(), 2);
     window.showPage(MainWindow::Page::Runs);
     QTest::qWait(200);
@@ -174,28 +174,30 @@ void TrainingPageTest::stopWorksMidEpochAndResumeContinues()
 {
     MainWindow window;
     window.show();
-    openDataset(window);
+    QVERIFY(openDataset(window));
     TrainingPage* page = window.trainingPage();
     TrainingConfig config = tinyTrainingConfig(400);
     config.batchSize = 1; // many batches per epoch, so the stop lands inside one
     page->settings()->setConfig(config);
     QSignalSpy finished(page, &TrainingPage::trainingFinished);
     page->startTraining();
-    QTRY_VERIFY_WITH_TIMEOUT(page->curves()->batchPointCount() > 0, 60000);
-    QElapsedTimer stopClock;
-    stopClock.start();
+    const DatasetSplit* split = window.datasetPage()->split();
+    QVERIFY(split);
+    const int batchesPerEpoch = int(split->part(SplitPart::Train).size());
+    // Inside the second epoch: the first one is complete and checkpointed, the second is not.
+    QTRY_VERIFY_WITH_TIMEOUT(page->curves()->batchPointCount() > batchesPerEpoch + 1, 120000);
     page->stopTraining();
     QVERIFY(page->isTraining() || finished.count() == 1); // Stop does not block: the worker finishes its batch
-    QVERIFY(finished.count() == 1 || finished.wait(30000));
+    QVERIFY(finished.count() == 1 || finished.wait(60000));
     QCOMPARE(finished.first().at(1).toString(), QStringLiteral("cancelled"));
-    QVERIFY2(stopClock.elapsed() < 10000, "stopping took too long");
     const int epochsBefore = page->curves()->epochPointCount();
-    QVERIFY(epochsBefore < 400);
+    QVERIFY2(epochsBefore >= 1 && epochsBefore < 400, qPrintable(QString::number(epochsBefore)));
     const QString run = finished.first().at(0).toString();
+    const RunRecord stopped = readRunFolder(run.toStdString(), 0);
+    QCOMPARE(int(stopped.history.size()), epochsBefore); // the interrupted epoch is not recorded
+    QVERIFY(QFile::exists(run + "/last.pt"));
 
-    // Pause and continue, then stop again: the resumed run keeps its earlier epochs.
-    if (!QFile::exists(run + "/last.pt"))
-        return; // stopped inside the first epoch: nothing to resume yet (the engine's tests cover resume)
+    // Resume, pause and continue, then stop again: the resumed run keeps its earlier epochs.
     QSignalSpy resumedFinished(page, &TrainingPage::trainingFinished);
     page->resumeRun(run);
     QVERIFY(page->isTraining());
@@ -203,16 +205,27 @@ void TrainingPageTest::stopWorksMidEpochAndResumeContinues()
     QVERIFY(page->isPaused());
     page->togglePause();
     QVERIFY(!page->isPaused());
+    QTRY_VERIFY_WITH_TIMEOUT(page->curves()->epochPointCount() > epochsBefore, 120000);
     page->stopTraining();
-    QVERIFY(resumedFinished.wait(30000));
-    QVERIFY(readRunFolder(run.toStdString(), 0).history.size() >= std::size_t(epochsBefore));
+    QVERIFY(resumedFinished.wait(60000));
+    const RunRecord resumed = readRunFolder(run.toStdString(), 0);
+    QVERIFY(int(resumed.history.size()) > epochsBefore);
+    // Continued, not restarted: the earlier epochs are the recorded ones, their measured seconds too
+    // (a restart from the same seed would repeat the losses, not the timings).
+    for (int e = 0; e < epochsBefore; ++e) {
+        const EpochRecord& before = stopped.history[std::size_t(e)];
+        const EpochRecord& after = resumed.history[std::size_t(e)];
+        QCOMPARE(after.epoch, before.epoch);
+        QVERIFY(std::abs(after.loss - before.loss) < 1e-6);
+        QVERIFY2(std::abs(after.seconds - before.seconds) < 1e-9, qPrintable(QStringLiteral("%1 s, before %2 s").arg(after.seconds).arg(before.seconds)));
+    }
 }
 
 void TrainingPageTest::closingDuringTrainingAsksThenWaits()
 {
     auto* window = new MainWindow;
     window->show();
-    openDataset(*window);
+    QVERIFY(openDataset(*window));
     window->trainingPage()->settings()->setConfig(tinyTrainingConfig(400));
     window->trainingPage()->startTraining();
     QVERIFY(window->isBusy());

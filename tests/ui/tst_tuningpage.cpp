@@ -1,6 +1,8 @@
 // The tuning page runs a real (tiny) search and the leakage audit in workers and shows them.
 #include "MainWindow.h"
 #include "DatasetPage.h"
+#include "FileSnapshot.h"
+#include "IsolatedSettings.h"
 #include "RunsLocation.h"
 #include "TinyTraining.h"
 #include "TrainingPage.h"
@@ -15,6 +17,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
+#include <optional>
+
 using namespace neurodx;
 using namespace neurodx::ui;
 using namespace neurodx::test;
@@ -23,32 +28,60 @@ class TuningPageTest : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();
+    void init();
+    void cleanup();
     void searchFillsTheTableAndUseBestFillsTraining();
     void resumingRepeatsNoTrial();
     void auditShowsThreeArms();
     void badSearchSpaceIsAMessage();
 
 private:
-    void openDataset(MainWindow& window);
+    bool openDataset(MainWindow& window);
+    // Runs the three-trial random search of these tests through the page; returns its folder.
+    QString search(TuningPage* page, const QString& resumeFolder = {});
     QTemporaryDir m_dir;
     std::filesystem::path m_dataset;
-    QString m_searchFolder;
+    std::optional<IsolatedSettings> m_settings;
 };
 
 void TuningPageTest::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
     m_dataset = std::filesystem::path(m_dir.path().toStdString()) / "dataset";
     writeTinyDataset(m_dataset);
-    setRunsRoot(QDir(m_dir.path()).filePath("runs"));
 }
 
-void TuningPageTest::openDataset(MainWindow& window)
+void TuningPageTest::init()
+{
+    m_settings.emplace();
+    setRunsRoot(QDir(m_settings->folder()).filePath("runs"));
+}
+
+void TuningPageTest::cleanup()
+{
+    m_settings.reset();
+}
+
+bool TuningPageTest::openDataset(MainWindow& window)
 {
     QSignalSpy loaded(&window, &MainWindow::datasetLoaded);
     window.openDataset(QString::fromStdString(m_dataset.string()));
-    QVERIFY(loaded.wait(30000));
+    if (!loaded.wait(30000))
+        return false;
     window.trainingPage()->settings()->setConfig(tinyTrainingConfig(1));
+    return true;
+}
+
+QString TuningPageTest::search(TuningPage* page, const QString& resumeFolder)
+{
+    page->setStrategy(false);
+    page->setMaxTrials(3);
+    page->setMaxEpochs(1);
+    page->setSearchSpace("filters1=2,4\nfilters2=2,4\nunits=4:12:4");
+    QSignalSpy finished(page, &TuningPage::searchFinished);
+    page->startSearch(resumeFolder);
+    if (!finished.wait(180000) || finished.first().at(1).toBool())
+        return {};
+    return finished.first().at(0).toString();
 }
 
 void TuningPageTest::searchFillsTheTableAndUseBestFillsTraining()
@@ -56,18 +89,9 @@ void TuningPageTest::searchFillsTheTableAndUseBestFillsTraining()
     MainWindow window;
     window.resize(1280, 720);
     window.show();
-    openDataset(window);
+    QVERIFY(openDataset(window));
     TuningPage* page = window.tuningPage();
-    page->setStrategy(false);
-    page->setMaxTrials(3);
-    page->setMaxEpochs(1);
-    page->setSearchSpace("filters1=2,4\nfilters2=2,4\nunits=4:12:4");
-    QSignalSpy finished(page, &TuningPage::searchFinished);
-    page->startSearch();
-    QVERIFY(page->isBusy());
-    QVERIFY(finished.wait(180000));
-    QCOMPARE(finished.first().at(1).toBool(), false);
-    m_searchFolder = finished.first().at(0).toString();
+    QVERIFY(!search(page).isEmpty());
     QCOMPARE(page->trialTable()->rowCount(), 3);
     QCOMPARE(int(page->trials().size()), 3);
     const int best = page->bestTrial();
@@ -92,28 +116,29 @@ void TuningPageTest::searchFillsTheTableAndUseBestFillsTraining()
 
 void TuningPageTest::resumingRepeatsNoTrial()
 {
-    QVERIFY(!m_searchFolder.isEmpty());
     MainWindow window;
-    openDataset(window);
-    TuningPage* page = window.tuningPage();
-    page->setStrategy(false);
-    page->setMaxTrials(3);
-    page->setMaxEpochs(1);
-    page->setSearchSpace("filters1=2,4\nfilters2=2,4\nunits=4:12:4");
-    QSignalSpy finished(page, &TuningPage::searchFinished);
-    QElapsedTimer clock;
-    clock.start();
-    page->startSearch(m_searchFolder);
-    QVERIFY(finished.wait(60000));
+    QVERIFY(openDataset(window));
+    const QString folder = search(window.tuningPage());
+    QVERIFY(!folder.isEmpty());
+    // A trial that ran again would write its checkpoints and trial.json anew (new inodes, times).
+    const auto trialFiles = snapshotFiles(folder.toStdString(), "trial_");
+    QCOMPARE(int(std::count_if(trialFiles.begin(), trialFiles.end(), [](const auto& file) { return file.first.find("/trial.json") != std::string::npos; })), 3);
+
+    MainWindow resumed;
+    QVERIFY(openDataset(resumed));
+    TuningPage* page = resumed.tuningPage();
+    QCOMPARE(search(page, folder), folder);
     QCOMPARE(page->trialTable()->rowCount(), 3);
     for (const TrialRecord& trial : page->trials())
         QCOMPARE(trial.status, std::string("COMPLETED"));
+    const std::string rewritten = changedFiles(trialFiles, snapshotFiles(folder.toStdString(), "trial_"));
+    QVERIFY2(rewritten.empty(), rewritten.c_str());
 }
 
 void TuningPageTest::auditShowsThreeArms()
 {
     MainWindow window;
-    openDataset(window);
+    QVERIFY(openDataset(window));
     TuningPage* page = window.tuningPage();
     QSignalSpy done(page, &TuningPage::auditFinished);
     page->startAudit();
@@ -132,7 +157,7 @@ void TuningPageTest::auditShowsThreeArms()
 void TuningPageTest::badSearchSpaceIsAMessage()
 {
     MainWindow window;
-    openDataset(window);
+    QVERIFY(openDataset(window));
     TuningPage* page = window.tuningPage();
     page->setSearchSpace("units=64:32:8");
     QSignalSpy failed(page, &TuningPage::failed);

@@ -4,8 +4,10 @@
 // opens, batch prediction fills its table. (Scans: tst_viewerscan.)
 #include "BatchPredictionView.h"
 #include "DicomTagTree.h"
+#include "IsolatedSettings.h"
 #include "MainWindow.h"
 #include "PredictionPanel.h"
+#include "RunsLocation.h"
 #include "SliceView.h"
 #include "TestTree.h"
 #include "TinyTraining.h"
@@ -25,6 +27,8 @@
 #include <QTemporaryDir>
 #include <QTreeWidget>
 #include <QtTest>
+
+#include <optional>
 
 using namespace neurodx;
 using namespace neurodx::ui;
@@ -57,6 +61,10 @@ class ViewerPageTest : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();
+    void init();
+    void cleanup();
+    void startsWithTheLastModel_data();
+    void startsWithTheLastModel();
     void opensEveryKind_data();
     void opensEveryKind();
     void unreadableFileIsAMessage();
@@ -77,11 +85,11 @@ private:
     QTemporaryDir m_dir;
     std::filesystem::path m_root;
     std::filesystem::path m_model;
+    std::optional<IsolatedSettings> m_settings;
 };
 
 void ViewerPageTest::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
     m_root = toPath(m_dir.path());
     // The planted-feature dataset and a small CNN trained on it (no augmentation: the squares stay put).
     const char* classes[] = {"CN", "MCI", "AD"};
@@ -104,6 +112,53 @@ void ViewerPageTest::initTestCase()
     m_model = m_root / "run" / "best.pt";
 }
 
+void ViewerPageTest::init()
+{
+    // Each test starts with no remembered model and an empty runs folder: no model loads by itself.
+    m_settings.emplace();
+    setRunsRoot(QDir(m_settings->folder()).filePath(QStringLiteral("runs")));
+}
+
+void ViewerPageTest::cleanup()
+{
+    m_settings.reset();
+}
+
+void ViewerPageTest::startsWithTheLastModel_data()
+{
+    QTest::addColumn<QString>("remembered"); // viewer/model: "model", a file since deleted ("gone"), or none
+    QTest::addColumn<bool>("runInRunsFolder");
+    QTest::addColumn<bool>("loads");
+    QTest::newRow("the remembered model") << "model" << false << true;
+    QTest::newRow("remembered file gone: the newest run") << "gone" << true << true;
+    QTest::newRow("nothing remembered: the newest run") << "" << true << true;
+    QTest::newRow("remembered file gone, no run") << "gone" << false << false;
+    QTest::newRow("nothing at all") << "" << false << false;
+}
+
+void ViewerPageTest::startsWithTheLastModel()
+{
+    QFETCH(QString, remembered);
+    QFETCH(bool, runInRunsFolder);
+    QFETCH(bool, loads);
+    if (remembered == "model")
+        QSettings().setValue("viewer/model", str(m_model));
+    else if (remembered == "gone")
+        QSettings().setValue("viewer/model", str(m_root / "deleted-run" / "best.pt"));
+    if (runInRunsFolder)
+        setRunsRoot(str(m_root)); // holds the run folder "run" of initTestCase
+    ViewerPage page;
+    QSignalSpy loaded(&page, &ViewerPage::modelLoaded);
+    if (!loads) {
+        QVERIFY(!page.isBusy()); // no load was started
+        QVERIFY(!page.classifier());
+        return;
+    }
+    QVERIFY(loaded.wait(20000));
+    QCOMPARE(loaded.first().first().toString(), str(m_model));
+    QVERIFY(page.classifier());
+}
+
 bool ViewerPageTest::openAndWait(ViewerPage& page, const std::filesystem::path& file)
 {
     QSignalSpy opened(&page, &ViewerPage::imageOpened);
@@ -117,7 +172,7 @@ bool ViewerPageTest::openAndWait(ViewerPage& page, const std::filesystem::path& 
 
 bool ViewerPageTest::loadModelAndWait(ViewerPage& page, const std::filesystem::path& model)
 {
-    // The page may still be loading its default model: wait for this one to be the page's.
+    // Loading runs in a worker: done when the page holds this model.
     page.loadModel(str(model));
     return QTest::qWaitFor([&] { return page.classifier() && page.classifier()->file() == model; }, 20000);
 }

@@ -3,6 +3,8 @@
 // scroll and the reader's window stays; reformats have their own counts; the verdict and the strip
 // are exactly what the engine computes (one point per predicted slice and class); clicking the
 // strip jumps there; the shown slice gets its own Grad-CAM; the scan report is a valid PDF.
+#include "IsolatedSettings.h"
+#include "RunsLocation.h"
 #include "MainWindow.h"
 #include "PredictionPanel.h"
 #include "ScanNavigator.h"
@@ -32,6 +34,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <optional>
+
 #include <cmath>
 
 using namespace neurodx;
@@ -51,6 +55,8 @@ class ViewerScanTest : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();
+    void init();
+    void cleanup();
     void opensAScan_data();
     void opensAScan();
     void aLoneDicomSliceOpensAs2D();
@@ -69,6 +75,7 @@ private:
     bool loadModelAndWait(ViewerPage& page);
     bool openScanWithVerdict(ViewerPage& page, const std::filesystem::path& path);
     QTemporaryDir m_dir;
+    std::optional<IsolatedSettings> m_settings; // per test function (init, cleanup)
     std::filesystem::path m_root;
     std::filesystem::path m_scanModel; // trained on imported scans: records its slice range (axial, central 8)
     std::filesystem::path m_series;    // a folder holding one axial DICOM series
@@ -79,7 +86,6 @@ private:
 
 void ViewerScanTest::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
     m_root = toPath(m_dir.path());
     // A scan model: a synthetic ADNI download imported (the central 8 axial slices of each head)
     // and trained on, so its file records the slice range a scan's verdict averages.
@@ -116,6 +122,17 @@ void ViewerScanTest::initTestCase()
     m_nifti = m_root / "head.nii.gz";
     writeNifti(m_nifti, head);
     writeNifti(m_root / "head.nii", head);
+}
+
+void ViewerScanTest::init()
+{
+    m_settings.emplace();
+    setRunsRoot(QDir(m_settings->folder()).filePath(QStringLiteral("runs")));
+}
+
+void ViewerScanTest::cleanup()
+{
+    m_settings.reset();
 }
 
 bool ViewerScanTest::openAndWait(ViewerPage& page, const std::filesystem::path& path)
