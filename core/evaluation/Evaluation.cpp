@@ -41,6 +41,21 @@ EvaluationReport evaluationReport(const std::vector<int>& labels, const std::vec
     report.slices = classificationMetrics(labels, probabilities, classes);
     addBootstrapIntervals(report.slices, labels, probabilities, classes, bootstrapResamples, seed);
 
+    report.sliceCalibration = calibrationMetrics(labels, probabilities);
+    addCalibrationIntervals(report.sliceCalibration, labels, probabilities, bootstrapResamples, seed);
+    report.groupKeys = groupKeys;
+
+    const GroupedCases subjects = groupedBySubject(labels, probabilities, groupKeys, classNames.size());
+    report.subjects = classificationMetrics(subjects.labels, subjects.probabilities, classes);
+    addBootstrapIntervals(report.subjects, subjects.labels, subjects.probabilities, classes, bootstrapResamples, seed);
+    report.subjectCalibration = calibrationMetrics(subjects.labels, subjects.probabilities);
+    addCalibrationIntervals(report.subjectCalibration, subjects.labels, subjects.probabilities, bootstrapResamples, seed);
+    return report;
+}
+
+GroupedCases groupedBySubject(const std::vector<int>& labels, const std::vector<std::vector<double>>& probabilities,
+                              const std::vector<std::string>& groupKeys, std::size_t classes)
+{
     struct Subject {
         std::vector<double> sum;
         std::map<int, int> labelCounts;
@@ -49,32 +64,51 @@ EvaluationReport evaluationReport(const std::vector<int>& labels, const std::vec
     std::map<std::string, Subject> subjects;
     for (std::size_t i = 0; i < labels.size(); ++i) {
         Subject& s = subjects[groupKeys[i]];
-        s.sum.resize(classNames.size(), 0.0);
-        for (std::size_t c = 0; c < classNames.size(); ++c)
+        s.sum.resize(classes, 0.0);
+        for (std::size_t c = 0; c < classes; ++c)
             s.sum[c] += probabilities[i][c];
         ++s.labelCounts[labels[i]];
         ++s.slices;
     }
-    std::vector<int> subjectLabels;
-    std::vector<std::vector<double>> subjectProbabilities;
+    GroupedCases grouped;
     for (auto& [key, s] : subjects) {
         for (double& v : s.sum)
             v /= s.slices;
-        subjectProbabilities.push_back(s.sum);
-        subjectLabels.push_back(std::max_element(s.labelCounts.begin(), s.labelCounts.end(),
-                                                 [](const auto& a, const auto& b) { return a.second < b.second; })->first);
+        grouped.probabilities.push_back(s.sum);
+        grouped.labels.push_back(std::max_element(s.labelCounts.begin(), s.labelCounts.end(),
+                                                  [](const auto& a, const auto& b) { return a.second < b.second; })->first);
     }
-    report.subjects = classificationMetrics(subjectLabels, subjectProbabilities, classes);
-    addBootstrapIntervals(report.subjects, subjectLabels, subjectProbabilities, classes, bootstrapResamples, seed);
-    return report;
+    return grouped;
+}
+
+void addRawCalibration(EvaluationReport& report, const std::vector<std::vector<double>>& rawProbabilities, double temperature,
+                       std::size_t fitSlices, int bootstrapResamples, std::uint64_t seed)
+{
+    report.temperature = temperature;
+    report.calibrationSlices = fitSlices;
+    report.rawSliceCalibration = calibrationMetrics(report.labels, rawProbabilities);
+    addCalibrationIntervals(*report.rawSliceCalibration, report.labels, rawProbabilities, bootstrapResamples, seed);
+    const GroupedCases subjects = groupedBySubject(report.labels, rawProbabilities, report.groupKeys, report.classNames.size());
+    report.rawSubjectCalibration = calibrationMetrics(subjects.labels, subjects.probabilities);
+    addCalibrationIntervals(*report.rawSubjectCalibration, subjects.labels, subjects.probabilities, bootstrapResamples, seed);
 }
 
 nlohmann::json toJson(const EvaluationReport& report)
 {
+    nlohmann::json calibration{{"calibrated", report.calibrationSlices > 0},
+                               {"temperature", report.temperature},
+                               {"fitted_on_validation_slices", report.calibrationSlices},
+                               {"slice_level", toJson(report.sliceCalibration)},
+                               {"subject_level", toJson(report.subjectCalibration)}};
+    if (report.rawSliceCalibration)
+        calibration["slice_level_raw"] = toJson(*report.rawSliceCalibration);
+    if (report.rawSubjectCalibration)
+        calibration["subject_level_raw"] = toJson(*report.rawSubjectCalibration);
     return {{"class_names", report.classNames},
             {"loss", report.loss},
             {"slice_level", toJson(report.slices, report.classNames)},
-            {"subject_level", toJson(report.subjects, report.classNames)}};
+            {"subject_level", toJson(report.subjects, report.classNames)},
+            {"calibration", calibration}};
 }
 
 std::string evaluationPredictionsCsv(const DatasetIndex& index, const SliceCache& cache, const EvaluationReport& report)

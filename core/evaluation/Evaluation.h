@@ -1,11 +1,13 @@
 #pragma once
 
 #include "dataset/DatasetIndex.h"
+#include "evaluation/Calibration.h"
 #include "evaluation/Metrics.h"
 #include "training/SliceCache.h"
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,8 +20,16 @@ struct EvaluationReport {
     double loss = 0; // mean cross-entropy over slices
     ClassificationMetrics slices;
     ClassificationMetrics subjects;
+    // How well `probabilities` match outcomes (ECE, Brier score, reliability bins).
+    CalibrationMetrics sliceCalibration, subjectCalibration;
+    // Set by addRawCalibration when `probabilities` are temperature-scaled: the temperature, how
+    // many validation slices it was fitted on, and the same figures for the raw softmax.
+    double temperature = 1.0;
+    std::size_t calibrationSlices = 0;
+    std::optional<CalibrationMetrics> rawSliceCalibration, rawSubjectCalibration;
     std::vector<int> labels;                       // per cached slice
     std::vector<std::vector<double>> probabilities; // per cached slice
+    std::vector<std::string> groupKeys;            // per cached slice: its subject (or file)
 };
 
 EvaluationReport evaluationReport(const DatasetIndex& index, const SliceCache& cache, const std::vector<std::vector<double>>& probabilities,
@@ -30,6 +40,20 @@ EvaluationReport evaluationReport(const DatasetIndex& index, const SliceCache& c
 EvaluationReport evaluationReport(const std::vector<int>& labels, const std::vector<std::vector<double>>& probabilities,
                                   const std::vector<std::string>& groupKeys, const std::vector<std::string>& classNames,
                                   int bootstrapResamples = 1000, std::uint64_t seed = 42);
+
+// Records that `report`'s probabilities were scaled with `temperature` (fitted on `fitSlices`
+// validation slices) and adds the calibration figures of `rawProbabilities` (the same slices'
+// unscaled softmax) for comparison.
+void addRawCalibration(EvaluationReport& report, const std::vector<std::vector<double>>& rawProbabilities, double temperature,
+                       std::size_t fitSlices, int bootstrapResamples = 1000, std::uint64_t seed = 42);
+
+// Subject-level cases: each group's mean probability, labelled with its most frequent class.
+struct GroupedCases {
+    std::vector<int> labels;
+    std::vector<std::vector<double>> probabilities;
+};
+GroupedCases groupedBySubject(const std::vector<int>& labels, const std::vector<std::vector<double>>& probabilities,
+                              const std::vector<std::string>& groupKeys, std::size_t classes);
 
 nlohmann::json toJson(const EvaluationReport& report);
 // predictions.csv of a run: path,subject,true,predicted,confidence,p_<class>...

@@ -21,14 +21,16 @@ int argmax(const std::vector<double>& p)
 
 double safeDivide(double a, double b) { return b > 0 ? a / b : 0.0; }
 
+} // namespace
+
 Interval percentileInterval(std::vector<double> values)
 {
+    if (values.empty())
+        return {};
     std::sort(values.begin(), values.end());
     const auto at = [&](double q) { return values[static_cast<std::size_t>(std::floor(q * static_cast<double>(values.size() - 1) + 0.5))]; };
     return {at(0.025), at(0.975)};
 }
-
-} // namespace
 
 std::optional<double> rocAuc(const std::vector<bool>& positive, const std::vector<double>& scores)
 {

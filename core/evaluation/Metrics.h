@@ -23,6 +23,9 @@ struct Interval {
     double low = 0, high = 0;
 };
 
+// The 2.5th and 97.5th percentiles of bootstrap replicates (nearest rank); {0, 0} when empty.
+Interval percentileInterval(std::vector<double> values);
+
 struct ClassificationMetrics {
     std::vector<std::vector<std::size_t>> confusion; // [true][predicted]
     std::vector<ClassMetrics> perClass;

@@ -131,6 +131,24 @@ RunRecord readRunFolder(const fs::path& folder, int bootstrapResamples)
     RunRecord run = readRunSummary(folder);
     if (fs::exists(folder / "predictions.csv"))
         run.test = readPredictionsCsv(folder / "predictions.csv", run.datasetRoot(), bootstrapResamples);
+    // predictions.csv holds the calibrated probabilities; the raw softmax's figures and the
+    // temperature come from metrics.json, where training wrote them.
+    if (run.test && run.metrics.is_object() && run.metrics.contains("calibration")) {
+        const nlohmann::json& calibration = run.metrics["calibration"];
+        try {
+            if (calibration.value("calibrated", false)) {
+                EvaluationReport& report = run.test->report;
+                report.temperature = calibration.at("temperature").get<double>();
+                report.calibrationSlices = calibration.at("fitted_on_validation_slices").get<std::size_t>();
+                if (calibration.contains("slice_level_raw"))
+                    report.rawSliceCalibration = calibrationMetricsFromJson(calibration["slice_level_raw"]);
+                if (calibration.contains("subject_level_raw"))
+                    report.rawSubjectCalibration = calibrationMetricsFromJson(calibration["subject_level_raw"]);
+            }
+        } catch (const nlohmann::json::exception&) {
+            // a damaged block costs the comparison with the raw softmax, nothing else
+        }
+    }
     return run;
 }
 

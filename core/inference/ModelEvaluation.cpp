@@ -1,5 +1,7 @@
 #include "ModelEvaluation.h"
 
+#include "evaluation/Calibration.h"
+
 #include "common/TextUtil.h"
 #include "common/CancelToken.h"
 #include "common/JsonFile.h"
@@ -75,9 +77,14 @@ ModelEvaluationResult evaluateModel(const ModelEvaluationRequest& request, const
     if (cancel && cancel->isCancelled())
         throw NeuroDxError(ErrorKind::Cancelled, "evaluation cancelled");
     stage("predicting " + std::to_string(cache.size()) + " slices");
-    const auto probabilities = predictor.predictCache(cache);
+    predictor.setCalibrated(request.calibrated);
+    const ModelOutputs outputs = predictOutputs(*predictor.bundle().model, cache, predictor.bundle().input.channels, 32, predictor.usesBf16(), false);
+    const double temperature = predictor.isCalibrated() ? predictor.calibration().temperature : 1.0;
+    EvaluationReport report = evaluationReport(index, cache, softmaxRows(outputs.logits, temperature), predictor.classNames(), request.bootstrapResamples);
+    if (predictor.isCalibrated())
+        addRawCalibration(report, softmaxRows(outputs.logits), temperature, predictor.calibration().validationSlices, request.bootstrapResamples);
     ModelEvaluationResult result;
-    result.slices = evaluatedSlices(index, cache, evaluationReport(index, cache, probabilities, predictor.classNames(), request.bootstrapResamples));
+    result.slices = evaluatedSlices(index, cache, std::move(report));
     result.slices.part = part;
     result.slices.model = request.modelFile.string();
     result.datasetRoot = index.root;

@@ -26,6 +26,7 @@ struct ModelEvaluationRequest {
     int bootstrapResamples = 1000;
     int threads = 0;                  // decoding workers; 0 = all cores
     InferencePrecision precision = InferencePrecision::Auto;
+    bool calibrated = true;           // false: the raw softmax even when the model file has a temperature
 };
 
 struct ModelEvaluationResult {

@@ -46,10 +46,15 @@ nlohmann::json toJson(const Prediction& p, const std::vector<std::string>& class
     nlohmann::json probabilities = nlohmann::json::object();
     for (std::size_t c = 0; c < p.probabilities.size() && c < classNames.size(); ++c)
         probabilities[classNames[c]] = p.probabilities[c];
-    return {{"file", validUtf8(p.file)},
-            {"predicted", classNames.at(static_cast<std::size_t>(p.predicted))},
-            {"confidence", p.confidence},
-            {"probabilities", probabilities}};
+    nlohmann::json j{{"file", validUtf8(p.file)},
+                     {"predicted", classNames.at(static_cast<std::size_t>(p.predicted))},
+                     {"confidence", p.confidence},
+                     {"probabilities", probabilities},
+                     {"calibrated", p.calibrated},
+                     {"unlike_training", p.unlikeTraining}};
+    if (p.outlierScore)
+        j["outlier_score"] = *p.outlierScore;
+    return j;
 }
 
 std::string predictionsCsv(const std::vector<Prediction>& predictions, const std::vector<std::string>& classNames)
@@ -57,7 +62,7 @@ std::string predictionsCsv(const std::vector<Prediction>& predictions, const std
     std::string csv = "file,predicted,confidence";
     for (const std::string& name : classNames)
         csv += ",p_" + name;
-    csv += ",error\n";
+    csv += ",calibrated,unlike_training,outlier_score,error\n";
     char number[32];
     for (const Prediction& p : predictions) {
         csv += csvField(p.file) + ",";
@@ -68,9 +73,14 @@ std::string predictionsCsv(const std::vector<Prediction>& predictions, const std
                 std::snprintf(number, sizeof number, "%.6f", v);
                 csv += std::string(",") + number;
             }
+            csv += std::string(",") + (p.calibrated ? "yes" : "no") + "," + (p.unlikeTraining ? "yes" : "no") + ",";
+            if (p.outlierScore) {
+                std::snprintf(number, sizeof number, "%.3f", *p.outlierScore);
+                csv += number;
+            }
             csv += ",\n";
         } else {
-            csv += "," + std::string(classNames.size(), ',') + "," + csvField(p.error) + "\n";
+            csv += "," + std::string(classNames.size(), ',') + ",,,," + csvField(p.error) + "\n";
         }
     }
     return csv;

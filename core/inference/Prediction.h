@@ -2,6 +2,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,8 +13,15 @@ struct Prediction {
     std::vector<double> probabilities; // one per class, in the model's class order
     int predicted = -1;
     double confidence = 0;             // the predicted class's probability
+    bool calibrated = false;           // probabilities temperature-scaled with the model file's temperature
+    std::optional<double> outlierScore; // how unlike the training slices (FeatureDensity), when the model file can tell
+    bool unlikeTraining = false;       // outlierScore above the model file's threshold
     std::string error;                 // set when the file could not be read; probabilities empty
 };
+
+// The words shown wherever a prediction is flagged as unlike the training data.
+inline constexpr const char* kUnlikeTrainingWarning =
+    "unlike the slices this model was trained on: its probabilities say little about this image";
 
 // How inference computes. Auto: bfloat16 autocast where the CPU has AVX512-BF16 (about 3x faster
 // at batch 1, same class on 719 of 720 slices measured, probabilities within 0.01; bench/RESULTS.md),

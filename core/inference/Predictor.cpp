@@ -1,6 +1,7 @@
 #include "Predictor.h"
 
 #include "common/TextUtil.h"
+#include "evaluation/Calibration.h"
 #include "common/ComputeSetup.h"
 #include "common/NeuroDxError.h"
 #include "imaging/SliceLoader.h"
@@ -16,16 +17,6 @@ namespace neurodx {
 
 namespace {
 
-std::vector<std::vector<double>> softmaxRows(const torch::Tensor& logits)
-{
-    const torch::Tensor p = torch::softmax(logits.to(torch::kCPU).to(torch::kFloat64), 1).contiguous();
-    std::vector<std::vector<double>> rows;
-    const double* data = p.data_ptr<double>();
-    for (int64_t i = 0; i < p.size(0); ++i)
-        rows.emplace_back(data + i * p.size(1), data + (i + 1) * p.size(1));
-    return rows;
-}
-
 void fillPrediction(Prediction& prediction, std::vector<double> probabilities)
 {
     prediction.probabilities = std::move(probabilities);
@@ -34,24 +25,56 @@ void fillPrediction(Prediction& prediction, std::vector<double> probabilities)
     prediction.confidence = *best;
 }
 
+// The pooled features of a batch: global average over space for N x C x h x w activations.
+torch::Tensor pooled(const torch::Tensor& features)
+{
+    return features.dim() == 4 ? features.mean({2, 3}) : features.flatten(1);
+}
+
+template <typename T>
+std::vector<std::vector<T>> rowsOf(const torch::Tensor& matrix)
+{
+    const torch::Tensor m = matrix.to(torch::kCPU).to(torch::CppTypeToScalarType<T>()).contiguous();
+    std::vector<std::vector<T>> rows;
+    const T* data = m.data_ptr<T>();
+    for (int64_t i = 0; i < m.size(0); ++i)
+        rows.emplace_back(data + i * m.size(1), data + (i + 1) * m.size(1));
+    return rows;
+}
+
 } // namespace
 
-std::vector<std::vector<double>> predictProbabilities(Classifier& model, const SliceCache& cache, int channels, int batchSize, bool bf16)
+ModelOutputs predictOutputs(Classifier& model, const SliceCache& cache, int channels, int batchSize, bool bf16, bool withEmbeddings)
 {
     torch::InferenceMode inference;
     model.eval();
     const torch::Device device(computeDeviceName());
-    std::vector<std::vector<double>> rows;
+    ModelOutputs outputs;
     forEachOrderedBatch(cache, batchSize, channels, [&](const Batch& batch) {
-        torch::Tensor logits;
+        torch::Tensor logits, embeddings;
         {
             const Bf16Autocast autocast(bf16);
-            logits = model.forward(channelsLast(batch.images.to(device)));
+            const torch::Tensor input = channelsLast(batch.images.to(device));
+            if (withEmbeddings) {
+                const torch::Tensor features = model.features(input);
+                logits = model.head(features);
+                embeddings = pooled(features);
+            } else {
+                logits = model.forward(input);
+            }
         }
-        for (auto& row : softmaxRows(logits))
-            rows.push_back(std::move(row));
+        for (auto& row : rowsOf<double>(logits))
+            outputs.logits.push_back(std::move(row));
+        if (withEmbeddings)
+            for (auto& row : rowsOf<float>(embeddings))
+                outputs.embeddings.push_back(std::move(row));
     });
-    return rows;
+    return outputs;
+}
+
+std::vector<std::vector<double>> predictProbabilities(Classifier& model, const SliceCache& cache, int channels, int batchSize, bool bf16)
+{
+    return softmaxRows(predictOutputs(model, cache, channels, batchSize, bf16, false).logits);
 }
 
 Predictor::Predictor(ModelBundle bundle, InferencePrecision precision) : m_bundle(std::move(bundle)), m_bf16(neurodx::usesBf16(precision))
@@ -59,57 +82,86 @@ Predictor::Predictor(ModelBundle bundle, InferencePrecision precision) : m_bundl
     m_bundle.model->to(torch::Device(computeDeviceName()));
     toChannelsLast(*m_bundle.model, m_bundle.input.channels);
     m_bundle.model->eval();
+    m_calibration = ModelCalibration::fromMetadata(m_bundle.metadata);
+    if (m_bundle.metadata.is_object() && m_bundle.metadata.contains("feature_density")) {
+        try {
+            m_density = FeatureDensity::fromJson(m_bundle.metadata["feature_density"]);
+        } catch (const NeuroDxError&) {
+            m_density = {}; // a damaged description: predictions go on, without the outlier check
+        }
+    }
 }
 
-std::vector<std::vector<double>> Predictor::predictBatch(const std::vector<cv::Mat>& cachedSlices)
+std::vector<Prediction> Predictor::predictBatch(const SliceCache& cache, int batchSize)
 {
-    SliceCache cache;
-    cache.images = cachedSlices;
-    cache.labels.assign(cachedSlices.size(), 0);
-    return predictProbabilities(*m_bundle.model, cache, m_bundle.input.channels, static_cast<int>(std::max<std::size_t>(1, cachedSlices.size())), m_bf16);
+    const bool scored = hasFeatureDensity();
+    const ModelOutputs outputs = predictOutputs(*m_bundle.model, cache, m_bundle.input.channels, std::max(1, batchSize), m_bf16, scored);
+    const double temperature = isCalibrated() ? m_calibration.temperature : 1.0;
+    std::vector<Prediction> predictions(outputs.logits.size());
+    for (std::size_t i = 0; i < predictions.size(); ++i) {
+        fillPrediction(predictions[i], softmax(outputs.logits[i], temperature));
+        predictions[i].calibrated = isCalibrated();
+        if (scored && i < outputs.embeddings.size() && outputs.embeddings[i].size() == m_density.featureCount()) {
+            predictions[i].outlierScore = m_density.score(outputs.embeddings[i]);
+            predictions[i].unlikeTraining = m_density.isUnusual(*predictions[i].outlierScore);
+        }
+    }
+    return predictions;
 }
 
 Prediction Predictor::predict(const Slice& slice)
 {
-    Prediction prediction;
-    fillPrediction(prediction, predictBatch({cachedSlice(slice, m_bundle.input)}).front());
-    return prediction;
+    SliceCache cache;
+    cache.images = {cachedSlice(slice, m_bundle.input)};
+    cache.labels = {0};
+    return predictBatch(cache, 1).front();
 }
 
 std::vector<Prediction> Predictor::predictFiles(const std::vector<std::filesystem::path>& files, int batchSize)
 {
     std::vector<Prediction> predictions(files.size());
-    std::vector<cv::Mat> pending;
+    SliceCache pending;
     std::vector<std::size_t> pendingIndex;
     const auto flush = [&] {
-        if (pending.empty())
+        if (pending.images.empty())
             return;
-        const auto rows = predictBatch(pending);
-        for (std::size_t i = 0; i < rows.size(); ++i)
-            fillPrediction(predictions[pendingIndex[i]], rows[i]);
-        pending.clear();
+        pending.labels.assign(pending.images.size(), 0);
+        std::vector<Prediction> batch = predictBatch(pending, static_cast<int>(pending.images.size()));
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            batch[i].file = predictions[pendingIndex[i]].file;
+            predictions[pendingIndex[i]] = std::move(batch[i]);
+        }
+        pending.images.clear();
         pendingIndex.clear();
     };
     for (std::size_t i = 0; i < files.size(); ++i) {
         predictions[i].file = files[i].string();
         try {
-            pending.push_back(cachedSlice(loadSlice(files[i]), m_bundle.input));
+            pending.images.push_back(cachedSlice(loadSlice(files[i]), m_bundle.input));
             pendingIndex.push_back(i);
         } catch (const NeuroDxError& e) {
             predictions[i].error = e.what();
         } catch (const std::exception& e) {
             predictions[i].error = files[i].string() + ": cannot be decoded (" + conciseReason(e.what()) + ")";
         }
-        if (static_cast<int>(pending.size()) >= batchSize)
+        if (static_cast<int>(pending.images.size()) >= batchSize)
             flush();
     }
     flush();
     return predictions;
 }
 
+std::vector<Prediction> Predictor::predictCachePredictions(const SliceCache& cache, int batchSize)
+{
+    return predictBatch(cache, batchSize);
+}
+
 std::vector<std::vector<double>> Predictor::predictCache(const SliceCache& cache, int batchSize)
 {
-    return predictProbabilities(*m_bundle.model, cache, m_bundle.input.channels, batchSize, m_bf16);
+    std::vector<std::vector<double>> rows;
+    for (Prediction& p : predictBatch(cache, batchSize))
+        rows.push_back(std::move(p.probabilities));
+    return rows;
 }
 
 } // namespace neurodx

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "inference/FeatureDensity.h"
+#include "inference/ModelCalibration.h"
 #include "inference/ModelFile.h"
 #include "inference/Prediction.h"
 #include "training/SliceCache.h"
@@ -13,8 +15,18 @@
 namespace neurodx {
 
 
+// What a model computes for a batch of slices before any softmax: logits, and (when asked) the
+// last convolutional block's features, globally average-pooled (the input of FeatureDensity).
+struct ModelOutputs {
+    std::vector<std::vector<double>> logits;
+    std::vector<std::vector<float>> embeddings;
+};
+ModelOutputs predictOutputs(Classifier& model, const SliceCache& cache, int channels, int batchSize, bool bf16, bool withEmbeddings);
+
 // A loaded model file ready to classify slices, preprocessing each exactly as training did
-// (windowing, resize, 8-bit quantisation from the model's own metadata).
+// (windowing, resize, 8-bit quantisation from the model's own metadata). Probabilities are
+// calibrated with the file's temperature (setCalibrated(false): the raw softmax), and each slice is
+// scored against the file's description of its training data, when the file has one.
 class Predictor {
 public:
     explicit Predictor(ModelBundle bundle, InferencePrecision precision = InferencePrecision::Auto);
@@ -26,6 +38,12 @@ public:
 
     const ModelBundle& bundle() const { return m_bundle; }
     const std::vector<std::string>& classNames() const { return m_bundle.classNames; }
+    const ModelCalibration& calibration() const { return m_calibration; }
+    bool hasFeatureDensity() const { return !m_density.empty(); }
+    const FeatureDensity& featureDensity() const { return m_density; }
+    // true (the default): temperature-scaled probabilities where the file has a temperature.
+    void setCalibrated(bool calibrated) { m_useCalibration = calibrated; }
+    bool isCalibrated() const { return m_useCalibration && m_calibration.isCalibrated(); }
 
     Prediction predict(const Slice& slice);
     // Reads and predicts each file; unreadable files get Prediction::error instead of stopping the batch.
@@ -33,13 +51,19 @@ public:
     // Softmax probabilities for every slice of a cache, in cache order.
     std::vector<std::vector<double>> predictCache(const SliceCache& cache, int batchSize = 32);
 
+    // The same as predictions, with the outlier score of each slice.
+    std::vector<Prediction> predictCachePredictions(const SliceCache& cache, int batchSize = 32);
+
 private:
-    std::vector<std::vector<double>> predictBatch(const std::vector<cv::Mat>& cachedSlices);
+    std::vector<Prediction> predictBatch(const SliceCache& cache, int batchSize);
     ModelBundle m_bundle;
     bool m_bf16 = false;
+    ModelCalibration m_calibration;
+    FeatureDensity m_density;
+    bool m_useCalibration = true;
 };
 
-// Softmax probabilities of `model` for every slice of `cache`.
+// Softmax probabilities (temperature 1) of `model` for every slice of `cache`.
 // `bf16`: under bfloat16 autocast (only where the CPU has AVX512-BF16).
 std::vector<std::vector<double>> predictProbabilities(Classifier& model, const SliceCache& cache, int channels, int batchSize = 32, bool bf16 = false);
 

@@ -1,5 +1,8 @@
 #include "ScanPrediction.h"
 
+#include "common/SeededRandom.h"
+#include "evaluation/Metrics.h"
+
 #include "common/NeuroDxError.h"
 #include "common/TextUtil.h"
 #include "inference/Predictor.h"
@@ -64,7 +67,14 @@ ScanPrediction predictScan(Predictor& predictor, const Volume& canonical, const 
         cache.images.push_back(cachedSlice(volumeSlice(canonical, result.selection.plane, index, range), predictor.bundle().input));
         cache.labels.push_back(0);
     }
-    const auto rows = predictor.predictCache(cache);
+    const std::vector<Prediction> predictions = predictor.predictCachePredictions(cache);
+    std::vector<std::vector<double>> rows;
+    for (const Prediction& p : predictions) {
+        rows.push_back(p.probabilities);
+        result.unlikeTrainingSlices += p.unlikeTraining ? 1 : 0;
+    }
+    result.calibrated = predictor.isCalibrated();
+    result.outlierChecked = predictor.hasFeatureDensity();
 
     result.probabilities.assign(result.classNames.size(), 0.0);
     for (std::size_t n = 0; n < indices.size(); ++n) {
@@ -82,6 +92,24 @@ ScanPrediction predictScan(Predictor& predictor, const Volume& canonical, const 
     result.agreement = static_cast<double>(std::count_if(result.slices.begin(), result.slices.end(),
                                                          [&](const ScanSliceProbabilities& s) { return s.predicted == result.predicted; })) /
                        static_cast<double>(result.slices.size());
+    // The spread: the mean verdict probability over slices drawn again with replacement.
+    SeededRandom random(SeededRandom::derive(42, 0x5CA4ull));
+    std::vector<double> means;
+    for (int r = 0; r < 1000; ++r) {
+        double sum = 0;
+        for (std::size_t n = 0; n < rows.size(); ++n)
+            sum += rows[random.below(rows.size())][static_cast<std::size_t>(result.predicted)];
+        means.push_back(sum / static_cast<double>(rows.size()));
+    }
+    const Interval spread = percentileInterval(means);
+    result.confidenceLow = spread.low;
+    result.confidenceHigh = spread.high;
+    if (result.unlikeTrainingSlices * 2 > rows.size())
+        result.warnings.insert(result.warnings.begin(), std::to_string(result.unlikeTrainingSlices) + " of " + std::to_string(rows.size()) +
+                                                           " slices are " + kUnlikeTrainingWarning);
+    else if (result.unlikeTrainingSlices > 0)
+        result.warnings.push_back(std::to_string(result.unlikeTrainingSlices) + " of " + std::to_string(rows.size()) +
+                                  " slices are unlike the slices this model was trained on");
     if (result.agreement < 0.5)
         result.warnings.push_back("the slices disagree: only " + share(result.agreement) + " of them vote " +
                                   result.classNames[static_cast<std::size_t>(result.predicted)]);
@@ -98,6 +126,9 @@ nlohmann::json toJson(const ScanPrediction& p, bool withSlices)
                         {"confidence", p.confidence},
                         {"probabilities", probabilities},
                         {"agreement", p.agreement},
+                        {"confidence_interval", {p.confidenceLow, p.confidenceHigh}},
+                        {"calibrated", p.calibrated},
+                        {"unlike_training_slices", p.unlikeTrainingSlices},
                         {"slices_used", p.slices.size()},
                         {"slice_selection", p.selection.toJson()},
                         {"slice_selection_from_model", p.selectionFromModel},

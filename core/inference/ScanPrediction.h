@@ -32,6 +32,12 @@ struct ScanPrediction {
     int predicted = -1;
     double confidence = 0;                  // probabilities[predicted]
     double agreement = 0;                   // share of slices whose own top class is the verdict
+    // 95% percentile-bootstrap interval of `confidence` over the slices (resampled 1000 times,
+    // seeded): how much the verdict rests on which slices were taken.
+    double confidenceLow = 0, confidenceHigh = 0;
+    bool calibrated = false;                // the slices' probabilities are temperature-scaled
+    std::size_t unlikeTrainingSlices = 0;   // slices flagged by the model file's FeatureDensity
+    bool outlierChecked = false;            // false: the model file cannot tell
     std::vector<std::string> warnings;      // the volume's (gaps, obliquity...) and the prediction's
 };
 

@@ -114,6 +114,28 @@ std::string SliceClassifier::architecture() const { return m_impl->predictor.bun
 int SliceClassifier::inputSize() const { return m_impl->predictor.bundle().input.size; }
 const nlohmann::json& SliceClassifier::metadata() const { return m_impl->predictor.bundle().metadata; }
 
+void SliceClassifier::setCalibrated(bool calibrated)
+{
+    const std::lock_guard<std::mutex> lock(m_impl->mutex);
+    m_impl->predictor.setCalibrated(calibrated);
+}
+
+bool SliceClassifier::isCalibrated() const
+{
+    const std::lock_guard<std::mutex> lock(m_impl->mutex);
+    return m_impl->predictor.isCalibrated();
+}
+
+bool SliceClassifier::canCalibrate() const { return m_impl->predictor.calibration().isCalibrated(); }
+bool SliceClassifier::checksOutliers() const { return m_impl->predictor.hasFeatureDensity(); }
+
+std::string SliceClassifier::calibrationText() const
+{
+    if (canCalibrate() && !isCalibrated())
+        return "raw softmax (calibration off)";
+    return m_impl->predictor.calibration().describe();
+}
+
 std::string SliceClassifier::summary() const
 {
     const nlohmann::json& m = metadata();
@@ -144,6 +166,9 @@ std::string SliceClassifier::summary() const
     }
     if (m.contains("dataset") && m["dataset"].contains("images"))
         text += "; trained on " + std::to_string(m["dataset"]["images"].get<long long>()) + " images";
+    text += "; probabilities " + m_impl->predictor.calibration().describe();
+    if (!checksOutliers())
+        text += "; cannot tell images unlike its training data (an older model file)";
     return text;
 }
 
@@ -166,6 +191,8 @@ SlicePrediction SliceClassifier::classify(const Slice& slice, const std::string&
     result.prediction = m_impl->predictor.predict(slice);
     result.prediction.file = name;
     result.warnings = inputWarnings(slice.info, inputSize(), result.prediction.confidence, lowConfidence);
+    if (result.prediction.unlikeTraining)
+        result.warnings.insert(result.warnings.begin(), kUnlikeTrainingWarning);
     if (saliencyClass) {
         const int forClass = *saliencyClass == kPredictedClass ? result.prediction.predicted : *saliencyClass;
         if (forClass < 0 || forClass >= static_cast<int>(classNames().size()))

@@ -32,7 +32,9 @@ struct SaliencyMap {
 struct SlicePrediction {
     Prediction prediction;
     SaliencyMap saliency;               // empty unless asked for
-    std::vector<std::string> warnings;  // where the input looks unlike what the model was trained on
+    // Where the input looks unlike what the model was trained on; kUnlikeTrainingWarning first
+    // when the model file's feature description flags the slice.
+    std::vector<std::string> warnings;
 };
 
 // A model file loaded for the viewer: classifies one slice at a time with its Grad-CAM map, or a
@@ -55,6 +57,14 @@ public:
     const nlohmann::json& metadata() const;
     // "tuned CNN, 128 px: validation accuracy 0.81, test accuracy 0.79 (slice level)", from the metadata.
     std::string summary() const;
+    // Temperature-scaled probabilities (the default, where the file has a temperature) or the raw softmax.
+    void setCalibrated(bool calibrated);
+    bool isCalibrated() const;
+    bool canCalibrate() const;       // the file has a temperature
+    bool checksOutliers() const;     // the file describes its training data (FeatureDensity)
+    // "calibrated on 48 validation slices (temperature 1.42)", "raw softmax (calibration off)" or
+    // "not calibrated (raw softmax)".
+    std::string calibrationText() const;
 
     // Reads `file` and classifies it. `saliencyClass`: a class index, kPredictedClass, or nothing
     // for no map. Confidence below `lowConfidence` adds a warning. Throws NeuroDxError naming the

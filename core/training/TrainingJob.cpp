@@ -1,15 +1,18 @@
 #include "TrainingJob.h"
 
 #include "common/AtomicFile.h"
+#include "common/ComputeSetup.h"
 #include "common/JsonFile.h"
 #include "common/LibraryVersions.h"
 #include "common/NeuroDxError.h"
 #include "common/Version.h"
 #include "import/ScanImport.h"
 #include "inference/ModelFile.h"
+#include "evaluation/Calibration.h"
 #include "inference/Predictor.h"
 
 #include <nlohmann/json.hpp>
+#include <torch/torch.h>
 
 #include <cstdio>
 #include <fstream>
@@ -110,6 +113,29 @@ TrainingJobResult runTrainingOnSplit(const DatasetIndex& index, const DatasetSpl
     });
 }
 
+ModelCalibration calibrateModelFile(const fs::path& modelFile, const SliceCache& train, const SliceCache& validation, int batchSize)
+{
+    ModelBundle bundle = loadModelFile(modelFile);
+    Classifier& model = *bundle.model;
+    model.to(torch::Device(computeDeviceName()));
+    const bool bf16 = usesBf16(InferencePrecision::Auto);
+    const ModelOutputs seen = predictOutputs(model, train, bundle.input.channels, batchSize, bf16, true);
+    const ModelOutputs held = predictOutputs(model, validation, bundle.input.channels, batchSize, bf16, true);
+    ModelCalibration calibration;
+    if (validation.size() > 0) {
+        calibration.temperature = fitTemperature(held.logits, validation.labels);
+        calibration.validationSlices = validation.size();
+        calibration.nllBefore = negativeLogLikelihood(held.logits, validation.labels, 1.0);
+        calibration.nllAfter = negativeLogLikelihood(held.logits, validation.labels, calibration.temperature);
+        bundle.metadata["calibration"] = calibration.toJson();
+    }
+    if (train.size() > 0)
+        bundle.metadata["feature_density"] =
+            fitFeatureDensity(seen.embeddings, train.labels, static_cast<int>(bundle.classNames.size()), held.embeddings).toJson();
+    saveModelFile(modelFile, model, bundle.metadata);
+    return calibration;
+}
+
 namespace {
 
 TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& split, const TrainingJobConfig& job, TrainingControl& control,
@@ -156,17 +182,30 @@ TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& sp
     data.checkpointMetadata = {{"dataset", datasetInfo}};
     stage("training");
     result.training = Trainer(config, callbacks.onEvent).run(data, control);
-    if (result.training.cancelled || test.size() == 0)
+    if (result.training.cancelled)
+        return result;
+
+    // The same precision `evaluate` and the GUI use by default, so the run's figures are theirs.
+    const bool bf16 = usesBf16(InferencePrecision::Auto);
+    std::shared_ptr<Classifier> model = result.training.model;
+    ModelCalibration calibration;
+    if (fs::exists(job.runFolder / "best.pt")) {
+        stage("calibrating on " + std::to_string(validation.size()) + " validation slices");
+        calibration = calibrateModelFile(job.runFolder / "best.pt", train, validation, config.batchSize);
+        model = loadModelFile(job.runFolder / "best.pt").model;
+        model->to(torch::Device(computeDeviceName()));
+    }
+    if (test.size() == 0)
         return result;
 
     // The test set is judged by the best checkpoint, as the seed evaluated its best model.
     stage("evaluating on " + std::to_string(test.size()) + " test slices");
-    std::shared_ptr<Classifier> model = result.training.model;
-    if (fs::exists(job.runFolder / "best.pt"))
-        model = loadModelFile(job.runFolder / "best.pt").model;
-    // The same precision `evaluate` and the GUI use by default, so the run's figures are theirs.
-    const auto probabilities = predictProbabilities(*model, test, config.input.channels, config.batchSize, usesBf16(InferencePrecision::Auto));
-    result.test = evaluationReport(index, test, probabilities, index.classNames, job.bootstrapResamples, config.seed);
+    const ModelOutputs outputs = predictOutputs(*model, test, config.input.channels, config.batchSize, bf16, false);
+    result.test = evaluationReport(index, test, softmaxRows(outputs.logits, calibration.temperature), index.classNames, job.bootstrapResamples,
+                                   config.seed);
+    if (calibration.isCalibrated())
+        addRawCalibration(result.test, softmaxRows(outputs.logits), calibration.temperature, calibration.validationSlices, job.bootstrapResamples,
+                          config.seed);
     result.tested = true;
 
     nlohmann::json metrics = toJson(result.test);

@@ -3,6 +3,7 @@
 #include "dataset/DatasetScanner.h"
 #include "dataset/Split.h"
 #include "evaluation/Evaluation.h"
+#include "inference/ModelCalibration.h"
 #include "training/Trainer.h"
 
 #include <filesystem>
@@ -48,6 +49,12 @@ TrainingJobResult runTrainingJob(const TrainingJobConfig& config, TrainingContro
 // relabelled data). `job.dataset`, `scan`, `splitFile` and `resume` are not used.
 TrainingJobResult runTrainingOnSplit(const DatasetIndex& index, const DatasetSplit& split, const TrainingJobConfig& job, TrainingControl& control,
                                      const TrainingJobCallbacks& callbacks = {});
+
+// After training: fits the temperature of `modelFile` on the validation slices (temperature
+// scaling) and describes the training slices' features (FeatureDensity, thresholded on the
+// validation slices), and writes both into the file's metadata. Returns the calibration (not
+// calibrated when `validation` is empty). Throws NeuroDxError like loadModelFile/saveModelFile.
+ModelCalibration calibrateModelFile(const std::filesystem::path& modelFile, const SliceCache& train, const SliceCache& validation, int batchSize);
 
 // A stable fingerprint of a scanned dataset (paths and labels), recorded in every model file.
 std::string datasetFingerprint(const DatasetIndex& index);
