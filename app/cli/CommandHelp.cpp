@@ -58,12 +58,14 @@ const std::vector<CommandEntry>& commands()
          true},
         {"evaluate",
          "  evaluate MODEL DIR|RUN   metrics of a model file on a dataset (whole) or a run's test part\n"
-         "               [--part test|validation|train|all] [--output DIR] [--bootstrap 1000] [--precision auto|fp32|bf16]\n",
+         "               [--part test|validation|train|all] [--output DIR] [--bootstrap 1000] [--precision auto|fp32|bf16]\n"
+         "               [--no-calibration]  (the raw softmax instead of the model's temperature-scaled probabilities)\n",
          false},
         {"predict",
          "  predict MODEL FILE|DIR|SCAN...  class probabilities per slice, and one verdict per scan (a DICOM series'\n"
          "               folder or a NIfTI file) [--format table|csv|json] [--output F] [--per-slice] [--slices RULE]\n"
-         "               [--precision auto|fp32|bf16]  (auto: bfloat16 where the CPU has AVX512-BF16)\n",
+         "               [--precision auto|fp32|bf16]  (auto: bfloat16 where the CPU has AVX512-BF16) [--no-calibration]\n"
+         "               images unlike the model's training data are flagged (\"unlike_training\")\n",
          false},
         {"tune",
          "  tune DIR     Hyperband (keras-tuner's schedule) or random search over filters/units/lr/dropout\n"

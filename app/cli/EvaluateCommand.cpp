@@ -21,7 +21,7 @@ int runEvaluate(const std::vector<std::string>& argv)
 {
     std::set<std::string> values = scanValueOptions();
     values.insert({"part", "output", "split-file", "bootstrap", "threads", "precision"});
-    const CliArguments args(argv, values, {"json", "quiet"});
+    const CliArguments args(argv, values, {"json", "quiet", "no-calibration"});
     if (args.positional().size() != 2)
         throw UsageError{"evaluate takes a model file and a dataset or run folder (neurodx-cli evaluate MODEL DIR|RUN)"};
     const fs::path modelFile = args.positional()[0];
@@ -39,6 +39,7 @@ int runEvaluate(const std::vector<std::string>& argv)
     request.classesFromModel = !args.value("classes");
     request.bootstrapResamples = args.intValue("bootstrap", 1000, 0, 100000);
     request.precision = inferencePrecisionFromName(args.value("precision", "auto"));
+    request.calibrated = !args.flag("no-calibration");
     const bool quiet = args.flag("quiet") || args.flag("json");
     const ModelEvaluationResult evaluation = evaluateModel(request, nullptr, [&](const std::string& stage) {
         if (!quiet)

@@ -77,7 +77,7 @@ std::string scanName(const ScanSource& scan)
 
 std::string scansTable(const std::vector<ScanResult>& scans, const std::vector<std::string>& classes, bool perSlice)
 {
-    std::vector<std::string> header{"scan", "verdict", "confidence", "agreement", "slices"};
+    std::vector<std::string> header{"scan", "verdict", "confidence", "95% interval", "agreement", "slices"};
     for (const std::string& c : classes)
         header.push_back("p(" + c + ")");
     TextTable table(header);
@@ -88,8 +88,8 @@ std::string scansTable(const std::vector<ScanResult>& scans, const std::vector<s
             continue;
         }
         const ScanPrediction& p = s.prediction;
-        std::vector<std::string> row{s.name, classes.at(static_cast<std::size_t>(p.predicted)), percent(p.confidence), percent(p.agreement),
-                                     std::to_string(p.slices.size())};
+        std::vector<std::string> row{s.name, classes.at(static_cast<std::size_t>(p.predicted)), percent(p.confidence),
+                                     percent(p.confidenceLow) + " - " + percent(p.confidenceHigh), percent(p.agreement), std::to_string(p.slices.size())};
         for (double v : p.probabilities)
             row.push_back(percent(v));
         table.addRow(row);
@@ -98,7 +98,8 @@ std::string scansTable(const std::vector<ScanResult>& scans, const std::vector<s
     }
     std::string text = table.render();
     if (!scans.empty() && scans.front().error.empty())
-        text += "Verdict: the mean of the slices' probabilities (" + scans.front().prediction.selection.describe() + ")\n";
+        text += "Verdict: the mean of the slices' probabilities (" + scans.front().prediction.selection.describe() +
+                "); interval: bootstrap over the slices\n";
     text += notes;
     if (perSlice)
         for (const ScanResult& s : scans) {
@@ -126,7 +127,7 @@ std::string scansCsv(const std::vector<ScanResult>& scans, const std::vector<std
     std::string csv = perSlice ? "scan,slice_index,position_mm,predicted" : "scan,predicted,confidence,agreement,slices_used";
     for (const std::string& c : classes)
         csv += ",p_" + c;
-    csv += perSlice ? "\n" : ",warnings,error\n";
+    csv += perSlice ? "\n" : ",confidence_low,confidence_high,calibrated,unlike_training_slices,warnings,error\n";
     for (const ScanResult& s : scans) {
         if (perSlice) {
             for (const ScanSliceProbabilities& slice : s.prediction.slices) {
@@ -144,6 +145,9 @@ std::string scansCsv(const std::vector<ScanResult>& scans, const std::vector<std
                                                        : std::string(",,,"));
         for (std::size_t c = 0; c < classes.size(); ++c)
             csv += "," + (s.error.empty() ? std::to_string(p.probabilities[c]) : std::string());
+        csv += s.error.empty() ? "," + std::to_string(p.confidenceLow) + "," + std::to_string(p.confidenceHigh) + "," + (p.calibrated ? "yes" : "no") +
+                                     "," + std::to_string(p.unlikeTrainingSlices)
+                               : std::string(",,,,");
         std::string warnings;
         for (const std::string& w : p.warnings)
             warnings += (warnings.empty() ? "" : "; ") + w;
@@ -157,7 +161,9 @@ std::string slicesTable(const std::vector<Prediction>& predictions, const std::v
     std::vector<std::string> header{"file", "prediction", "confidence"};
     for (const std::string& c : classes)
         header.push_back("p(" + c + ")");
+    header.push_back("note");
     TextTable table(header);
+    std::string notes;
     for (const Prediction& p : predictions) {
         std::vector<std::string> row{p.file};
         if (!p.error.empty()) {
@@ -167,17 +173,34 @@ std::string slicesTable(const std::vector<Prediction>& predictions, const std::v
             row.push_back(percent(p.confidence));
             for (double v : p.probabilities)
                 row.push_back(percent(v));
+            row.push_back(p.unlikeTraining ? "UNLIKE TRAINING DATA" : "");
+            if (p.unlikeTraining)
+                notes += "warning: " + p.file + ": " + kUnlikeTrainingWarning + "\n";
         }
         table.addRow(row);
     }
-    return table.render();
+    return table.render() + notes;
+}
+
+// What the probabilities are and whether images were checked against the training data.
+std::string modelNotes(const Predictor& predictor)
+{
+    std::string text = "Probabilities: " + (predictor.isCalibrated() ? predictor.calibration().describe()
+                                                                    : predictor.calibration().isCalibrated() ? std::string("raw softmax (--no-calibration)")
+                                                                                                             : predictor.calibration().describe()) + "\n";
+    if (predictor.hasFeatureDensity())
+        text += "Each image is checked against the training data (flagged above the " +
+                std::to_string(static_cast<int>(predictor.featureDensity().percentile)) + "th percentile of the validation slices' scores)\n";
+    else
+        text += "This model file cannot tell whether an image is unlike its training data (it was written before NeuroDx stored that)\n";
+    return text;
 }
 
 } // namespace
 
 int runPredict(const std::vector<std::string>& argv)
 {
-    const CliArguments args(argv, {"format", "output", "threads", "precision", "slices", "plane"}, {"json", "quiet", "per-slice"});
+    const CliArguments args(argv, {"format", "output", "threads", "precision", "slices", "plane"}, {"json", "quiet", "per-slice", "no-calibration"});
     if (args.positional().size() < 2)
         throw UsageError{"predict takes a model file and one or more images, folders or scans (neurodx-cli predict MODEL FILE|DIR|SCAN...)"};
     const std::string format = args.flag("json") ? "json" : args.value("format", "table");
@@ -196,6 +219,7 @@ int runPredict(const std::vector<std::string>& argv)
     setComputeThreads(args.intValue("threads", 0, 0, 1024));
 
     Predictor predictor = Predictor::fromFile(args.positional()[0], inferencePrecisionFromName(args.value("precision", "auto")));
+    predictor.setCalibrated(!args.flag("no-calibration"));
     const PredictInputs inputs = inputsFrom({args.positional().begin() + 1, args.positional().end()});
     if (inputs.slices.empty() && inputs.scans.empty())
         throw NeuroDxError(ErrorKind::InvalidArgument, "no image files or scans found in the given folders");
@@ -225,7 +249,13 @@ int runPredict(const std::vector<std::string>& argv)
         nlohmann::json list = nlohmann::json::array();
         for (const Prediction& p : predictions)
             list.push_back(toJson(p, classes));
-        nlohmann::json out{{"model", args.positional()[0]}, {"class_names", classes}, {"predictions", list}};
+        nlohmann::json out{{"model", args.positional()[0]},
+                           {"class_names", classes},
+                           {"calibration", {{"calibrated", predictor.isCalibrated()},
+                                            {"temperature", predictor.isCalibrated() ? predictor.calibration().temperature : 1.0},
+                                            {"validation_slices", predictor.calibration().validationSlices}}},
+                           {"outlier_check", predictor.hasFeatureDensity()},
+                           {"predictions", list}};
         if (!scans.empty()) {
             nlohmann::json scanList = nlohmann::json::array();
             for (const ScanResult& s : scans) {
@@ -241,7 +271,7 @@ int runPredict(const std::vector<std::string>& argv)
             text += scansTable(scans, classes, args.flag("per-slice"));
         if (!predictions.empty())
             text += (text.empty() ? "" : "\n") + slicesTable(predictions, classes);
-        text += "\nResearch use only - not a medical device.\n";
+        text += "\n" + modelNotes(predictor) + "Research use only - not a medical device.\n";
     }
     if (const auto output = args.value("output"))
         writeFileAtomically(*output, text);

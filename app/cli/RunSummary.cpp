@@ -49,10 +49,34 @@ std::string levelText(const char* title, const ClassificationMetrics& m, const s
 
 } // namespace
 
+namespace {
+
+std::string calibrationLine(const char* level, const CalibrationMetrics& shown, const std::optional<CalibrationMetrics>& raw)
+{
+    std::string line = std::string("  ") + level + ": ECE " + withInterval(shown.ece, shown.eceCi) + ", Brier " + withInterval(shown.brier, shown.brierCi);
+    if (raw)
+        line += "  (raw softmax: ECE " + withInterval(raw->ece, raw->eceCi) + ", Brier " + withInterval(raw->brier, raw->brierCi) + ")";
+    return line + "\n";
+}
+
+} // namespace
+
+std::string calibrationText(const EvaluationReport& report)
+{
+    std::string text = report.calibrationSlices > 0
+                           ? "Calibration: probabilities temperature-scaled (T = " + fixedPoint(report.temperature, 2) + ", fitted on " +
+                                 std::to_string(report.calibrationSlices) + " validation slices)\n"
+                           : std::string("Calibration: raw softmax (not calibrated)\n");
+    text += calibrationLine("slice level", report.sliceCalibration, report.rawSliceCalibration);
+    text += calibrationLine("subject level", report.subjectCalibration, report.rawSubjectCalibration);
+    return text;
+}
+
 std::string evaluationText(const EvaluationReport& report)
 {
     return "Test loss " + fixedPoint(report.loss, 4) + "\n\n" + levelText("Slice level", report.slices, report.classNames) + "\n" +
-           levelText("Subject level (mean of each subject's slice probabilities)", report.subjects, report.classNames);
+           levelText("Subject level (mean of each subject's slice probabilities)", report.subjects, report.classNames) + "\n" +
+           calibrationText(report);
 }
 
 std::string runSummaryText(const TrainingJobResult& result)
