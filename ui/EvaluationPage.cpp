@@ -5,6 +5,7 @@
 #include "MetricsTable.h"
 #include "PlotExport.h"
 #include "QtStrings.h"
+#include "ReliabilityPlot.h"
 #include "RocPlot.h"
 #include "RunsLocation.h"
 #include "ThumbnailGrid.h"
@@ -38,6 +39,8 @@ EvaluationPage::EvaluationPage(QWidget* parent)
       m_matrix(new ConfusionMatrixView),
       m_metrics(new MetricsTable),
       m_roc(new RocPlot),
+      m_reliability(new ReliabilityPlot),
+      m_calibration(new QLabel),
       m_gallery(new ThumbnailGrid(88)),
       m_galleryTitle(new QLabel(tr("Misclassified slices"))),
       m_thread(new WorkerThread(this))
@@ -74,7 +77,7 @@ EvaluationPage::EvaluationPage(QWidget* parent)
     m_normalised->setToolTip(tr("Show each cell's share of its row first"));
     connect(m_normalised, &QCheckBox::toggled, m_matrix, &ConfusionMatrixView::setNormalised);
     auto* exportButton = new QPushButton(tr("Export..."));
-    exportButton->setToolTip(tr("Save the matrix and ROC (PNG and PDF) and the metrics, confusion and predictions (CSV) into a folder"));
+    exportButton->setToolTip(tr("Save the matrix, ROC and reliability diagram (PNG and PDF) and the metrics, confusion and predictions (CSV) into a folder"));
     connect(exportButton, &QPushButton::clicked, this, &EvaluationPage::exportAll);
 
     auto* bar = new QHBoxLayout;
@@ -105,8 +108,9 @@ EvaluationPage::EvaluationPage(QWidget* parent)
     top->setStretchFactor(1, 1);
     auto* bottom = new QSplitter(Qt::Horizontal);
     bottom->addWidget(m_roc);
+    bottom->addWidget(m_reliability);
     bottom->addWidget(galleryBox);
-    bottom->setStretchFactor(1, 1);
+    bottom->setStretchFactor(2, 1);
     auto* main = new QSplitter(Qt::Vertical);
     main->setObjectName(QStringLiteral("evaluationSplitter"));
     main->addWidget(top);
@@ -115,6 +119,9 @@ EvaluationPage::EvaluationPage(QWidget* parent)
     layout->addWidget(m_runLabel);
     layout->addLayout(bar);
     layout->addWidget(m_status);
+    m_calibration->setObjectName(QStringLiteral("calibrationSummary"));
+    m_calibration->setWordWrap(true);
+    layout->addWidget(m_calibration);
     layout->addWidget(main, 1);
 }
 
@@ -257,6 +264,8 @@ void EvaluationPage::refresh()
         m_matrix->clear();
         m_metrics->clear();
         m_roc->clear();
+        m_reliability->clear();
+        m_calibration->clear();
         m_gallery->setItems({});
         return;
     }
@@ -267,6 +276,11 @@ void EvaluationPage::refresh()
     m_matrix->setMatrix(metrics.confusion, names);
     m_metrics->setMetrics(metrics, names, subjects ? tr("Subject level") : tr("Slice level"));
     m_roc->setScores(report.labels, report.probabilities, names);
+    const CalibrationMetrics& calibration = subjects ? report.subjectCalibration : report.sliceCalibration;
+    const std::optional<CalibrationMetrics>& raw = subjects ? report.rawSubjectCalibration : report.rawSliceCalibration;
+    m_reliability->setCalibration(calibration, raw, report.calibrationSlices > 0 ? tr("calibrated (ECE %1)").arg(calibration.ece, 0, 'f', 3)
+                                                                                : tr("raw softmax (ECE %1)").arg(calibration.ece, 0, 'f', 3));
+    m_calibration->setText(calibrationText());
 
     QVector<ThumbnailItem> items;
     for (const std::size_t i : m_evaluation->misclassified()) {
@@ -302,6 +316,8 @@ void EvaluationPage::exportAll()
                     exportWidgetImage(m_matrix, dir.filePath(QStringLiteral("confusion-%1.pdf").arg(level)), &error) &&
                     exportWidgetImage(m_roc, dir.filePath(QStringLiteral("roc.png")), &error) &&
                     exportWidgetImage(m_roc, dir.filePath(QStringLiteral("roc.pdf")), &error) &&
+                    exportWidgetImage(m_reliability, dir.filePath(QStringLiteral("reliability-%1.png").arg(level)), &error) &&
+                    exportWidgetImage(m_reliability, dir.filePath(QStringLiteral("reliability-%1.pdf").arg(level)), &error) &&
                     exportText(QString::fromStdString(metricsCsv(metrics, report.classNames)), dir.filePath(QStringLiteral("metrics-%1.csv").arg(level)), &error) &&
                     exportText(QString::fromStdString(confusionCsv(metrics, report.classNames)), dir.filePath(QStringLiteral("confusion-%1.csv").arg(level)), &error) &&
                     exportText(QString::fromStdString(predictionsCsv(*m_evaluation, std::filesystem::path())), dir.filePath(QStringLiteral("predictions.csv")), &error);
@@ -309,6 +325,31 @@ void EvaluationPage::exportAll()
         QMessageBox::warning(this, tr("Export"), error);
     else
         emit statusMessage(tr("Evaluation exported to %1").arg(QDir::toNativeSeparators(folder)));
+}
+
+QString EvaluationPage::calibrationText() const
+{
+    if (!m_evaluation)
+        return {};
+    const EvaluationReport& report = m_evaluation->report;
+    const bool subjects = m_level->currentIndex() == 1;
+    const CalibrationMetrics& shown = subjects ? report.subjectCalibration : report.sliceCalibration;
+    const std::optional<CalibrationMetrics>& raw = subjects ? report.rawSubjectCalibration : report.rawSliceCalibration;
+    const auto figures = [](const CalibrationMetrics& m) {
+        const auto interval = [](const std::optional<Interval>& ci) {
+            return ci ? QStringLiteral(" [%1, %2]").arg(ci->low, 0, 'f', 3).arg(ci->high, 0, 'f', 3) : QString();
+        };
+        return tr("ECE %1%2, Brier %3%4").arg(m.ece, 0, 'f', 3).arg(interval(m.eceCi)).arg(m.brier, 0, 'f', 3).arg(interval(m.brierCi));
+    };
+    QString text = report.calibrationSlices > 0
+                       ? tr("Calibrated probabilities (temperature %1, fitted on %L2 validation slices): %3")
+                             .arg(report.temperature, 0, 'f', 2)
+                             .arg(static_cast<qulonglong>(report.calibrationSlices))
+                             .arg(figures(shown))
+                       : tr("Not calibrated (raw softmax: the model file has no temperature): %1").arg(figures(shown));
+    if (raw)
+        text += tr("; raw softmax: %1").arg(figures(*raw));
+    return text;
 }
 
 void EvaluationPage::cancelAndWait()

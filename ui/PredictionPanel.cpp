@@ -3,6 +3,7 @@
 #include "ClassColors.h"
 
 #include "common/Version.h"
+#include "inference/Prediction.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -48,8 +49,11 @@ PredictionPanel::PredictionPanel(QWidget* parent)
       m_model(new QLabel(tr("No model loaded."))),
       m_chooseModel(new QPushButton(tr("Model..."))),
       m_barsLayout(new QVBoxLayout),
+      m_outlier(warningLabel(QStringLiteral("outlierWarning"))),
       m_result(new QLabel),
       m_warnings(warningLabel(QStringLiteral("predictionWarnings"))),
+      m_calibration(new QLabel),
+      m_calibrated(new QCheckBox(tr("Calibrated probabilities"))),
       m_showHeatmap(new QCheckBox(tr("Show where the model looked (Grad-CAM)"))),
       m_opacity(new QSlider(Qt::Horizontal)),
       m_saliencyClass(new QComboBox)
@@ -91,9 +95,24 @@ PredictionPanel::PredictionPanel(QWidget* parent)
     scanLayout->addWidget(m_scanWarnings);
     m_scanBox->setObjectName(QStringLiteral("scanBox"));
     m_scanBox->hide();
+    m_outlier->setStyleSheet(QStringLiteral("QLabel { background: #f8d7da; color: #58151c; padding: 6px; border-radius: 4px; font-weight: bold; }"));
+    m_outlier->setToolTip(tr("The model's own features for this image are farther from its training slices than 99% of its validation slices: "
+                             "the image is unlike anything it was trained on, so its probabilities mean little"));
+    m_calibration->setObjectName(QStringLiteral("calibrationText"));
+    m_calibration->setWordWrap(true);
+    m_calibration->setStyleSheet(QStringLiteral("QLabel { color: #6c757d; font-size: small; }"));
+    m_calibrated->setObjectName(QStringLiteral("calibratedSwitch"));
+    m_calibrated->setChecked(true);
+    m_calibrated->setEnabled(false);
+    m_calibrated->setToolTip(tr("On: probabilities temperature-scaled on the validation slices, so 70% means right about 70% of the time. "
+                                "Off: the network's raw softmax."));
+    connect(m_calibrated, &QCheckBox::toggled, this, &PredictionPanel::calibrationToggled);
     auto* predictionLayout = new QVBoxLayout(m_predictionBox);
+    predictionLayout->addWidget(m_outlier);
     predictionLayout->addWidget(m_result);
     predictionLayout->addLayout(m_barsLayout);
+    predictionLayout->addWidget(m_calibration);
+    predictionLayout->addWidget(m_calibrated);
     predictionLayout->addWidget(m_warnings);
     auto* saliencyBox = new QGroupBox(tr("Saliency"));
     auto* saliencyForm = new QFormLayout(saliencyBox);
@@ -159,8 +178,37 @@ void PredictionPanel::setPrediction(const std::vector<double>& probabilities, in
     const double confidence = predicted >= 0 && static_cast<std::size_t>(predicted) < probabilities.size() ? probabilities[static_cast<std::size_t>(predicted)] : 0.0;
     m_result->setText(tr("%1 (confidence %2%)").arg(m_classNames.value(predicted)).arg(confidence * 100.0, 0, 'f', 1));
     m_result->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(classColor(predicted).darker(120).name()));
-    m_warnings->setText(warnings.join(QLatin1Char('\n')));
-    m_warnings->setVisible(!warnings.isEmpty());
+    QStringList others = warnings;
+    const bool unlike = !others.isEmpty() && others.front() == QLatin1String(kUnlikeTrainingWarning);
+    if (unlike)
+        others.removeFirst();
+    m_outlier->setText(tr("Unlike the slices this model was trained on: its probabilities say little about this image."));
+    m_outlier->setVisible(unlike);
+    m_warnings->setText(others.join(QLatin1Char('\n')));
+    m_warnings->setVisible(!others.isEmpty());
+}
+
+QString PredictionPanel::outlierText() const
+{
+    return m_outlier->isVisibleTo(this) ? m_outlier->text() : QString();
+}
+
+void PredictionPanel::setCalibration(const QString& description, bool available, bool on)
+{
+    m_calibration->setText(tr("Probabilities: %1").arg(description));
+    const QSignalBlocker block(m_calibrated);
+    m_calibrated->setEnabled(available);
+    m_calibrated->setChecked(available && on);
+}
+
+QString PredictionPanel::calibrationText() const
+{
+    return m_calibration->text();
+}
+
+bool PredictionPanel::calibrationOn() const
+{
+    return m_calibrated->isChecked();
 }
 
 void PredictionPanel::setError(const QString& message)
@@ -179,6 +227,7 @@ void PredictionPanel::clearPrediction()
     }
     m_result->clear();
     m_warnings->hide();
+    m_outlier->hide();
 }
 
 void PredictionPanel::setScanShown(bool shown)

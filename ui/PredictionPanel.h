@@ -43,6 +43,13 @@ public:
     std::vector<double> displayedProbabilities() const { return m_probabilities; }
     QString resultText() const;
     QString warningsText() const;
+    // The "unlike the training data" warning shown above the probabilities; empty when hidden.
+    QString outlierText() const;
+    // What the probabilities are ("calibrated on 48 validation slices (temperature 1.42)") and
+    // whether the calibration switch can be used (the model file has a temperature).
+    void setCalibration(const QString& description, bool available, bool on);
+    QString calibrationText() const;
+    bool calibrationOn() const;
     std::vector<double> displayedScanProbabilities() const { return m_scanProbabilities; }
     QString scanResultText() const;
     QString scanDetailText() const;
@@ -57,6 +64,7 @@ signals:
     void saliencyClassChanged(int classIndex);
     void heatmapVisibilityChanged(bool visible);
     void heatmapOpacityChanged(double opacity);
+    void calibrationToggled(bool on);
 
 private:
     QGroupBox* m_scanBox;
@@ -68,8 +76,11 @@ private:
     QPushButton* m_chooseModel;
     QVBoxLayout* m_barsLayout;
     std::vector<QProgressBar*> m_bars;
+    QLabel* m_outlier;
     QLabel* m_result;
     QLabel* m_warnings;
+    QLabel* m_calibration;
+    QCheckBox* m_calibrated;
     QCheckBox* m_showHeatmap;
     QSlider* m_opacity;
     QComboBox* m_saliencyClass;

@@ -122,7 +122,12 @@ void ScanPane::showAnalysis()
     m_strip->setPrediction(p);
     m_strip->setCurrentSlice(m_session->plane(), m_session->index());
     const int agreeing = static_cast<int>(std::lround(p.agreement * static_cast<double>(p.slices.size())));
-    const QString detail = tr("Mean of %1 %2 slices, %3 agree").arg(p.slices.size()).arg(QString::fromLatin1(slicePlaneName(p.selection.plane))).arg(agreeing);
+    const QString detail = tr("Mean of %1 %2 slices, %3 agree; confidence %4-%5% over resampled slices (95%)")
+                               .arg(p.slices.size())
+                               .arg(QString::fromLatin1(slicePlaneName(p.selection.plane)))
+                               .arg(agreeing)
+                               .arg(p.confidenceLow * 100, 0, 'f', 1)
+                               .arg(p.confidenceHigh * 100, 0, 'f', 1);
     m_panel->setScanVerdict(p.probabilities, p.predicted, detail, toQStrings(p.warnings));
     emit scanPredicted();
 }

@@ -80,6 +80,7 @@ ViewerPage::ViewerPage(QWidget* parent)
     connect(m_prediction, &PredictionPanel::heatmapVisibilityChanged, m_view, &SliceView::setHeatmapVisible);
     connect(m_prediction, &PredictionPanel::heatmapOpacityChanged, m_view, &SliceView::setHeatmapOpacity);
     connect(m_prediction, &PredictionPanel::saliencyClassChanged, this, &ViewerPage::predictCurrent);
+    connect(m_prediction, &PredictionPanel::calibrationToggled, this, &ViewerPage::setCalibrated);
     connect(m_scan, &ScanPane::sliceShown, this, &ViewerPage::showScanSlice);
     connect(m_scan, &ScanPane::slicePredicted, this, [this] {
         m_lastPrediction = m_scan->session()->slicePrediction();
@@ -319,6 +320,7 @@ void ViewerPage::loadModel(const QString& modelFile)
         QSettings().setValue(QStringLiteral("viewer/model"), modelFile);
         const QString name = QFileInfo(modelFile).dir().dirName() + QLatin1Char('/') + QFileInfo(modelFile).fileName();
         m_prediction->setModel(name, QString::fromStdString(m_classifier->summary()), toQStringList(m_classifier->classNames()));
+        m_prediction->setCalibration(QString::fromStdString(m_classifier->calibrationText()), m_classifier->canCalibrate(), m_classifier->isCalibrated());
         m_scan->setClassifier(m_classifier); // predicts the open scan, if any
         emit modelLoaded(modelFile);
         if (!isScanOpen())
@@ -330,6 +332,18 @@ void ViewerPage::loadModel(const QString& modelFile)
         emit statusMessage(message);
     });
     m_modelThread->start(task, [task] { task->run(); }, [task] { task->requestStop(); });
+}
+
+void ViewerPage::setCalibrated(bool calibrated)
+{
+    if (!m_classifier)
+        return;
+    m_classifier->setCalibrated(calibrated); // waits for a running prediction to end (one slice: milliseconds)
+    m_prediction->setCalibration(QString::fromStdString(m_classifier->calibrationText()), m_classifier->canCalibrate(), m_classifier->isCalibrated());
+    if (isScanOpen())
+        m_scan->setClassifier(m_classifier); // the verdict again, with the other probabilities
+    else
+        predictCurrent();
 }
 
 void ViewerPage::predictCurrent()

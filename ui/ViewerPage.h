@@ -43,6 +43,8 @@ public:
     void chooseImage();      // a file dialog
     void chooseScanFolder(); // a folder dialog
     void loadModel(const QString& modelFile);
+    // Calibrated probabilities (the default) or the raw softmax, for the slice or scan shown.
+    void setCalibrated(bool calibrated);
     void predictFolder(const QString& folder);
     bool exportReport(const QString& file, bool includeIdentifiers, QString* error = nullptr);
     // What the report holds right now (identifiers only when asked).

@@ -43,7 +43,8 @@ SliceReport sliceReport(const ViewerReportSource& source, const SlicePrediction*
     if (source.classifier) {
         report.classNames = toQStringList(source.classifier->classNames());
         report.modelName = modelName(*source.classifier);
-        report.modelSummary = QString::fromStdString(source.classifier->summary());
+        report.modelSummary = QString::fromStdString(source.classifier->summary()) +
+                              QObject::tr("\nProbabilities in this report: %1").arg(QString::fromStdString(source.classifier->calibrationText()));
     }
     if (prediction) {
         report.probabilities = prediction->prediction.probabilities;
@@ -64,7 +65,8 @@ ScanReport scanReport(const ViewerReportSource& source, const ScanPane& scan)
     report.windowText = windowText(*source.view);
     if (source.classifier) {
         report.modelName = modelName(*source.classifier);
-        report.modelSummary = QString::fromStdString(source.classifier->summary());
+        report.modelSummary = QString::fromStdString(source.classifier->summary()) +
+                              QObject::tr("\nProbabilities in this report: %1").arg(QString::fromStdString(source.classifier->calibrationText()));
     }
     report.identifiersIncluded = source.includeIdentifiers;
     if (source.includeIdentifiers)
