@@ -342,13 +342,13 @@ QString EvaluationPage::calibrationText() const
         return tr("ECE %1%2, Brier %3%4").arg(m.ece, 0, 'f', 3).arg(interval(m.eceCi)).arg(m.brier, 0, 'f', 3).arg(interval(m.brierCi));
     };
     QString text = report.calibrationSlices > 0
-                       ? tr("Calibrated probabilities (temperature %1, fitted on %L2 validation slices): %3")
+                       ? tr("Calibrated (temperature %1, %L2 validation slices): %3")
                              .arg(report.temperature, 0, 'f', 2)
                              .arg(static_cast<qulonglong>(report.calibrationSlices))
                              .arg(figures(shown))
-                       : tr("Not calibrated (raw softmax: the model file has no temperature): %1").arg(figures(shown));
+                       : tr("Not calibrated (raw softmax): %1").arg(figures(shown));
     if (raw)
-        text += tr("; raw softmax: %1").arg(figures(*raw));
+        text += tr("; raw softmax: ECE %1, Brier %2").arg(raw->ece, 0, 'f', 3).arg(raw->brier, 0, 'f', 3);
     return text;
 }
 

@@ -7,6 +7,7 @@
 #include "synthetic/PhantomGenerator.h"
 
 #include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
 
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -50,6 +51,7 @@ private slots:
     void trainWritesACompleteRunFolder();
     void evaluateRunMatchesItsMetrics();
     void predictReadsDicomAndPng();
+    void predictionsAreCalibratedAndChecked();
     void interruptLeavesValidCheckpoints();
     void tuneResumesAndHandsBestToTrain();
     void crossValidationAndAuditRun();
@@ -425,6 +427,50 @@ void CliTest::predictReadsDicomAndPng()
     QVERIFY(csv.err.contains("broken.png"));
     QCOMPARE(csv.out.count('\n'), 12 + 1 + 1); // header, 12 AD slices, the broken file
     QCOMPARE(runCli({"predict", str(m_dataset / "metadata.csv"), str(images[0])}).exitCode, 2); // not a model
+}
+
+void CliTest::predictionsAreCalibratedAndChecked()
+{
+    QVERIFY2(trainedRun().exitCode == 0, trainedRun().err.constData());
+    const fs::path model = m_run / "best.pt";
+    cv::Mat noise(32, 32, CV_8UC1);
+    cv::RNG(5).fill(noise, cv::RNG::UNIFORM, 0, 256);
+    const fs::path noiseFile = toPath(m_dir.path()) / "noise.png";
+    writeImage(noiseFile, noise);
+    fs::path slice;
+    for (const auto& entry : fs::recursive_directory_iterator(m_dataset / "CN"))
+        if (slice.empty() && entry.path().extension() == ".png")
+            slice = entry.path();
+
+    const CliResult calibrated = runCli({"predict", str(model), str(slice), str(noiseFile), "--json", "--precision", "fp32"});
+    QVERIFY2(calibrated.exitCode == 0, calibrated.err.constData());
+    const nlohmann::json c = calibrated.json();
+    QVERIFY(c.at("calibration").at("calibrated").get<bool>());
+    const double temperature = c.at("calibration").at("temperature").get<double>();
+    QVERIFY(c.at("outlier_check").get<bool>());
+    QVERIFY(c.at("predictions").at(1).at("unlike_training").get<bool>()); // noise
+    QVERIFY(c.at("predictions").at(1).at("outlier_score").get<double>() > c.at("predictions").at(0).at("outlier_score").get<double>());
+
+    const CliResult raw = runCli({"predict", str(model), str(slice), "--json", "--precision", "fp32", "--no-calibration"});
+    QVERIFY2(raw.exitCode == 0, raw.err.constData());
+    const nlohmann::json r = raw.json();
+    QVERIFY(!r.at("calibration").at("calibrated").get<bool>());
+    QVERIFY(!r.at("predictions").at(0).at("calibrated").get<bool>());
+    const nlohmann::json& pc = c.at("predictions").at(0).at("probabilities");
+    const nlohmann::json& pr = r.at("predictions").at(0).at("probabilities");
+    for (const char* name : {"MCI", "AD"}) // calibrated log-odds = raw log-odds / T
+        QVERIFY(std::abs(std::log(pc.at(name).get<double>() / pc.at("CN").get<double>()) -
+                         std::log(pr.at(name).get<double>() / pr.at("CN").get<double>()) / temperature) < 1e-5);
+
+    const CliResult table = runCli({"predict", str(model), str(noiseFile)});
+    QVERIFY(table.out.contains("UNLIKE TRAINING DATA") && table.out.contains("Probabilities: calibrated on"));
+    const CliResult evaluate = runCli({"evaluate", str(model), str(m_run), "--json", "--bootstrap", "20"});
+    QVERIFY2(evaluate.exitCode == 0, evaluate.err.constData());
+    const nlohmann::json metrics = evaluate.json();
+    QVERIFY(metrics.at("calibration").at("calibrated").get<bool>());
+    QVERIFY(metrics.at("calibration").contains("slice_level_raw"));
+    const CliResult uncalibrated = runCli({"evaluate", str(model), str(m_run), "--json", "--bootstrap", "0", "--no-calibration"});
+    QVERIFY(!uncalibrated.json().at("calibration").at("calibrated").get<bool>());
 }
 
 void CliTest::interruptLeavesValidCheckpoints()

@@ -1,6 +1,7 @@
 // The evaluation page shows exactly what the engine computed: matrix cells, metrics, ROC, the
 // misclassified gallery; the matrix view itself is checked on known matrices.
 #include "IsolatedSettings.h"
+#include "ReliabilityPlot.h"
 #include "RunsLocation.h"
 #include "ConfusionMatrixView.h"
 #include "EvaluationPage.h"
@@ -45,6 +46,7 @@ private slots:
     void subjectLevelSwitch();
     void damagedRunIsAMessage();
     void exportsPngAndPdf();
+    void reliabilityDiagramShowsTheCalibration();
 
 private:
     QTemporaryDir m_dir;
@@ -224,6 +226,36 @@ void EvaluationPageTest::exportsPngAndPdf()
     QVERIFY(pdf.open(QIODevice::ReadOnly));
     QVERIFY(pdf.read(5) == "%PDF-");
     QVERIFY(pdf.size() > 1000);
+}
+
+void EvaluationPageTest::reliabilityDiagramShowsTheCalibration()
+{
+    EvaluationPage page;
+    page.resize(1000, 700);
+    page.show();
+    const auto run = std::make_shared<const RunRecord>(readRunFolder(m_run, 50));
+    const EvaluationReport& report = run->test->report;
+    QVERIFY(report.calibrationSlices > 0); // training calibrated best.pt; metrics.json holds the raw figures
+    QVERIFY(report.rawSliceCalibration.has_value());
+    page.showRun(run);
+    const auto filled = [](const CalibrationMetrics& m) {
+        return int(std::count_if(m.bins.begin(), m.bins.end(), [](const ReliabilityBin& b) { return b.count > 0; }));
+    };
+    QCOMPARE(page.reliability()->barCount(), filled(report.sliceCalibration));
+    QVERIFY(page.reliability()->showsRaw());
+    const QString text = page.calibrationText();
+    QVERIFY2(text.contains(QString::number(report.temperature, 'f', 2)) && text.contains(QString::number(report.sliceCalibration.ece, 'f', 3)) &&
+                 text.contains(QString::number(report.rawSliceCalibration->ece, 'f', 3)),
+             qPrintable(text));
+    page.setSubjectLevel(true);
+    QCOMPARE(page.reliability()->barCount(), filled(report.subjectCalibration));
+    QVERIFY(page.calibrationText().contains(QString::number(report.subjectCalibration.brier, 'f', 3)));
+    QTemporaryDir out;
+    QString error;
+    QVERIFY2(exportWidgetImage(page.reliability(), out.filePath("reliability.png"), &error), qPrintable(error));
+    QVERIFY(!QImage(out.filePath("reliability.png")).isNull());
+    QTest::qWait(300); // queued replots and thumbnails, for the picture
+    QVERIFY(page.grab().save(QDir(QCoreApplication::applicationDirPath()).filePath("screenshots/page-evaluation-calibration.png")));
 }
 
 QTEST_MAIN(EvaluationPageTest)

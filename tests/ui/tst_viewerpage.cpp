@@ -78,6 +78,8 @@ private slots:
     void pdfReportIsValid();
     void dragAndDropOpensAFile();
     void batchPredictionFillsTheTable();
+    void warnsAboutImagesUnlikeTheTrainingData();
+    void calibrationSwitchShowsTheRawSoftmax();
 
 private:
     bool openAndWait(ViewerPage& page, const std::filesystem::path& file);
@@ -490,6 +492,56 @@ void ViewerPageTest::batchPredictionFillsTheTable()
     QFile file(csv);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll().count('\n'), 7);
+}
+
+void ViewerPageTest::warnsAboutImagesUnlikeTheTrainingData()
+{
+    ViewerPage page;
+    QVERIFY(loadModelAndWait(page, m_model));
+    QSignalSpy predicted(&page, &ViewerPage::predicted);
+    QVERIFY(openAndWait(page, m_root / "planted" / "CN" / "img_2.png"));
+    QVERIFY(predicted.wait(20000));
+    QVERIFY2(page.prediction()->outlierText().isEmpty(), qPrintable(page.prediction()->outlierText()));
+
+    // A checkerboard: nothing like the noisy planted-square slices the model learnt.
+    cv::Mat board(32, 32, CV_8UC1);
+    for (int y = 0; y < 32; ++y)
+        for (int x = 0; x < 32; ++x)
+            board.at<std::uint8_t>(y, x) = ((x / 4 + y / 4) % 2) ? 255 : 0;
+    writeImage(m_root / "board.png", board);
+    predicted.clear();
+    QVERIFY(openAndWait(page, m_root / "board.png"));
+    QVERIFY(predicted.wait(20000));
+    QVERIFY(page.prediction()->outlierText().contains("Unlike the slices this model was trained on"));
+    SliceClassifier engine(m_model);
+    const SlicePrediction expected = engine.classify(m_root / "board.png", std::nullopt, std::nullopt);
+    QVERIFY(expected.prediction.unlikeTraining);
+    QCOMPARE(expected.warnings.front(), std::string(kUnlikeTrainingWarning));
+}
+
+void ViewerPageTest::calibrationSwitchShowsTheRawSoftmax()
+{
+    ViewerPage page;
+    QVERIFY(loadModelAndWait(page, m_model));
+    QVERIFY(page.prediction()->calibrationText().contains("calibrated on"));
+    QVERIFY(page.prediction()->calibrationOn());
+    QSignalSpy predicted(&page, &ViewerPage::predicted);
+    QVERIFY(openAndWait(page, m_root / "planted" / "MCI" / "img_4.png"));
+    QVERIFY(predicted.wait(20000));
+    const std::vector<double> calibrated = page.prediction()->displayedProbabilities();
+    page.setCalibrated(false);
+    QVERIFY(predicted.wait(20000));
+    const std::vector<double> raw = page.prediction()->displayedProbabilities();
+    QVERIFY(page.prediction()->calibrationText().contains("raw softmax"));
+    QVERIFY(!page.prediction()->calibrationOn());
+    // Calibrated log-odds are the raw ones over the temperature stored in the model file.
+    const double temperature = page.classifier()->metadata().at("calibration").at("temperature").get<double>();
+    QVERIFY(std::abs(temperature - 1.0) > 1e-3);
+    for (std::size_t c = 1; c < 3; ++c)
+        QVERIFY(std::abs(std::log(calibrated[c] / calibrated[0]) - std::log(raw[c] / raw[0]) / temperature) < 1e-4);
+    page.setCalibrated(true);
+    QVERIFY(predicted.wait(20000));
+    QCOMPARE(page.prediction()->displayedProbabilities(), calibrated);
 }
 
 QTEST_MAIN(ViewerPageTest)
