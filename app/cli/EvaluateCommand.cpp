@@ -55,6 +55,7 @@ int runEvaluate(const std::vector<std::string>& argv)
         writeJsonFile(fs::path(*output) / "metrics.json", metrics, 2);
         writeFileAtomically(fs::path(*output) / "confusion.csv", confusionCsv(report.slices, report.classNames));
         writeFileAtomically(fs::path(*output) / "predictions.csv", predictionsCsv(evaluation.slices, evaluation.datasetRoot));
+        writeFileAtomically(fs::path(*output) / "subjects.csv", subjectsCsv(subjectVerdicts(report, request.bootstrapResamples), report.classNames));
     }
     if (args.flag("json")) {
         std::cout << jsonText(metrics, 2) << "\n";

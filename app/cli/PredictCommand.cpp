@@ -175,7 +175,7 @@ std::string slicesTable(const std::vector<Prediction>& predictions, const std::v
                 row.push_back(percent(v));
             row.push_back(p.unlikeTraining ? "UNLIKE TRAINING DATA" : "");
             if (p.unlikeTraining)
-                notes += "warning: " + p.file + ": " + kUnlikeTrainingWarning + "\n";
+                notes += "warning: " + validUtf8(p.file) + ": " + kUnlikeTrainingWarning + "\n";
         }
         table.addRow(row);
     }

@@ -1,5 +1,7 @@
 #include "RunSummary.h"
 
+#include <algorithm>
+
 #include "TextTable.h"
 
 #include "common/Version.h"
@@ -72,11 +74,32 @@ std::string calibrationText(const EvaluationReport& report)
     return text;
 }
 
+namespace {
+
+std::string subjectSpreadText(const EvaluationReport& report)
+{
+    const std::vector<SubjectVerdict> verdicts = subjectVerdicts(report, 200);
+    if (verdicts.empty())
+        return {};
+    std::vector<double> agreement;
+    std::size_t split = 0;
+    for (const SubjectVerdict& v : verdicts) {
+        agreement.push_back(v.agreement);
+        split += v.agreement < 0.5 ? 1 : 0;
+    }
+    std::sort(agreement.begin(), agreement.end());
+    return "Subject verdicts: median share of a subject's slices voting its verdict " + fixedPoint(agreement[agreement.size() / 2], 2) + "; " +
+           std::to_string(split) + " of " + std::to_string(verdicts.size()) +
+           " subjects with less than half (subjects.csv lists each verdict with its interval)\n";
+}
+
+} // namespace
+
 std::string evaluationText(const EvaluationReport& report)
 {
     return "Test loss " + fixedPoint(report.loss, 4) + "\n\n" + levelText("Slice level", report.slices, report.classNames) + "\n" +
-           levelText("Subject level (mean of each subject's slice probabilities)", report.subjects, report.classNames) + "\n" +
-           calibrationText(report);
+           levelText("Subject level (mean of each subject's slice probabilities)", report.subjects, report.classNames) + subjectSpreadText(report) +
+           "\n" + calibrationText(report);
 }
 
 std::string runSummaryText(const TrainingJobResult& result)

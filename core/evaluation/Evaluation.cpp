@@ -3,6 +3,8 @@
 #include "evaluation/EvaluatedSlices.h"
 
 #include "common/NeuroDxError.h"
+#include "common/SeededRandom.h"
+#include "common/TextUtil.h"
 
 #include <nlohmann/json.hpp>
 
@@ -91,6 +93,71 @@ void addRawCalibration(EvaluationReport& report, const std::vector<std::vector<d
     const GroupedCases subjects = groupedBySubject(report.labels, rawProbabilities, report.groupKeys, report.classNames.size());
     report.rawSubjectCalibration = calibrationMetrics(subjects.labels, subjects.probabilities);
     addCalibrationIntervals(*report.rawSubjectCalibration, subjects.labels, subjects.probabilities, bootstrapResamples, seed);
+}
+
+std::vector<SubjectVerdict> subjectVerdicts(const EvaluationReport& report, int bootstrapResamples, std::uint64_t seed)
+{
+    std::map<std::string, std::vector<std::size_t>> slicesOf;
+    for (std::size_t i = 0; i < report.groupKeys.size(); ++i)
+        slicesOf[report.groupKeys[i]].push_back(i);
+    std::vector<SubjectVerdict> verdicts;
+    SeededRandom random(SeededRandom::derive(seed, 0x5B1Eull));
+    for (const auto& [subject, slices] : slicesOf) {
+        SubjectVerdict v;
+        v.subject = subject;
+        v.slices = slices.size();
+        v.probabilities.assign(report.classNames.size(), 0.0);
+        std::map<int, int> labelCounts;
+        for (const std::size_t i : slices) {
+            for (std::size_t c = 0; c < v.probabilities.size(); ++c)
+                v.probabilities[c] += report.probabilities[i][c] / static_cast<double>(slices.size());
+            ++labelCounts[report.labels[i]];
+        }
+        v.label = std::max_element(labelCounts.begin(), labelCounts.end(), [](const auto& a, const auto& b) { return a.second < b.second; })->first;
+        v.predicted = static_cast<int>(std::max_element(v.probabilities.begin(), v.probabilities.end()) - v.probabilities.begin());
+        const auto verdict = static_cast<std::size_t>(v.predicted);
+        std::size_t agreeing = 0;
+        for (const std::size_t i : slices) {
+            const auto& p = report.probabilities[i];
+            agreeing += static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin()) == verdict ? 1 : 0;
+        }
+        v.agreement = static_cast<double>(agreeing) / static_cast<double>(slices.size());
+        std::vector<double> means;
+        for (int r = 0; r < bootstrapResamples; ++r) {
+            double sum = 0;
+            for (std::size_t n = 0; n < slices.size(); ++n)
+                sum += report.probabilities[slices[random.below(slices.size())]][verdict];
+            means.push_back(sum / static_cast<double>(slices.size()));
+        }
+        v.confidence = means.empty() ? Interval{v.probabilities[verdict], v.probabilities[verdict]} : percentileInterval(means);
+        verdicts.push_back(std::move(v));
+    }
+    return verdicts;
+}
+
+std::string subjectsCsv(const std::vector<SubjectVerdict>& verdicts, const std::vector<std::string>& classNames)
+{
+    std::string csv = "subject,true,predicted,confidence,confidence_low,confidence_high,agreement,slices";
+    for (const std::string& name : classNames)
+        csv += ",p_" + name;
+    csv += "\n";
+    char number[32];
+    const auto add = [&](double value) {
+        std::snprintf(number, sizeof number, ",%.6f", value);
+        csv += number;
+    };
+    for (const SubjectVerdict& v : verdicts) {
+        csv += csvField(v.subject) + "," + classNames.at(static_cast<std::size_t>(v.label)) + "," + classNames.at(static_cast<std::size_t>(v.predicted));
+        add(v.probabilities[static_cast<std::size_t>(v.predicted)]);
+        add(v.confidence.low);
+        add(v.confidence.high);
+        add(v.agreement);
+        csv += "," + std::to_string(v.slices);
+        for (const double p : v.probabilities)
+            add(p);
+        csv += "\n";
+    }
+    return csv;
 }
 
 nlohmann::json toJson(const EvaluationReport& report)

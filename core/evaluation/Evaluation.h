@@ -55,6 +55,21 @@ struct GroupedCases {
 GroupedCases groupedBySubject(const std::vector<int>& labels, const std::vector<std::vector<double>>& probabilities,
                               const std::vector<std::string>& groupKeys, std::size_t classes);
 
+// One subject's verdict with its spread: the mean of its slices' probabilities, the share of its
+// slices whose own top class is the verdict, and a 95% bootstrap interval (slices resampled) of the
+// verdict's mean probability.
+struct SubjectVerdict {
+    std::string subject;
+    int label = -1, predicted = -1;
+    std::vector<double> probabilities;
+    std::size_t slices = 0;
+    double agreement = 0;
+    Interval confidence;
+};
+std::vector<SubjectVerdict> subjectVerdicts(const EvaluationReport& report, int bootstrapResamples = 1000, std::uint64_t seed = 42);
+// subjects.csv: subject,true,predicted,confidence,confidence_low,confidence_high,agreement,slices,p_<class>...
+std::string subjectsCsv(const std::vector<SubjectVerdict>& verdicts, const std::vector<std::string>& classNames);
+
 nlohmann::json toJson(const EvaluationReport& report);
 // predictions.csv of a run: path,subject,true,predicted,confidence,p_<class>...
 std::string evaluationPredictionsCsv(const DatasetIndex& index, const SliceCache& cache, const EvaluationReport& report);

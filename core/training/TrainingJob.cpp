@@ -224,6 +224,7 @@ TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& sp
     writeJsonFile(job.runFolder / "metrics.json", metrics, 2);
     writeFileAtomically(job.runFolder / "confusion.csv", confusionCsv(result.test.slices, index.classNames));
     writeFileAtomically(job.runFolder / "predictions.csv", evaluationPredictionsCsv(index, test, result.test));
+    writeFileAtomically(job.runFolder / "subjects.csv", subjectsCsv(subjectVerdicts(result.test, job.bootstrapResamples, config.seed), index.classNames));
     return result;
 }
 

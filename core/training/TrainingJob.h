@@ -16,7 +16,7 @@ namespace neurodx {
 // A whole training run as the CLI and the GUI start it: scan, split, decode, train, evaluate the
 // best model on the test part, and write the run folder:
 //   config.json  split.json  history.csv  best.pt  last.pt  last_optimizer.pt
-//   metrics.json  confusion.csv  predictions.csv
+//   metrics.json  confusion.csv  predictions.csv  subjects.csv (each subject's verdict and spread)
 struct TrainingJobConfig {
     std::filesystem::path dataset;
     std::filesystem::path runFolder;
