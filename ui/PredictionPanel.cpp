@@ -160,6 +160,7 @@ void PredictionPanel::clearModel(const QString& reason)
     m_model->setText(reason.toHtmlEscaped());
     setModel(QString(), QString(), {});
     m_model->setText(reason.toHtmlEscaped());
+    setCalibration(tr("no model"), false, false);
 }
 
 void PredictionPanel::setBusy(const QString& message)

@@ -338,7 +338,7 @@ void ViewerPage::setCalibrated(bool calibrated)
 {
     if (!m_classifier)
         return;
-    m_classifier->setCalibrated(calibrated); // waits for a running prediction to end (one slice: milliseconds)
+    m_classifier->setCalibrated(calibrated); // from the next prediction on; a running one keeps its kind
     m_prediction->setCalibration(QString::fromStdString(m_classifier->calibrationText()), m_classifier->canCalibrate(), m_classifier->isCalibrated());
     if (isScanOpen())
         m_scan->setClassifier(m_classifier); // the verdict again, with the other probabilities
@@ -387,6 +387,9 @@ void ViewerPage::showPrediction(const SharedSlicePrediction& result)
     for (const std::string& w : result->warnings)
         warnings << QString::fromStdString(w);
     m_prediction->setPrediction(result->prediction.probabilities, result->prediction.predicted, warnings);
+    if (m_classifier) // the label of the probabilities shown, not of the switch
+        m_prediction->setCalibration(QString::fromStdString(m_classifier->calibrationText(result->prediction.calibrated)), m_classifier->canCalibrate(),
+                                     m_classifier->isCalibrated());
     if (!result->saliency.isEmpty() && result->saliency.width == m_opened->slice.width && result->saliency.height == m_opened->slice.height)
         m_view->setHeatmap(result->saliency.values, result->saliency.width, result->saliency.height);
     else

@@ -1,5 +1,8 @@
 #include "ViewerReports.h"
 
+#include "ScanAnalysis.h"
+#include "ScanSession.h"
+
 #include "QtStrings.h"
 #include "ScanPane.h"
 #include "SliceView.h"
@@ -43,8 +46,9 @@ SliceReport sliceReport(const ViewerReportSource& source, const SlicePrediction*
     if (source.classifier) {
         report.classNames = toQStringList(source.classifier->classNames());
         report.modelName = modelName(*source.classifier);
+        const bool calibrated = prediction ? prediction->prediction.calibrated : source.classifier->isCalibrated();
         report.modelSummary = QString::fromStdString(source.classifier->summary()) +
-                              QObject::tr("\nProbabilities in this report: %1").arg(QString::fromStdString(source.classifier->calibrationText()));
+                              QObject::tr("\nProbabilities in this report: %1").arg(QString::fromStdString(source.classifier->calibrationText(calibrated)));
     }
     if (prediction) {
         report.probabilities = prediction->prediction.probabilities;
@@ -65,8 +69,10 @@ ScanReport scanReport(const ViewerReportSource& source, const ScanPane& scan)
     report.windowText = windowText(*source.view);
     if (source.classifier) {
         report.modelName = modelName(*source.classifier);
+        const bool calibrated = scan.session() && scan.session()->analysis() ? scan.session()->analysis()->prediction.calibrated
+                                                                             : source.classifier->isCalibrated();
         report.modelSummary = QString::fromStdString(source.classifier->summary()) +
-                              QObject::tr("\nProbabilities in this report: %1").arg(QString::fromStdString(source.classifier->calibrationText()));
+                              QObject::tr("\nProbabilities in this report: %1").arg(QString::fromStdString(source.classifier->calibrationText(calibrated)));
     }
     report.identifiersIncluded = source.includeIdentifiers;
     if (source.includeIdentifiers)

@@ -46,6 +46,9 @@ int runEvaluate(const std::vector<std::string>& argv)
             std::cerr << stage << "\n";
     });
     const EvaluationReport& report = evaluation.slices.report;
+    if (report.calibrationSlices > 0 && (evaluation.slices.part == "validation" || evaluation.slices.part == "all"))
+        std::cerr << "neurodx-cli evaluate: note: the temperature was fitted on the validation part, so the calibration figures "
+                     "of a part that contains it look better than they are\n";
     const std::string& part = evaluation.slices.part;
     nlohmann::json metrics = toJson(report);
     metrics["model"] = modelFile.string();

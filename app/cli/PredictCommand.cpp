@@ -188,9 +188,14 @@ std::string modelNotes(const Predictor& predictor)
     std::string text = "Probabilities: " + (predictor.isCalibrated() ? predictor.calibration().describe()
                                                                     : predictor.calibration().isCalibrated() ? std::string("raw softmax (--no-calibration)")
                                                                                                              : predictor.calibration().describe()) + "\n";
-    if (predictor.hasFeatureDensity())
-        text += "Each image is checked against the training data (flagged above the " +
-                std::to_string(static_cast<int>(predictor.featureDensity().percentile)) + "th percentile of the validation slices' scores)\n";
+    if (predictor.hasFeatureDensity()) {
+        const FeatureDensity& density = predictor.featureDensity();
+        text += "Each image is checked against the training data (flagged above the " + std::to_string(static_cast<int>(density.percentile)) +
+                "th percentile of " + std::to_string(density.thresholdSlices) + (density.thresholdFromValidation ? " validation" : " training") +
+                " slices' scores)\n";
+        if (!density.thresholdFromValidation)
+            text += "warning: the model had no validation part; its threshold comes from the training slices and flags too many images\n";
+    }
     else
         text += "This model file cannot tell whether an image is unlike its training data (it was written before NeuroDx stored that)\n";
     return text;

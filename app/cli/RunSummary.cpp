@@ -78,7 +78,7 @@ namespace {
 
 std::string subjectSpreadText(const EvaluationReport& report)
 {
-    const std::vector<SubjectVerdict> verdicts = subjectVerdicts(report, 200);
+    const std::vector<SubjectVerdict> verdicts = subjectVerdicts(report, 0); // agreement only
     if (verdicts.empty())
         return {};
     std::vector<double> agreement;
@@ -97,7 +97,7 @@ std::string subjectSpreadText(const EvaluationReport& report)
 
 std::string evaluationText(const EvaluationReport& report)
 {
-    return "Test loss " + fixedPoint(report.loss, 4) + "\n\n" + levelText("Slice level", report.slices, report.classNames) + "\n" +
+    return "Test loss " + fixedPoint(report.loss, 4) + (report.calibrationSlices > 0 ? " (of the calibrated probabilities)" : "") + "\n\n" + levelText("Slice level", report.slices, report.classNames) + "\n" +
            levelText("Subject level (mean of each subject's slice probabilities)", report.subjects, report.classNames) + subjectSpreadText(report) +
            "\n" + calibrationText(report);
 }

@@ -50,6 +50,11 @@ double negativeLogLikelihood(const std::vector<std::vector<double>>& logits, con
     return logits.empty() ? 0.0 : sum / static_cast<double>(logits.size());
 }
 
+bool isTemperatureAtBound(double temperature)
+{
+    return temperature < 0.0505 || temperature > 19.8;
+}
+
 double fitTemperature(const std::vector<std::vector<double>>& logits, const std::vector<int>& labels)
 {
     if (logits.empty())
@@ -60,7 +65,7 @@ double fitTemperature(const std::vector<std::vector<double>>& logits, const std:
     double c = b - ratio * (b - a), d = a + ratio * (b - a);
     double fc = nll(c), fd = nll(d);
     for (int i = 0; i < 80 && b - a > 1e-6; ++i) {
-        if (fc < fd) {
+        if (fc <= fd) { // on a tie (a flat NLL: every case right) towards the smaller T, i.e. the bound
             b = d;
             d = c;
             fd = fc;
@@ -79,8 +84,10 @@ double fitTemperature(const std::vector<std::vector<double>>& logits, const std:
 
 CalibrationMetrics calibrationMetrics(const std::vector<int>& labels, const std::vector<std::vector<double>>& probabilities, int bins)
 {
-    if (labels.size() != probabilities.size() || bins < 1)
+    if (labels.size() != probabilities.size())
         throw NeuroDxError(ErrorKind::InvalidArgument, "calibration metrics: labels and probabilities differ in number");
+    if (bins < 1)
+        throw NeuroDxError(ErrorKind::InvalidArgument, "calibration metrics: at least one bin is needed");
     CalibrationMetrics m;
     m.count = labels.size();
     m.bins.resize(static_cast<std::size_t>(bins));
@@ -92,6 +99,8 @@ CalibrationMetrics calibrationMetrics(const std::vector<int>& labels, const std:
     double brier = 0;
     for (std::size_t i = 0; i < labels.size(); ++i) {
         const auto& p = probabilities[i];
+        if (p.empty() || !std::isfinite(*std::max_element(p.begin(), p.end())))
+            throw NeuroDxError(ErrorKind::InvalidArgument, "calibration metrics: case " + std::to_string(i) + " has no finite probabilities");
         const auto top = std::max_element(p.begin(), p.end());
         const double confidence = *top;
         const bool correct = (top - p.begin()) == labels[i];

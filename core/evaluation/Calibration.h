@@ -15,14 +15,17 @@ namespace neurodx {
 // sure the probabilities are; T > 1 softens an over-confident network.
 //
 // The T minimising the mean negative log-likelihood of `labels` (golden-section search on log T in
-// [0.05, 20]: the NLL is unimodal there). 1 when there is nothing to fit on.
+// [0.05, 20]: the NLL is unimodal there). 1 when there is nothing to fit on. When every case is
+// right the NLL falls without end as T shrinks: the search then ends at the bound, which
+// isTemperatureAtBound() tells (callers keep T = 1: nothing was learnt about confidence).
+bool isTemperatureAtBound(double temperature);
 double fitTemperature(const std::vector<std::vector<double>>& logits, const std::vector<int>& labels);
 // Mean negative log-likelihood of the labels under softmax(logits / temperature).
 double negativeLogLikelihood(const std::vector<std::vector<double>>& logits, const std::vector<int>& labels, double temperature);
 std::vector<double> softmax(const std::vector<double>& logits, double temperature = 1.0);
 std::vector<std::vector<double>> softmaxRows(const std::vector<std::vector<double>>& logits, double temperature = 1.0);
 
-// One bin of a reliability diagram: the slices whose top probability falls in [lower, upper).
+// One bin of a reliability diagram: the slices whose top probability falls in (lower, upper].
 struct ReliabilityBin {
     double lower = 0, upper = 0;
     std::size_t count = 0;

@@ -32,11 +32,15 @@ std::vector<double> toVector(const torch::Tensor& t)
     return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
 }
 
+// Linear interpolation between the closest ranks (numpy's default), so the 99th percentile of 60
+// scores is not simply their maximum.
 double percentileOf(std::vector<double> values, double percentile)
 {
     std::sort(values.begin(), values.end());
     const double rank = percentile / 100.0 * static_cast<double>(values.size() - 1);
-    return values[static_cast<std::size_t>(std::ceil(rank))];
+    const auto below = static_cast<std::size_t>(std::floor(rank));
+    const std::size_t above = std::min(below + 1, values.size() - 1);
+    return values[below] + (rank - static_cast<double>(below)) * (values[above] - values[below]);
 }
 
 } // namespace
@@ -80,14 +84,23 @@ FeatureDensity fitFeatureDensity(const std::vector<std::vector<float>>& embeddin
     // Ledoit-Wolf (2004) shrinkage of the shared within-class covariance towards mu * I.
     const double n = static_cast<double>(residuals.size(0));
     const torch::Tensor sample = residuals.t().matmul(residuals) / n;
-    const double mu = std::max(sample.trace().item<double>() / static_cast<double>(k), 1e-12);
+    const double traceMean = sample.trace().item<double>() / static_cast<double>(k);
     const torch::Tensor identity = torch::eye(k, torch::kFloat64);
-    const double d2 = (sample - mu * identity).pow(2).sum().item<double>();
-    const torch::Tensor norms = residuals.pow(2).sum(1);
-    const double b2bar = ((norms.pow(2)).sum() - 2 * (residuals.matmul(sample) * residuals).sum() + n * sample.pow(2).sum()).item<double>() / (n * n);
-    density.shrinkage = d2 > 0 ? std::clamp(b2bar / d2, 0.0, 1.0) : 1.0;
-    const torch::Tensor shrunk = (1 - density.shrinkage) * sample + density.shrinkage * mu * identity;
-    density.precision = toVector(torch::linalg::inv(shrunk));
+    if (!(traceMean > 1e-12)) {
+        // No spread within classes at all (one slice per class, or features that never vary):
+        // the identity, so distances stay finite and comparable.
+        density.shrinkage = 1.0;
+        density.precision = toVector(identity);
+    } else {
+        const double mu = traceMean;
+        const double d2 = (sample - mu * identity).pow(2).sum().item<double>();
+        const torch::Tensor norms = residuals.pow(2).sum(1);
+        const double b2bar =
+            ((norms.pow(2)).sum() - 2 * (residuals.matmul(sample) * residuals).sum() + n * sample.pow(2).sum()).item<double>() / (n * n);
+        density.shrinkage = d2 > 0 ? std::clamp(b2bar / d2, 0.0, 1.0) : 1.0;
+        const torch::Tensor shrunk = (1 - density.shrinkage) * sample + density.shrinkage * mu * identity;
+        density.precision = toVector(torch::linalg::inv(shrunk));
+    }
 
     const std::vector<std::vector<float>>& reference = thresholdEmbeddings.empty() ? embeddings : thresholdEmbeddings;
     density.thresholdFromValidation = !thresholdEmbeddings.empty();

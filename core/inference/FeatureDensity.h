@@ -15,7 +15,8 @@ namespace neurodx {
 // Wider feature vectors (ResNet50V2: 2048) are first projected on their 64 leading principal
 // directions, which keeps the model file small (about 0.15 M numbers) and the estimate stable.
 // The score is the squared distance to the nearest class mean; a slice is "unlike the training
-// data" above the 99th percentile of the validation slices' scores (the threshold is stored).
+// data" above the 99th percentile (interpolated) of the validation slices' scores (the threshold
+// is stored, with how many slices set it and whether they were validation or training slices).
 struct FeatureDensity {
     static constexpr std::size_t kMaxDimensions = 64;
 

@@ -48,7 +48,7 @@ public:
     Prediction predict(const Slice& slice);
     // Reads and predicts each file; unreadable files get Prediction::error instead of stopping the batch.
     std::vector<Prediction> predictFiles(const std::vector<std::filesystem::path>& files, int batchSize = 32);
-    // Softmax probabilities for every slice of a cache, in cache order.
+    // Probabilities (calibrated as set) for every slice of a cache, in cache order.
     std::vector<std::vector<double>> predictCache(const SliceCache& cache, int batchSize = 32);
 
     // The same as predictions, with the outlier score of each slice.

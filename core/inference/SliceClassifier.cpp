@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include <cstdio>
+#include <atomic>
 #include <mutex>
 
 namespace neurodx {
@@ -20,6 +21,9 @@ struct SliceClassifier::Impl {
     std::filesystem::path file;
     Predictor predictor;
     std::mutex mutex;
+    // The viewer's switch: read without the lock (a scan may hold it for seconds) and applied to
+    // the predictor at the start of each call, so one call never mixes the two kinds.
+    std::atomic<bool> calibrated{true};
 
     Impl(const std::filesystem::path& modelFile, InferencePrecision precision) : file(modelFile), predictor(Predictor::fromFile(modelFile, precision)) {}
 
@@ -116,14 +120,12 @@ const nlohmann::json& SliceClassifier::metadata() const { return m_impl->predict
 
 void SliceClassifier::setCalibrated(bool calibrated)
 {
-    const std::lock_guard<std::mutex> lock(m_impl->mutex);
-    m_impl->predictor.setCalibrated(calibrated);
+    m_impl->calibrated = calibrated;
 }
 
 bool SliceClassifier::isCalibrated() const
 {
-    const std::lock_guard<std::mutex> lock(m_impl->mutex);
-    return m_impl->predictor.isCalibrated();
+    return m_impl->calibrated && canCalibrate();
 }
 
 bool SliceClassifier::canCalibrate() const { return m_impl->predictor.calibration().isCalibrated(); }
@@ -131,7 +133,12 @@ bool SliceClassifier::checksOutliers() const { return m_impl->predictor.hasFeatu
 
 std::string SliceClassifier::calibrationText() const
 {
-    if (canCalibrate() && !isCalibrated())
+    return calibrationText(isCalibrated());
+}
+
+std::string SliceClassifier::calibrationText(bool calibrated) const
+{
+    if (canCalibrate() && !calibrated)
         return "raw softmax (calibration off)";
     return m_impl->predictor.calibration().describe();
 }
@@ -166,9 +173,8 @@ std::string SliceClassifier::summary() const
     }
     if (m.contains("dataset") && m["dataset"].contains("images"))
         text += "; trained on " + std::to_string(m["dataset"]["images"].get<long long>()) + " images";
-    text += "; probabilities " + m_impl->predictor.calibration().describe();
     if (!checksOutliers())
-        text += "; cannot tell images unlike its training data (an older model file)";
+        text += "; cannot tell images unlike its training data (the file does not describe them)";
     return text;
 }
 
@@ -181,6 +187,7 @@ SlicePrediction SliceClassifier::classify(const std::filesystem::path& file, std
 ScanPrediction SliceClassifier::classifyScan(const Volume& canonical, const std::optional<SliceSelection>& selection)
 {
     const std::lock_guard<std::mutex> lock(m_impl->mutex);
+    m_impl->predictor.setCalibrated(m_impl->calibrated);
     return predictScan(m_impl->predictor, canonical, selection);
 }
 
@@ -188,6 +195,7 @@ SlicePrediction SliceClassifier::classify(const Slice& slice, const std::string&
 {
     const std::lock_guard<std::mutex> lock(m_impl->mutex);
     SlicePrediction result;
+    m_impl->predictor.setCalibrated(m_impl->calibrated);
     result.prediction = m_impl->predictor.predict(slice);
     result.prediction.file = name;
     result.warnings = inputWarnings(slice.info, inputSize(), result.prediction.confidence, lowConfidence);
@@ -210,6 +218,7 @@ std::vector<Prediction> SliceClassifier::classifyFiles(const std::vector<std::fi
                                                        const std::function<void(std::size_t, std::size_t)>& progress)
 {
     constexpr std::size_t kChunk = 32;
+    const bool calibrated = m_impl->calibrated; // one kind for the whole batch
     std::vector<Prediction> predictions;
     predictions.reserve(files.size());
     for (std::size_t start = 0; start < files.size(); start += kChunk) {
@@ -218,6 +227,7 @@ std::vector<Prediction> SliceClassifier::classifyFiles(const std::vector<std::fi
         const std::vector<std::filesystem::path> chunk(files.begin() + static_cast<std::ptrdiff_t>(start),
                                                        files.begin() + static_cast<std::ptrdiff_t>(std::min(files.size(), start + kChunk)));
         const std::lock_guard<std::mutex> lock(m_impl->mutex);
+        m_impl->predictor.setCalibrated(calibrated);
         for (Prediction& p : m_impl->predictor.predictFiles(chunk))
             predictions.push_back(std::move(p));
         if (progress)

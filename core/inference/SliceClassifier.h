@@ -57,7 +57,8 @@ public:
     const nlohmann::json& metadata() const;
     // "tuned CNN, 128 px: validation accuracy 0.81, test accuracy 0.79 (slice level)", from the metadata.
     std::string summary() const;
-    // Temperature-scaled probabilities (the default, where the file has a temperature) or the raw softmax.
+    // Temperature-scaled probabilities (the default, where the file has a temperature) or the raw
+    // softmax, from the next call on; safe from any thread, never waits for a running prediction.
     void setCalibrated(bool calibrated);
     bool isCalibrated() const;
     bool canCalibrate() const;       // the file has a temperature
@@ -65,6 +66,7 @@ public:
     // "calibrated on 48 validation slices (temperature 1.42)", "raw softmax (calibration off)" or
     // "not calibrated (raw softmax)".
     std::string calibrationText() const;
+    std::string calibrationText(bool calibrated) const; // for a prediction made with or without
 
     // Reads `file` and classifies it. `saliencyClass`: a class index, kPredictedClass, or nothing
     // for no map. Confidence below `lowConfidence` adds a warning. Throws NeuroDxError naming the

@@ -113,25 +113,53 @@ TrainingJobResult runTrainingOnSplit(const DatasetIndex& index, const DatasetSpl
     });
 }
 
+namespace {
+
+// At most `limit` slices, evenly spread over the cache (its order is the split's, class by class):
+// the feature description needs a few thousand slices, not a whole large training set.
+SliceCache evenlySpread(const SliceCache& cache, std::size_t limit)
+{
+    if (cache.size() <= limit)
+        return cache;
+    SliceCache subset;
+    for (std::size_t n = 0; n < limit; ++n) {
+        const std::size_t i = n * cache.size() / limit;
+        subset.images.push_back(cache.images[i]);
+        subset.labels.push_back(cache.labels[i]);
+    }
+    return subset;
+}
+
+} // namespace
+
 ModelCalibration calibrateModelFile(const fs::path& modelFile, const SliceCache& train, const SliceCache& validation, int batchSize)
 {
     ModelBundle bundle = loadModelFile(modelFile);
     Classifier& model = *bundle.model;
     model.to(torch::Device(computeDeviceName()));
     const bool bf16 = usesBf16(InferencePrecision::Auto);
-    const ModelOutputs seen = predictOutputs(model, train, bundle.input.channels, batchSize, bf16, true);
+    const SliceCache described = evenlySpread(train, 3000);
+    const ModelOutputs seen = predictOutputs(model, described, bundle.input.channels, batchSize, bf16, true);
     const ModelOutputs held = predictOutputs(model, validation, bundle.input.channels, batchSize, bf16, true);
     ModelCalibration calibration;
     if (validation.size() > 0) {
-        calibration.temperature = fitTemperature(held.logits, validation.labels);
-        calibration.validationSlices = validation.size();
-        calibration.nllBefore = negativeLogLikelihood(held.logits, validation.labels, 1.0);
-        calibration.nllAfter = negativeLogLikelihood(held.logits, validation.labels, calibration.temperature);
-        bundle.metadata["calibration"] = calibration.toJson();
+        const double temperature = fitTemperature(held.logits, validation.labels);
+        if (isTemperatureAtBound(temperature)) {
+            // Every validation slice right (or wrong) with room to spare: nothing to learn about
+            // confidence there, so the raw softmax stays, and the file says why.
+            bundle.metadata["calibration"] = {{"skipped", "the validation part is separated perfectly: no temperature can be fitted"},
+                                              {"validation_slices", 0}};
+        } else {
+            calibration.temperature = temperature;
+            calibration.validationSlices = validation.size();
+            calibration.nllBefore = negativeLogLikelihood(held.logits, validation.labels, 1.0);
+            calibration.nllAfter = negativeLogLikelihood(held.logits, validation.labels, calibration.temperature);
+            bundle.metadata["calibration"] = calibration.toJson();
+        }
     }
-    if (train.size() > 0)
+    if (described.size() > 0)
         bundle.metadata["feature_density"] =
-            fitFeatureDensity(seen.embeddings, train.labels, static_cast<int>(bundle.classNames.size()), held.embeddings).toJson();
+            fitFeatureDensity(seen.embeddings, described.labels, static_cast<int>(bundle.classNames.size()), held.embeddings).toJson();
     saveModelFile(modelFile, model, bundle.metadata);
     return calibration;
 }
@@ -189,9 +217,18 @@ TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& sp
     const bool bf16 = usesBf16(InferencePrecision::Auto);
     std::shared_ptr<Classifier> model = result.training.model;
     ModelCalibration calibration;
-    if (fs::exists(job.runFolder / "best.pt")) {
+    if (fs::exists(job.runFolder / "best.pt") && !control.isCancelled()) {
         stage("calibrating on " + std::to_string(validation.size()) + " validation slices");
-        calibration = calibrateModelFile(job.runFolder / "best.pt", train, validation, config.batchSize);
+        try {
+            calibration = calibrateModelFile(job.runFolder / "best.pt", train, validation, config.batchSize);
+        } catch (const NeuroDxError& e) {
+            if (e.kind() == ErrorKind::Io)
+                throw; // a full disk: the caller reports it
+            stage(std::string("warning: not calibrated: ") + e.what());
+        } catch (const std::exception& e) {
+            // A failed fit (a numerical corner the guards missed) must not cost the finished run.
+            stage(std::string("warning: not calibrated: ") + e.what());
+        }
         model = loadModelFile(job.runFolder / "best.pt").model;
         model->to(torch::Device(computeDeviceName()));
     }

@@ -49,6 +49,7 @@ private slots:
     void confidenceOfOneFallsInTheLastBin();
     void intervalsAndJsonRoundTrip();
     void mismatchedSizesAreRefused();
+    void perfectlySeparatedDataEndsAtTheBound();
 };
 
 void CalibrationTest::temperatureRecoversTheTrueOne_data()
@@ -151,6 +152,22 @@ void CalibrationTest::mismatchedSizesAreRefused()
 {
     QVERIFY_THROWS_EXCEPTION(NeuroDxError, calibrationMetrics({0, 1}, {{0.5, 0.5}}));
     QVERIFY_THROWS_EXCEPTION(NeuroDxError, negativeLogLikelihood({{0.5, 0.5}}, {0, 1}, 1.0));
+    QVERIFY_THROWS_EXCEPTION(NeuroDxError, calibrationMetrics({0}, {{}}));
+    QVERIFY_THROWS_EXCEPTION(NeuroDxError, calibrationMetrics({0}, {{std::nan(""), 0.5}}));
+    QVERIFY_THROWS_EXCEPTION(NeuroDxError, calibrationMetrics({0}, {{0.5, 0.5}}, 0));
+}
+
+void CalibrationTest::perfectlySeparatedDataEndsAtTheBound()
+{
+    // Every case right by a wide margin: sharper is always better, so the fit runs into its bound
+    // and callers must not store it (TrainingJob keeps the raw softmax then).
+    const Rows logits{{5, 0, 0}, {0, 6, 0}, {0, 0, 4}, {7, 1, 0}};
+    const double t = fitTemperature(logits, {0, 1, 2, 0});
+    QVERIFY2(isTemperatureAtBound(t), qPrintable(QString::number(t)));
+    Rows mixed;
+    std::vector<int> labels;
+    drawCalibratedData(1.3, 2000, mixed, labels);
+    QVERIFY(!isTemperatureAtBound(fitTemperature(mixed, labels)));
 }
 
 QTEST_APPLESS_MAIN(CalibrationTest)

@@ -9,6 +9,7 @@
 
 #include <QtTest>
 
+#include <cmath>
 #include <random>
 
 using namespace neurodx;
@@ -57,6 +58,8 @@ class FeatureDensityTest : public QObject {
 private slots:
     void flagsAboutOnePercentAndEveryFarPoint_data();
     void flagsAboutOnePercentAndEveryFarPoint();
+    void usesTheCovarianceNotJustDistance();
+    void degenerateFeaturesStayFinite();
     void survivesTheModelFile();
     void damagedDescriptionsAreRefused();
 };
@@ -89,6 +92,49 @@ void FeatureDensityTest::flagsAboutOnePercentAndEveryFarPoint()
     beyond[2] = 40.0f;
     QVERIFY(density.score(between) < density.score(beyond));
     QVERIFY(density.isUnusual(density.score(beyond)));
+}
+
+void FeatureDensityTest::usesTheCovarianceNotJustDistance()
+{
+    // Features 0 and 1 are correlated (x1 = 0.8 x0 + 0.6 noise). Two points equally far from
+    // class 0's mean in plain distance: along the correlation is ordinary, across it is not. A
+    // Euclidean or identity-covariance score would rate them alike.
+    const Clusters train = drawClusters(2000, 8, 11);
+    const FeatureDensity density = fitFeatureDensity(train.points, train.labels, 3, drawClusters(200, 8, 12).points);
+    const auto at = [](float a, float b) {
+        std::vector<float> x(8, 0.0f);
+        x[0] = 3.0f + a; // class 0's mean is (3, 0, 0, ...); its noise has x1 following 0.8 x0
+        x[1] = b;
+        return x;
+    };
+    const float d = 2.5f;
+    const double along = density.score(at(d / std::sqrt(1.64f), 0.8f * d / std::sqrt(1.64f)));
+    const double across = density.score(at(0.8f * d / std::sqrt(1.64f), -d / std::sqrt(1.64f)));
+    QVERIFY2(across > 4 * along, qPrintable(QString("along %1, across %2").arg(along).arg(across)));
+    QVERIFY(density.shrinkage >= 0 && density.shrinkage < 0.2); // 2000 slices per class: little shrinkage needed
+}
+
+void FeatureDensityTest::degenerateFeaturesStayFinite()
+{
+    // One slice per class and features that never vary within a class (a collapsed network):
+    // no covariance to estimate, yet scores must be finite and the farthest point the most unusual.
+    const std::vector<std::vector<float>> points{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+    const FeatureDensity density = fitFeatureDensity(points, {0, 1, 2}, 3, points);
+    QCOMPARE(density.shrinkage, 1.0);
+    const double near = density.score({1, 0.1f, 0});
+    const double far = density.score({9, 9, 9});
+    QVERIFY(std::isfinite(near) && std::isfinite(far) && far > near);
+    // A class absent from the training slices has no mean and is never the nearest.
+    const Clusters two = drawClusters(100, 4, 13);
+    std::vector<std::vector<float>> kept;
+    std::vector<int> keptLabels;
+    for (std::size_t i = 0; i < two.points.size(); ++i)
+        if (two.labels[i] != 2) {
+            kept.push_back(two.points[i]);
+            keptLabels.push_back(two.labels[i]);
+        }
+    const FeatureDensity partial = fitFeatureDensity(kept, keptLabels, 3, {});
+    QCOMPARE(partial.classMeans.size(), std::size_t(2));
 }
 
 void FeatureDensityTest::survivesTheModelFile()

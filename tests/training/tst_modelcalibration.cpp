@@ -5,6 +5,7 @@
 // divided by the stored temperature; a model file from before calibration still works, unflagged.
 #include "TestTree.h"
 
+#include "evaluation/Calibration.h"
 #include "imaging/SliceLoader.h"
 #include "inference/ModelFile.h"
 #include "inference/Predictor.h"
@@ -21,7 +22,9 @@
 #include <QtTest>
 
 #include <cmath>
+#include <algorithm>
 #include <fstream>
+#include <sstream>
 #include <optional>
 
 using namespace neurodx;
@@ -179,6 +182,7 @@ void ModelCalibrationTest::calibratedIsRawOverTemperature()
     QVERIFY(scaled.calibrated && !unscaled.calibrated);
     QCOMPARE(scaled.predicted, unscaled.predicted);
     const double t = m_predictor->calibration().temperature;
+    QVERIFY2(std::abs(t - 1.0) > 1e-3, qPrintable(QString::number(t))); // else the comparison proves nothing
     // log(p_i / p_j) of the calibrated softmax is that of the raw softmax divided by T.
     for (std::size_t c = 1; c < 3; ++c) {
         const double scaledRatio = std::log(scaled.probabilities[c] / scaled.probabilities[0]);
@@ -222,6 +226,25 @@ void ModelCalibrationTest::metricsCompareCalibratedAndRaw()
         QVERIFY(calibration.at(level).contains("ece_ci"));
     }
     QCOMPARE(calibration.at("slice_level").at("count"), metrics.at("slice_level").at("count"));
+
+    // The test figures are those of the calibrated probabilities predictions.csv holds, not the raw ones.
+    std::ifstream csv(m_model.parent_path() / "predictions.csv");
+    std::vector<int> labels;
+    std::vector<std::vector<double>> probabilities;
+    const std::vector<std::string> classes{"CN", "MCI", "AD"};
+    std::string line;
+    std::getline(csv, line); // path,subject,true,predicted,confidence,p_CN,p_MCI,p_AD
+    while (std::getline(csv, line)) {
+        std::vector<std::string> cells;
+        std::stringstream row(line);
+        for (std::string cell; std::getline(row, cell, ',');)
+            cells.push_back(cell);
+        labels.push_back(int(std::find(classes.begin(), classes.end(), cells.at(2)) - classes.begin()));
+        probabilities.push_back({std::stod(cells.at(5)), std::stod(cells.at(6)), std::stod(cells.at(7))});
+    }
+    const CalibrationMetrics recomputed = calibrationMetrics(labels, probabilities);
+    QVERIFY(std::abs(recomputed.brier - calibration.at("slice_level").at("brier").get<double>()) < 1e-6);
+    QVERIFY(std::abs(recomputed.brier - calibration.at("slice_level_raw").at("brier").get<double>()) > 1e-6);
 }
 
 QTEST_APPLESS_MAIN(ModelCalibrationTest)
