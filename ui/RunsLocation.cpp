@@ -1,7 +1,10 @@
 #include "RunsLocation.h"
 
+#include "evaluation/RunFolder.h"
+
 #include <QDateTime>
 #include <QDir>
+#include <QFileInfo>
 #include <QSettings>
 #include <QStandardPaths>
 
@@ -26,6 +29,17 @@ QString newRunFolder(const QString& kind)
     for (int n = 2; root.exists(name); ++n)
         name = stem + QLatin1Char('-') + QString::number(n);
     return root.filePath(name);
+}
+
+QString viewerStartModel()
+{
+    const QString saved = QSettings().value(QStringLiteral("viewer/model")).toString();
+    if (!saved.isEmpty() && QFileInfo::exists(saved))
+        return saved;
+    for (const std::filesystem::path& run : findRunFolders(runsRoot().toStdString()))
+        if (std::filesystem::exists(run / "best.pt"))
+            return QString::fromStdString((run / "best.pt").string());
+    return {};
 }
 
 } // namespace neurodx::ui

@@ -124,7 +124,7 @@ ViewerPage::ViewerPage(QWidget* parent)
     layout->addWidget(m_toolBar);
     layout->addWidget(main, 1);
 
-    const QString model = defaultModelFile();
+    const QString model = viewerStartModel();
     if (!model.isEmpty())
         loadModel(model);
     else
@@ -157,17 +157,6 @@ void ViewerPage::connectToolBar()
         if (m_opened && !isScanOpen())
             openImage(QString::fromStdString(m_opened->slice.file), frame);
     });
-}
-
-QString ViewerPage::defaultModelFile() const
-{
-    const QString saved = QSettings().value(QStringLiteral("viewer/model")).toString();
-    if (!saved.isEmpty() && QFileInfo::exists(saved))
-        return saved;
-    for (const std::filesystem::path& run : findRunFolders(runsRoot().toStdString()))
-        if (std::filesystem::exists(run / "best.pt"))
-            return QString::fromStdString((run / "best.pt").string());
-    return {};
 }
 
 bool ViewerPage::isBusy() const

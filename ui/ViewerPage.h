@@ -91,7 +91,6 @@ private:
     void updateCorners();
     void updateWindowLabel();
     void chooseAndExportReport();
-    QString defaultModelFile() const;
 
     ViewerToolBar* m_toolBar;
     SliceView* m_view;

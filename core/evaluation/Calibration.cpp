@@ -131,20 +131,13 @@ void addCalibrationIntervals(CalibrationMetrics& metrics, const std::vector<int>
 {
     if (labels.empty() || resamples < 1)
         return;
-    SeededRandom random(SeededRandom::derive(seed, 0xCA1Bull));
     std::vector<double> ece, brier;
-    std::vector<int> sampleLabels(labels.size());
-    std::vector<std::vector<double>> sampleProbabilities(labels.size());
-    for (int r = 0; r < resamples; ++r) {
-        for (std::size_t i = 0; i < labels.size(); ++i) {
-            const std::size_t pick = random.below(labels.size());
-            sampleLabels[i] = labels[pick];
-            sampleProbabilities[i] = probabilities[pick];
-        }
-        const CalibrationMetrics s = calibrationMetrics(sampleLabels, sampleProbabilities, static_cast<int>(metrics.bins.size()));
-        ece.push_back(s.ece);
-        brier.push_back(s.brier);
-    }
+    forEachBootstrapSample(labels, probabilities, resamples, SeededRandom::derive(seed, 0xCA1Bull),
+                           [&](const std::vector<int>& sampleLabels, const std::vector<std::vector<double>>& sampleProbabilities) {
+                               const CalibrationMetrics s = calibrationMetrics(sampleLabels, sampleProbabilities, static_cast<int>(metrics.bins.size()));
+                               ece.push_back(s.ece);
+                               brier.push_back(s.brier);
+                           });
     metrics.eceCi = percentileInterval(ece);
     metrics.brierCi = percentileInterval(brier);
 }

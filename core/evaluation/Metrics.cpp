@@ -151,15 +151,11 @@ ClassificationMetrics classificationMetrics(const std::vector<int>& labels, cons
     return m;
 }
 
-void addBootstrapIntervals(ClassificationMetrics& metrics, const std::vector<int>& labels,
-                           const std::vector<std::vector<double>>& probabilities, int classes, int resamples, std::uint64_t seed)
+void forEachBootstrapSample(const std::vector<int>& labels, const std::vector<std::vector<double>>& probabilities, int resamples,
+                            std::uint64_t randomSeed,
+                            const std::function<void(const std::vector<int>&, const std::vector<std::vector<double>>&)>& measure)
 {
-    if (labels.empty() || resamples < 1)
-        return;
-    SeededRandom random(SeededRandom::derive(seed, 0xB0075ull));
-    const auto k = static_cast<std::size_t>(classes);
-    std::vector<double> accuracy, balanced, macroF1, mcc, macroAuc;
-    std::vector<std::vector<double>> precision(k), recall(k), f1(k);
+    SeededRandom random(randomSeed);
     std::vector<int> sampleLabels(labels.size());
     std::vector<std::vector<double>> sampleProbabilities(labels.size());
     for (int r = 0; r < resamples; ++r) {
@@ -168,6 +164,20 @@ void addBootstrapIntervals(ClassificationMetrics& metrics, const std::vector<int
             sampleLabels[i] = labels[pick];
             sampleProbabilities[i] = probabilities[pick];
         }
+        measure(sampleLabels, sampleProbabilities);
+    }
+}
+
+void addBootstrapIntervals(ClassificationMetrics& metrics, const std::vector<int>& labels,
+                           const std::vector<std::vector<double>>& probabilities, int classes, int resamples, std::uint64_t seed)
+{
+    if (labels.empty() || resamples < 1)
+        return;
+    const auto k = static_cast<std::size_t>(classes);
+    std::vector<double> accuracy, balanced, macroF1, mcc, macroAuc;
+    std::vector<std::vector<double>> precision(k), recall(k), f1(k);
+    forEachBootstrapSample(labels, probabilities, resamples, SeededRandom::derive(seed, 0xB0075ull),
+                           [&](const std::vector<int>& sampleLabels, const std::vector<std::vector<double>>& sampleProbabilities) {
         const ClassificationMetrics s = classificationMetrics(sampleLabels, sampleProbabilities, classes);
         accuracy.push_back(s.accuracy);
         balanced.push_back(s.balancedAccuracy);
@@ -180,7 +190,7 @@ void addBootstrapIntervals(ClassificationMetrics& metrics, const std::vector<int
             recall[c].push_back(s.perClass[c].recall);
             f1[c].push_back(s.perClass[c].f1);
         }
-    }
+    });
     metrics.accuracyCi = percentileInterval(accuracy);
     metrics.balancedAccuracyCi = percentileInterval(balanced);
     metrics.macroF1Ci = percentileInterval(macroF1);

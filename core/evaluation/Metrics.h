@@ -3,6 +3,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,12 @@ struct ClassificationMetrics {
 // `probabilities[i]` has one entry per class; the prediction is its argmax (first on ties).
 // Throws NeuroDxError(InvalidArgument) when sizes disagree or labels are out of range.
 ClassificationMetrics classificationMetrics(const std::vector<int>& labels, const std::vector<std::vector<double>>& probabilities, int classes);
+
+// Calls `measure` on `resamples` bootstrap resamples of the cases (drawn with replacement by a
+// SeededRandom started from `randomSeed`): the loop every bootstrap interval shares.
+void forEachBootstrapSample(const std::vector<int>& labels, const std::vector<std::vector<double>>& probabilities, int resamples,
+                            std::uint64_t randomSeed,
+                            const std::function<void(const std::vector<int>&, const std::vector<std::vector<double>>&)>& measure);
 
 // Adds seeded percentile-bootstrap 95% intervals with `resamples` resamples of the cases.
 void addBootstrapIntervals(ClassificationMetrics& metrics, const std::vector<int>& labels,

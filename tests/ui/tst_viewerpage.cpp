@@ -12,6 +12,7 @@
 #include "TestTree.h"
 #include "TinyTraining.h"
 #include "ViewerPage.h"
+#include "ViewerWaits.h"
 
 #include "imaging/DicomWriter.h"
 #include "training/TrainingJob.h"
@@ -63,8 +64,6 @@ private slots:
     void initTestCase();
     void init();
     void cleanup();
-    void startsWithTheLastModel_data();
-    void startsWithTheLastModel();
     void opensEveryKind_data();
     void opensEveryKind();
     void unreadableFileIsAMessage();
@@ -78,12 +77,8 @@ private slots:
     void pdfReportIsValid();
     void dragAndDropOpensAFile();
     void batchPredictionFillsTheTable();
-    void warnsAboutImagesUnlikeTheTrainingData();
-    void calibrationSwitchShowsTheRawSoftmax();
 
 private:
-    bool openAndWait(ViewerPage& page, const std::filesystem::path& file);
-    bool loadModelAndWait(ViewerPage& page, const std::filesystem::path& model);
     QTemporaryDir m_dir;
     std::filesystem::path m_root;
     std::filesystem::path m_model;
@@ -124,59 +119,6 @@ void ViewerPageTest::init()
 void ViewerPageTest::cleanup()
 {
     m_settings.reset();
-}
-
-void ViewerPageTest::startsWithTheLastModel_data()
-{
-    QTest::addColumn<QString>("remembered"); // viewer/model: "model", a file since deleted ("gone"), or none
-    QTest::addColumn<bool>("runInRunsFolder");
-    QTest::addColumn<bool>("loads");
-    QTest::newRow("the remembered model") << "model" << false << true;
-    QTest::newRow("remembered file gone: the newest run") << "gone" << true << true;
-    QTest::newRow("nothing remembered: the newest run") << "" << true << true;
-    QTest::newRow("remembered file gone, no run") << "gone" << false << false;
-    QTest::newRow("nothing at all") << "" << false << false;
-}
-
-void ViewerPageTest::startsWithTheLastModel()
-{
-    QFETCH(QString, remembered);
-    QFETCH(bool, runInRunsFolder);
-    QFETCH(bool, loads);
-    if (remembered == "model")
-        QSettings().setValue("viewer/model", str(m_model));
-    else if (remembered == "gone")
-        QSettings().setValue("viewer/model", str(m_root / "deleted-run" / "best.pt"));
-    if (runInRunsFolder)
-        setRunsRoot(str(m_root)); // holds the run folder "run" of initTestCase
-    ViewerPage page;
-    QSignalSpy loaded(&page, &ViewerPage::modelLoaded);
-    if (!loads) {
-        QVERIFY(!page.isBusy()); // no load was started
-        QVERIFY(!page.classifier());
-        return;
-    }
-    QVERIFY(loaded.wait(20000));
-    QCOMPARE(loaded.first().first().toString(), str(m_model));
-    QVERIFY(page.classifier());
-}
-
-bool ViewerPageTest::openAndWait(ViewerPage& page, const std::filesystem::path& file)
-{
-    QSignalSpy opened(&page, &ViewerPage::imageOpened);
-    QSignalSpy failed(&page, &ViewerPage::openFailed);
-    page.openImage(str(file));
-    if (opened.wait(20000))
-        return true;
-    qWarning("%s", failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
-    return false;
-}
-
-bool ViewerPageTest::loadModelAndWait(ViewerPage& page, const std::filesystem::path& model)
-{
-    // Loading runs in a worker: done when the page holds this model.
-    page.loadModel(str(model));
-    return QTest::qWaitFor([&] { return page.classifier() && page.classifier()->file() == model; }, 20000);
 }
 
 void ViewerPageTest::opensEveryKind_data()
@@ -492,71 +434,6 @@ void ViewerPageTest::batchPredictionFillsTheTable()
     QFile file(csv);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll().count('\n'), 7);
-}
-
-void ViewerPageTest::warnsAboutImagesUnlikeTheTrainingData()
-{
-    ViewerPage page;
-    QVERIFY(loadModelAndWait(page, m_model));
-    QSignalSpy predicted(&page, &ViewerPage::predicted);
-    QVERIFY(openAndWait(page, m_root / "planted" / "CN" / "img_2.png"));
-    QVERIFY(predicted.wait(20000));
-    QVERIFY2(page.prediction()->outlierText().isEmpty(), qPrintable(page.prediction()->outlierText()));
-
-    // A checkerboard: nothing like the noisy planted-square slices the model learnt.
-    cv::Mat board(32, 32, CV_8UC1);
-    for (int y = 0; y < 32; ++y)
-        for (int x = 0; x < 32; ++x)
-            board.at<std::uint8_t>(y, x) = ((x / 4 + y / 4) % 2) ? 255 : 0;
-    writeImage(m_root / "board.png", board);
-    predicted.clear();
-    QVERIFY(openAndWait(page, m_root / "board.png"));
-    QVERIFY(predicted.wait(20000));
-    QVERIFY(page.prediction()->outlierText().contains("Unlike the slices this model was trained on"));
-    SliceClassifier engine(m_model);
-    const SlicePrediction expected = engine.classify(m_root / "board.png", std::nullopt, std::nullopt);
-    QVERIFY(expected.prediction.unlikeTraining);
-    QCOMPARE(expected.warnings.front(), std::string(kUnlikeTrainingWarning));
-}
-
-void ViewerPageTest::calibrationSwitchShowsTheRawSoftmax()
-{
-    // The planted-square model separates its validation slices perfectly, so no temperature can be
-    // fitted (it stays uncalibrated, as it should); the phantoms' harder task gives one.
-    const std::filesystem::path root = m_root / "calibrated";
-    writeTinyDataset(root / "dataset");
-    TrainingJobConfig job;
-    job.dataset = root / "dataset";
-    job.runFolder = root / "run";
-    job.training = tinyTrainingConfig(3);
-    job.bootstrapResamples = 0;
-    TrainingControl control;
-    QVERIFY(runTrainingJob(job, control).tested);
-    ViewerPage page;
-    QVERIFY(loadModelAndWait(page, root / "run" / "best.pt"));
-    QVERIFY2(page.prediction()->calibrationText().contains("calibrated on"), qPrintable(page.prediction()->calibrationText()));
-    QVERIFY(page.prediction()->calibrationOn());
-    QSignalSpy predicted(&page, &ViewerPage::predicted);
-    std::filesystem::path slice;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(root / "dataset" / "MCI"))
-        if (slice.empty() && entry.path().extension() == ".png")
-            slice = entry.path();
-    QVERIFY(openAndWait(page, slice));
-    QVERIFY(predicted.wait(20000));
-    const std::vector<double> calibrated = page.prediction()->displayedProbabilities();
-    page.setCalibrated(false);
-    QVERIFY(predicted.wait(20000));
-    const std::vector<double> raw = page.prediction()->displayedProbabilities();
-    QVERIFY(page.prediction()->calibrationText().contains("raw softmax"));
-    QVERIFY(!page.prediction()->calibrationOn());
-    // Calibrated log-odds are the raw ones over the temperature stored in the model file.
-    const double temperature = page.classifier()->metadata().at("calibration").at("temperature").get<double>();
-    QVERIFY(std::abs(temperature - 1.0) > 1e-3);
-    for (std::size_t c = 1; c < 3; ++c)
-        QVERIFY(std::abs(std::log(calibrated[c] / calibrated[0]) - std::log(raw[c] / raw[0]) / temperature) < 1e-4);
-    page.setCalibrated(true);
-    QVERIFY(predicted.wait(20000));
-    QCOMPARE(page.prediction()->displayedProbabilities(), calibrated);
 }
 
 QTEST_MAIN(ViewerPageTest)

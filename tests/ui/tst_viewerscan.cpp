@@ -15,6 +15,7 @@
 #include "TestTree.h"
 #include "TinyTraining.h"
 #include "ViewerPage.h"
+#include "ViewerWaits.h"
 
 #include "import/ScanImport.h"
 #include "synthetic/AdniDownload.h"
@@ -71,8 +72,6 @@ private slots:
     void scanFoldersOpenFromTheWindow();
 
 private:
-    bool openAndWait(ViewerPage& page, const std::filesystem::path& path);
-    bool loadModelAndWait(ViewerPage& page);
     bool openScanWithVerdict(ViewerPage& page, const std::filesystem::path& path);
     QTemporaryDir m_dir;
     std::optional<IsolatedSettings> m_settings; // per test function (init, cleanup)
@@ -135,28 +134,10 @@ void ViewerScanTest::cleanup()
     m_settings.reset();
 }
 
-bool ViewerScanTest::openAndWait(ViewerPage& page, const std::filesystem::path& path)
-{
-    QSignalSpy opened(&page, &ViewerPage::imageOpened);
-    QSignalSpy failed(&page, &ViewerPage::openFailed);
-    page.openPath(str(path));
-    if (opened.wait(20000))
-        return true;
-    qWarning("%s", failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
-    return false;
-}
-
-bool ViewerScanTest::loadModelAndWait(ViewerPage& page)
-{
-    // The page may still be loading its default model: wait for this one to be the page's.
-    page.loadModel(str(m_scanModel));
-    return QTest::qWaitFor([&] { return page.classifier() && page.classifier()->file() == m_scanModel; }, 20000);
-}
-
 // Opens a scan with the scan model loaded and waits for the scan's verdict.
 bool ViewerScanTest::openScanWithVerdict(ViewerPage& page, const std::filesystem::path& path)
 {
-    if (!loadModelAndWait(page))
+    if (!loadModelAndWait(page, m_scanModel))
         return false;
     QSignalSpy verdict(&page, &ViewerPage::scanPredicted);
     return openAndWait(page, path) && page.isScanOpen() && (verdict.count() > 0 || verdict.wait(30000));
@@ -470,7 +451,7 @@ void ViewerScanTest::scanFoldersOpenFromTheWindow()
     QApplication::sendEvent(viewer, &drop);
     QVERIFY2(scans.wait(20000), status.isEmpty() ? "no message" : qPrintable(status.last().first().toString()));
     QVERIFY(viewer->isScanOpen());
-    QVERIFY(loadModelAndWait(*viewer));
+    QVERIFY(loadModelAndWait(*viewer, m_scanModel));
     QSignalSpy batch(viewer, &ViewerPage::batchFinished);
     QMimeData images;
     images.setUrls({QUrl::fromLocalFile(str(m_images))});
