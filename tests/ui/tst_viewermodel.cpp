@@ -137,6 +137,10 @@ void ViewerModelTest::warnsAboutImagesUnlikeTheTrainingData()
     QVERIFY(openAndWait(page, m_root / "board.png"));
     QVERIFY(predicted.wait(20000));
     QVERIFY(page.prediction()->outlierText().contains("Unlike the slices this model was trained on"));
+    page.resize(1200, 760);
+    page.show();
+    QTest::qWait(200);
+    QVERIFY(page.grab().save(QDir(QCoreApplication::applicationDirPath()).filePath("screenshots/viewer-unlike-training.png")));
     SliceClassifier engine(m_model);
     const SlicePrediction expected = engine.classify(m_root / "board.png", std::nullopt, std::nullopt);
     QVERIFY(expected.prediction.unlikeTraining);
