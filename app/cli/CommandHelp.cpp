@@ -16,7 +16,7 @@ const char* const kTrainingOptions =
     "               [--model vanilla|tuned|cnn|resnet50v2] [--epochs 10] [--batch-size 32] [--learning-rate 0.001]\n"
     "               [--patience 5] [--no-early-stopping] [--split-mode subject|slice] [--ratios 0.8,0.1,0.1]\n"
     "               [--seed 42] [--threads N] [--image-size 256] [--channels 1|3] [--no-augment]\n"
-    "               [--class-weights none|balanced] [--reduce-lr] [--freeze-backbone] [--bf16]\n"
+    "               [--class-weights none|balanced] [--reduce-lr] [--freeze-backbone] [--bf16 | --bf16-convolutions]\n"
     "               [--filters1 32 --filters2 64 --units 64 --dropout 0] [--hyperparameters best.json]\n"
     "               [--classes CN,MCI,AD] [--metadata ADNI.csv]\n";
 

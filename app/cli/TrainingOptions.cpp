@@ -20,7 +20,7 @@ std::set<std::string> trainingValueOptions()
 
 std::set<std::string> trainingFlagOptions()
 {
-    return {"freeze-backbone", "no-augment", "no-early-stopping", "reduce-lr", "bf16"};
+    return {"freeze-backbone", "no-augment", "no-early-stopping", "reduce-lr", "bf16", "bf16-convolutions"};
 }
 
 TrainingConfig trainingConfigFrom(const CliArguments& args, TrainingConfig c)
@@ -53,7 +53,8 @@ TrainingConfig trainingConfigFrom(const CliArguments& args, TrainingConfig c)
     c.earlyStopping.enabled = !args.flag("no-early-stopping");
     c.reduceLr.enabled = args.flag("reduce-lr");
     c.augment = !args.flag("no-augment");
-    c.bf16 = args.flag("bf16");
+    c.bf16ConvolutionsOnly = args.flag("bf16-convolutions"); // bf16 for the convolutions, the head in float32
+    c.bf16 = args.flag("bf16") || c.bf16ConvolutionsOnly;
     const std::string mode = args.value("split-mode", c.split.mode == SplitMode::BySlice ? "slice" : "subject");
     if (mode != "subject" && mode != "slice")
         throw UsageError{"--split-mode must be subject or slice, not '" + mode + "'"};

@@ -43,7 +43,24 @@ struct Evaluation {
     double accuracy = std::nan("");
 };
 
-Evaluation evaluate(Classifier& model, const SliceCache& cache, int batchSize, int channels, const torch::Device& device, bool bf16)
+// The forward pass in the precision the configuration asks for: float32, bfloat16 autocast, or
+// bfloat16 for the convolutional features only with the head in float32.
+torch::Tensor mixedForward(Classifier& model, const torch::Tensor& images, bool bf16, bool convolutionsOnly)
+{
+    if (bf16 && convolutionsOnly) {
+        torch::Tensor features;
+        {
+            const Bf16Autocast autocast(true);
+            features = model.features(images);
+        }
+        return model.head(features.to(torch::kFloat32));
+    }
+    const Bf16Autocast autocast(bf16);
+    return model.forward(images);
+}
+
+Evaluation evaluate(Classifier& model, const SliceCache& cache, int batchSize, int channels, const torch::Device& device, bool bf16,
+                    bool convolutionsOnly)
 {
     if (cache.size() == 0)
         return {};
@@ -51,12 +68,7 @@ Evaluation evaluate(Classifier& model, const SliceCache& cache, int batchSize, i
     model.eval();
     double lossSum = 0, correct = 0;
     forEachOrderedBatch(cache, batchSize, channels, [&](const Batch& batch) {
-        torch::Tensor logits;
-        {
-            const Bf16Autocast autocast(bf16);
-            logits = model.forward(channelsLast(batch.images.to(device)));
-        }
-        logits = logits.to(torch::kFloat32);
+        const torch::Tensor logits = mixedForward(model, channelsLast(batch.images.to(device)), bf16, convolutionsOnly).to(torch::kFloat32);
         const torch::Tensor labels = batch.labels.to(device);
         lossSum += torch::nn::functional::cross_entropy(logits, labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)).item<double>();
         correct += logits.argmax(1).eq(labels).sum().item<double>();
@@ -267,12 +279,8 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
             const torch::Tensor images = channelsLast(batch->images.to(device));
             const torch::Tensor labels = batch->labels.to(device);
             releaseGradients(optimizer);
-            torch::Tensor logits;
-            {
-                const Bf16Autocast autocast(c.bf16);
-                logits = model->forward(images);
-            }
-            logits = logits.to(torch::kFloat32); // the loss and its gradient in float32
+            // The loss and its gradient in float32.
+            const torch::Tensor logits = mixedForward(*model, images, c.bf16, c.bf16ConvolutionsOnly).to(torch::kFloat32);
             auto options = torch::nn::functional::CrossEntropyFuncOptions();
             if (weightTensor.defined())
                 options.weight(weightTensor);
@@ -321,7 +329,7 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
         record.epoch = epoch;
         record.loss = lossSum / seen;
         record.accuracy = correct / seen;
-        const Evaluation validation = hasValidation ? evaluate(*model, *data.validation, c.batchSize, c.input.channels, device, c.bf16) : Evaluation{};
+        const Evaluation validation = hasValidation ? evaluate(*model, *data.validation, c.batchSize, c.input.channels, device, c.bf16, c.bf16ConvolutionsOnly) : Evaluation{};
         record.valLoss = validation.loss;
         record.valAccuracy = validation.accuracy;
         record.learningRate = currentLearningRate(optimizer);

@@ -31,6 +31,7 @@ nlohmann::json toJson(const TrainingConfig& c)
                        {"patience", c.reduceLr.patience}, {"min_lr", c.reduceLr.minLr}}},
         {"stop_on_nan", c.stopOnNaN},
         {"bf16", c.bf16},
+        {"bf16_convolutions_only", c.bf16ConvolutionsOnly},
     };
 }
 
@@ -76,6 +77,7 @@ TrainingConfig trainingConfigFromJson(const nlohmann::json& j)
         }
         c.stopOnNaN = j.value("stop_on_nan", true);
         c.bf16 = j.value("bf16", false);
+        c.bf16ConvolutionsOnly = j.value("bf16_convolutions_only", false);
     } catch (const nlohmann::json::exception& e) {
         throw NeuroDxError(ErrorKind::InvalidArgument, "the training configuration is incomplete or damaged (" + conciseReason(e.what()) + ")");
     }

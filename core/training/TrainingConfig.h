@@ -55,6 +55,9 @@ struct TrainingConfig {
     // Mixed precision: forward and backward in bfloat16 where the CPU has AVX512-BF16, weights and
     // optimizer in float32. Off by default until its accuracy is shown equal on a dataset.
     bool bf16 = false;
+    // With bf16: only the convolutional part (Classifier::features) in bfloat16, the classifier head
+    // (dense layers, logits) in float32: the usual remedy when bf16 costs accuracy.
+    bool bf16ConvolutionsOnly = false;
 };
 
 nlohmann::json toJson(const TrainingConfig& config);

@@ -356,6 +356,15 @@ void TrainerTest::bf16FollowsTheCpu()
     // bfloat16 arithmetic really ran: the numbers differ from float32's, but stay close.
     QVERIFY(mixed.history.front().loss != full.history.front().loss);
     QVERIFY(std::abs(mixed.history.front().loss - full.history.front().loss) < 0.05);
+
+    // Convolutions only: a third result, between the two, and the choice survives config.json.
+    c.bf16ConvolutionsOnly = true;
+    const TrainingResult convolutions = Trainer(c).run(data(), control);
+    QVERIFY(convolutions.history.front().loss != mixed.history.front().loss);
+    QVERIFY(convolutions.history.front().loss != full.history.front().loss);
+    QVERIFY(std::abs(convolutions.history.front().loss - full.history.front().loss) < 0.05);
+    QVERIFY(trainingConfigFromJson(toJson(c)).bf16ConvolutionsOnly);
+    QVERIFY(!trainingConfigFromJson(toJson(smallConfig(1))).bf16ConvolutionsOnly);
 }
 
 QTEST_APPLESS_MAIN(TrainerTest)
