@@ -5,11 +5,13 @@
 # become the default only if the interval excludes a loss of more than 0.5 points). The validation
 # part holds ~240 slices, so one slice is ~0.4 points.
 #   MODELS="vanilla tuned" SEEDS="1 2 3 4 5" EPOCHS=15 SIZE=128 SUBJECTS=80 SLICES=10 bash bench/bf16_accuracy.sh
+# MODES="fp32 bf16conv" compares --bf16-convolutions (bfloat16 convolutions, float32 head) instead.
 # Then measures inference agreement: the first float32 model's predictions on every slice with fp32
 # and with bf16 autocast (same class? largest probability difference?).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 models=${MODELS:-"vanilla tuned"}
+modes=${MODES:-"fp32 bf16"}
 seeds=${SEEDS:-"1 2 3 4 5"}
 epochs=${EPOCHS:-15}
 size=${SIZE:-128}
@@ -27,8 +29,8 @@ test_acc() { /usr/bin/python3 -c "import json,sys; print('%.4f' % json.load(open
 printf "%-8s %-5s %-5s %12s %10s %9s\n" model seed mode best_val_acc test_acc seconds
 for model in $models; do
     for seed in $seeds; do
-        for mode in fp32 bf16; do
-            flag=""; [ "$mode" = bf16 ] && flag="--bf16"
+        for mode in $modes; do
+            flag=""; [ "$mode" = bf16 ] && flag="--bf16"; [ "$mode" = bf16conv ] && flag="--bf16-convolutions"
             run="$work/run-$model-$seed-$mode"
             start=$(date +%s.%N)
             "$cli" train "$work/data" --model "$model" --image-size "$size" --epochs "$epochs" --seed "$seed" --threads 2 $flag \
@@ -50,15 +52,18 @@ for model, seed, mode, val, test, seconds in rows:
     runs[(model, seed)][mode] = (float(val), float(test), float(seconds))
 print(f"\nvalidation part: {validation} slices (one slice = {100 / validation:.2f} points)")
 for model in dict.fromkeys(m for m, _ in runs):
-    pairs = [r for (m, _), r in runs.items() if m == model and "fp32" in r and "bf16" in r]
-    diffs = [100 * (r["bf16"][0] - r["fp32"][0]) for r in pairs]
-    tests = [100 * (r["bf16"][1] - r["fp32"][1]) for r in pairs]
-    speed = statistics.mean(r["fp32"][2] / r["bf16"][2] for r in pairs)
-    n = len(diffs)
-    mean = statistics.mean(diffs)
-    half = t975.get(n - 1, 1.96) * statistics.stdev(diffs) / n ** 0.5 if n > 1 else float("inf")
-    print(f"{model}: best val_acc bf16 - fp32 over {n} seeds: mean {mean:+.2f} points, 95% CI [{mean - half:+.2f}, {mean + half:+.2f}]; "
-          f"test acc {statistics.mean(tests):+.2f} points; training {speed:.2f}x faster with bf16")
+    for mode in sorted({mo for r in runs.values() for mo in r if mo != "fp32"}):
+        pairs = [r for (m, _), r in runs.items() if m == model and "fp32" in r and mode in r]
+        if not pairs:
+            continue
+        diffs = [100 * (r[mode][0] - r["fp32"][0]) for r in pairs]
+        tests = [100 * (r[mode][1] - r["fp32"][1]) for r in pairs]
+        speed = statistics.mean(r["fp32"][2] / r[mode][2] for r in pairs)
+        n = len(diffs)
+        mean = statistics.mean(diffs)
+        half = t975.get(n - 1, 1.96) * statistics.stdev(diffs) / n ** 0.5 if n > 1 else float("inf")
+        print(f"{model}, {mode} - fp32 best val_acc over {n} seeds: mean {mean:+.2f} points, 95% CI [{mean - half:+.2f}, {mean + half:+.2f}]; "
+              f"test acc {statistics.mean(tests):+.2f} points; time ratio fp32/{mode} {speed:.2f}")
 PY
 
 first=$(ls -d "$work"/run-*-fp32 | head -1)
