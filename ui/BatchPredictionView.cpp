@@ -12,10 +12,12 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMessageBox>
+#include <QColor>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace neurodx::ui {
@@ -26,6 +28,7 @@ BatchPredictionView::BatchPredictionView(QWidget* parent)
     qRegisterMetaType<SharedPredictions>();
     setObjectName(QStringLiteral("batchPrediction"));
     m_table->setObjectName(QStringLiteral("batchTable"));
+    m_title->setObjectName(QStringLiteral("batchTitle"));
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->setVisible(false);
@@ -98,6 +101,7 @@ void BatchPredictionView::showPredictions(const SharedPredictions& predictions)
     QStringList headers{tr("File"), tr("Class"), tr("Confidence")};
     for (const std::string& n : m_classNames)
         headers << tr("P(%1)").arg(QString::fromStdString(n));
+    headers << tr("Note");
     m_table->setColumnCount(static_cast<int>(headers.size()));
     m_table->setHorizontalHeaderLabels(headers);
     m_table->setRowCount(static_cast<int>(predictions->size()));
@@ -120,7 +124,16 @@ void BatchPredictionView::showPredictions(const SharedPredictions& predictions)
         m_table->setItem(row, 2, numberItem(p.confidence));
         for (std::size_t c = 0; c < p.probabilities.size(); ++c)
             m_table->setItem(row, 3 + static_cast<int>(c), numberItem(p.probabilities[c]));
+        if (p.unlikeTraining) {
+            auto* note = new QTableWidgetItem(tr("unlike the training data"));
+            note->setToolTip(QString::fromLatin1(kUnlikeTrainingWarning));
+            note->setForeground(QColor(0x84, 0x20, 0x29));
+            m_table->setItem(row, 3 + static_cast<int>(m_classNames.size()), note);
+        }
     }
+    // Which probabilities these are, as in the prediction panel.
+    const bool calibrated = !predictions->empty() && std::any_of(predictions->begin(), predictions->end(), [](const Prediction& p) { return p.calibrated; });
+    m_title->setText(m_title->text() + (calibrated ? tr(" (calibrated probabilities)") : tr(" (raw softmax)")));
     m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     emit statusMessage(tr("%1 files predicted.").arg(predictions->size()));

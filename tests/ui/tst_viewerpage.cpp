@@ -428,6 +428,10 @@ void ViewerPageTest::batchPredictionFillsTheTable()
     for (int row = 0; row < 6; ++row)
         errors += table->item(row, 1)->text().startsWith("error") ? 1 : 0;
     QCOMPARE(errors, 1);
+    // The planted-square model separates its validation part perfectly: no temperature, said so.
+    const QString title = page.batch()->findChild<QLabel*>("batchTitle")->text();
+    QVERIFY2(title.endsWith("(raw softmax)"), qPrintable(title));
+    QCOMPARE(table->horizontalHeaderItem(table->columnCount() - 1)->text(), QStringLiteral("Note"));
     const QString csv = QDir(m_dir.path()).filePath("batch.csv");
     QString error;
     QVERIFY2(page.batch()->exportCsv(csv, &error), qPrintable(error));
