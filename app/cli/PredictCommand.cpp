@@ -257,7 +257,7 @@ int runPredict(const std::vector<std::string>& argv)
         nlohmann::json out{{"model", args.positional()[0]},
                            {"class_names", classes},
                            {"calibration", {{"calibrated", predictor.isCalibrated()},
-                                            {"temperature", predictor.isCalibrated() ? predictor.calibration().temperature : 1.0},
+                                            {"temperature", predictor.temperature()},
                                             {"validation_slices", predictor.calibration().validationSlices}}},
                            {"outlier_check", predictor.hasFeatureDensity()},
                            {"predictions", list}};

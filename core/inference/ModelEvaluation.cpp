@@ -79,7 +79,7 @@ ModelEvaluationResult evaluateModel(const ModelEvaluationRequest& request, const
     stage("predicting " + std::to_string(cache.size()) + " slices");
     predictor.setCalibrated(request.calibrated);
     const ModelOutputs outputs = predictOutputs(*predictor.bundle().model, cache, predictor.bundle().input.channels, 32, predictor.usesBf16(), false);
-    const double temperature = predictor.isCalibrated() ? predictor.calibration().temperature : 1.0;
+    const double temperature = predictor.temperature();
     EvaluationReport report = evaluationReport(index, cache, softmaxRows(outputs.logits, temperature), predictor.classNames(), request.bootstrapResamples);
     if (predictor.isCalibrated())
         addRawCalibration(report, softmaxRows(outputs.logits), temperature, predictor.calibration().validationSlices, request.bootstrapResamples);

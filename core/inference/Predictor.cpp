@@ -92,11 +92,11 @@ Predictor::Predictor(ModelBundle bundle, InferencePrecision precision) : m_bundl
     }
 }
 
-std::vector<Prediction> Predictor::predictBatch(const SliceCache& cache, int batchSize)
+std::vector<Prediction> Predictor::predictCache(const SliceCache& cache, int batchSize)
 {
     const bool scored = hasFeatureDensity();
     const ModelOutputs outputs = predictOutputs(*m_bundle.model, cache, m_bundle.input.channels, std::max(1, batchSize), m_bf16, scored);
-    const double temperature = isCalibrated() ? m_calibration.temperature : 1.0;
+    const double temperature = this->temperature();
     std::vector<Prediction> predictions(outputs.logits.size());
     for (std::size_t i = 0; i < predictions.size(); ++i) {
         fillPrediction(predictions[i], softmax(outputs.logits[i], temperature));
@@ -114,7 +114,7 @@ Prediction Predictor::predict(const Slice& slice)
     SliceCache cache;
     cache.images = {cachedSlice(slice, m_bundle.input)};
     cache.labels = {0};
-    return predictBatch(cache, 1).front();
+    return predictCache(cache, 1).front();
 }
 
 std::vector<Prediction> Predictor::predictFiles(const std::vector<std::filesystem::path>& files, int batchSize)
@@ -126,7 +126,7 @@ std::vector<Prediction> Predictor::predictFiles(const std::vector<std::filesyste
         if (pending.images.empty())
             return;
         pending.labels.assign(pending.images.size(), 0);
-        std::vector<Prediction> batch = predictBatch(pending, static_cast<int>(pending.images.size()));
+        std::vector<Prediction> batch = predictCache(pending, static_cast<int>(pending.images.size()));
         for (std::size_t i = 0; i < batch.size(); ++i) {
             batch[i].file = predictions[pendingIndex[i]].file;
             predictions[pendingIndex[i]] = std::move(batch[i]);
@@ -151,17 +151,6 @@ std::vector<Prediction> Predictor::predictFiles(const std::vector<std::filesyste
     return predictions;
 }
 
-std::vector<Prediction> Predictor::predictCachePredictions(const SliceCache& cache, int batchSize)
-{
-    return predictBatch(cache, batchSize);
-}
 
-std::vector<std::vector<double>> Predictor::predictCache(const SliceCache& cache, int batchSize)
-{
-    std::vector<std::vector<double>> rows;
-    for (Prediction& p : predictBatch(cache, batchSize))
-        rows.push_back(std::move(p.probabilities));
-    return rows;
-}
 
 } // namespace neurodx

@@ -44,18 +44,17 @@ public:
     // true (the default): temperature-scaled probabilities where the file has a temperature.
     void setCalibrated(bool calibrated) { m_useCalibration = calibrated; }
     bool isCalibrated() const { return m_useCalibration && m_calibration.isCalibrated(); }
+    // The temperature applied to the logits: the file's when calibrated, else 1.
+    double temperature() const { return isCalibrated() ? m_calibration.temperature : 1.0; }
 
     Prediction predict(const Slice& slice);
     // Reads and predicts each file; unreadable files get Prediction::error instead of stopping the batch.
     std::vector<Prediction> predictFiles(const std::vector<std::filesystem::path>& files, int batchSize = 32);
-    // Probabilities (calibrated as set) for every slice of a cache, in cache order.
-    std::vector<std::vector<double>> predictCache(const SliceCache& cache, int batchSize = 32);
 
-    // The same as predictions, with the outlier score of each slice.
-    std::vector<Prediction> predictCachePredictions(const SliceCache& cache, int batchSize = 32);
+    // Every slice of a cache, in cache order (calibrated as set, with its outlier score).
+    std::vector<Prediction> predictCache(const SliceCache& cache, int batchSize = 32);
 
 private:
-    std::vector<Prediction> predictBatch(const SliceCache& cache, int batchSize);
     ModelBundle m_bundle;
     bool m_bf16 = false;
     ModelCalibration m_calibration;

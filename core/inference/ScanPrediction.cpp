@@ -67,7 +67,7 @@ ScanPrediction predictScan(Predictor& predictor, const Volume& canonical, const 
         cache.images.push_back(cachedSlice(volumeSlice(canonical, result.selection.plane, index, range), predictor.bundle().input));
         cache.labels.push_back(0);
     }
-    const std::vector<Prediction> predictions = predictor.predictCachePredictions(cache);
+    const std::vector<Prediction> predictions = predictor.predictCache(cache);
     std::vector<std::vector<double>> rows;
     for (const Prediction& p : predictions) {
         rows.push_back(p.probabilities);
