@@ -1,5 +1,7 @@
 #include "KerasHdf5.h"
 
+#include "KerasHdf5Wire.h"
+#include "common/ChildProcess.h"
 #include "common/NeuroDxError.h"
 
 #include <H5Cpp.h>
@@ -190,7 +192,10 @@ bool isKerasModelFile(const std::filesystem::path& file)
     return isHdf5File(file) || extension == ".h5" || extension == ".hdf5" || extension == ".keras";
 }
 
-KerasHdf5Content readKerasHdf5(const std::filesystem::path& file)
+namespace {
+
+// What can be said without the HDF5 library, in this process.
+void checkLooksLikeHdf5(const std::filesystem::path& file)
 {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec))
@@ -202,7 +207,13 @@ KerasHdf5Content readKerasHdf5(const std::filesystem::path& file)
                                                                "in Keras (model.save(\"model.h5\")) and open that");
     if (!isHdf5File(file))
         throw NeuroDxError(ErrorKind::UnsupportedFormat, file, "not an HDF5 file (Keras .h5 model and weight files are HDF5): damaged, or not a Keras file");
+}
 
+} // namespace
+
+KerasHdf5Content readKerasHdf5InThisProcess(const std::filesystem::path& file)
+{
+    checkLooksLikeHdf5(file);
     const std::lock_guard<std::mutex> lock(hdf5Mutex());
     H5::Exception::dontPrint();
     H5::H5File h5;
@@ -216,6 +227,35 @@ KerasHdf5Content readKerasHdf5(const std::filesystem::path& file)
     } catch (const H5::Exception&) {
         throw NeuroDxError(ErrorKind::CorruptFile, file, "the HDF5 structure of this Keras file cannot be read: damaged or truncated");
     }
+}
+
+KerasHdf5Content readKerasHdf5(const std::filesystem::path& file)
+{
+    checkLooksLikeHdf5(file);
+    if (!childProcessIsolationAvailable())
+        return readKerasHdf5InThisProcess(file);
+    // Reading the 98 MB ResNet50V2 weights takes about a second; a minute is generous.
+    const ChildProcessResult result = runInChildProcess(
+        [&file] {
+            try {
+                return encodeKerasHdf5Content(readKerasHdf5InThisProcess(file));
+            } catch (const NeuroDxError& error) {
+                return encodeKerasHdf5Error(error);
+            }
+        },
+        std::chrono::seconds(60));
+    switch (result.ending) {
+    case ChildProcessResult::Ending::Returned:
+        return decodeKerasHdf5Answer(result.output, file);
+    case ChildProcessResult::Ending::Crashed:
+        throw NeuroDxError(ErrorKind::CorruptFile, file, "damaged or crafted: the HDF5 library crashed reading it (" + result.description +
+                                                             ", in a child process; NeuroDx itself was not affected)");
+    case ChildProcessResult::Ending::TimedOut:
+        throw NeuroDxError(ErrorKind::CorruptFile, file, "damaged or crafted: the HDF5 library gave " + result.description + " reading it");
+    case ChildProcessResult::Ending::Failed:
+        break;
+    }
+    throw NeuroDxError(ErrorKind::CorruptFile, file, "could not be read: " + result.description);
 }
 
 } // namespace neurodx

@@ -50,7 +50,13 @@ bool isKerasModelFile(const std::filesystem::path& file);
 
 // Reads the attributes and every weight. Throws NeuroDxError naming the file: missing, not HDF5,
 // damaged or truncated, or HDF5 without Keras' attributes. HDF5's own error printing is off: every
-// problem reaches the caller as one sentence of ours.
+// problem reaches the caller as one sentence of ours. The HDF5 library reads in a child process
+// (common/ChildProcess.h), because Debian's libhdf5 1.10.8 overflows a heap buffer on some damaged
+// files: such a file ends the child and is reported as damaged; NeuroDx goes on.
 KerasHdf5Content readKerasHdf5(const std::filesystem::path& file);
+
+// The same, in this process: for the fuzz target, whose coverage feedback must come from the process
+// that reads. A file that crashes libhdf5 crashes the caller.
+KerasHdf5Content readKerasHdf5InThisProcess(const std::filesystem::path& file);
 
 } // namespace neurodx

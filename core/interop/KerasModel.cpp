@@ -102,7 +102,12 @@ torch::Tensor firstConvolution(const Classifier& model)
 
 KerasImport importKerasModel(const std::filesystem::path& file, const KerasImportOptions& options)
 {
-    const KerasHdf5Content content = readKerasHdf5(file);
+    return importKerasModel(readKerasHdf5(file), options);
+}
+
+KerasImport importKerasModel(const KerasHdf5Content& content, const KerasImportOptions& options)
+{
+    const std::filesystem::path& file = content.file;
     const KerasModelPlan plan = kerasModelPlan(content);
     if (!plan.hasHead)
         throw NeuroDxError(ErrorKind::UnsupportedFormat, file,

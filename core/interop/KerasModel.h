@@ -1,5 +1,6 @@
 #pragma once
 
+#include "KerasHdf5.h"
 #include "inference/ModelFile.h"
 
 #include <torch/types.h>
@@ -29,6 +30,8 @@ struct KerasImport {
 // notices). Throws NeuroDxError naming the file: not HDF5, not Keras, damaged or truncated, a layer
 // with no NeuroDx counterpart (listing the layers found), a backbone without a classifier head.
 KerasImport importKerasModel(const std::filesystem::path& file, const KerasImportOptions& options = {});
+// The same from a file's content already read (the fuzz target reads in its own process).
+KerasImport importKerasModel(const KerasHdf5Content& content, const KerasImportOptions& options = {});
 
 // For train --weights: the file's weights under NeuroDx's tensor names, for `model` to take by name.
 // Partial files (keras.applications' ResNet50V2 notop weights: backbone only) are fine. The first

@@ -7,6 +7,7 @@
 #include "inference/ModelFile.h"
 #include "inference/Predictor.h"
 #include "interop/KerasArchitecture.h"
+#include "interop/KerasHdf5Wire.h"
 #include "interop/KerasModel.h"
 
 #include <nlohmann/json.hpp>
@@ -81,6 +82,10 @@ private slots:
     void backboneIsNoClassifier();
     void rejectsBrokenFiles_data();
     void rejectsBrokenFiles();
+    void childReadsWhatThisProcessReads_data();
+    void childReadsWhatThisProcessReads();
+    void libraryCrashIsContained();
+    void damagedAnswerIsRefused();
 
 private:
     fs::path file(const std::string& name) const { return toPath(m_dir.path()) / name; }
@@ -341,6 +346,104 @@ void KerasModelsTest::rejectsBrokenFiles()
                                "Rescaling 'rescaling' (scale 1/255)") != std::string::npos, e.what());
             QCOMPARE(e.kind(), ErrorKind::UnsupportedFormat);
         }
+    }
+}
+
+void KerasModelsTest::childReadsWhatThisProcessReads_data()
+{
+    QTest::addColumn<QString>("name");
+    for (const nlohmann::json& c : m_manifest.at("cases"))
+        if (!c.value("broken", false))
+            QTest::newRow(c.at("file").get<std::string>().c_str()) << QString::fromStdString(c.at("file").get<std::string>());
+    QTest::newRow("truncated (an error crosses too)") << "truncated.h5";
+}
+
+void KerasModelsTest::childReadsWhatThisProcessReads()
+{
+    QFETCH(QString, name);
+    const fs::path path = file(name.toStdString());
+    KerasHdf5Content here, there;
+    std::string errorHere = "none", errorThere = "none";
+    ErrorKind kindHere = ErrorKind::Io, kindThere = ErrorKind::Io;
+    try {
+        here = readKerasHdf5InThisProcess(path);
+    } catch (const NeuroDxError& e) {
+        errorHere = e.what();
+        kindHere = e.kind();
+    }
+    try {
+        there = readKerasHdf5(path);
+    } catch (const NeuroDxError& e) {
+        errorThere = e.what();
+        kindThere = e.kind();
+    }
+    QCOMPARE(errorThere, errorHere);
+    QCOMPARE(kindThere, kindHere);
+    QCOMPARE(there.file, here.file);
+    QCOMPARE(there.wholeModel, here.wholeModel);
+    QCOMPARE(there.modelConfig, here.modelConfig);
+    QCOMPARE(there.kerasVersion, here.kerasVersion);
+    QCOMPARE(there.backend, here.backend);
+    QCOMPARE(there.classNames, here.classNames);
+    QCOMPARE(there.layerNames, here.layerNames);
+    QCOMPARE(there.groups.size(), here.groups.size());
+    for (std::size_t g = 0; g < here.groups.size(); ++g) {
+        QCOMPARE(there.groups[g].name, here.groups[g].name);
+        QCOMPARE(there.groups[g].weights.size(), here.groups[g].weights.size());
+        for (std::size_t w = 0; w < here.groups[g].weights.size(); ++w) {
+            const KerasWeight& a = there.groups[g].weights[w];
+            const KerasWeight& b = here.groups[g].weights[w];
+            QCOMPARE(a.name, b.name);
+            QCOMPARE(a.shape, b.shape);
+            QVERIFY(a.values == b.values);
+        }
+    }
+}
+
+// tests/data/fuzz-library-bugs: a damaged object header on which Debian's libhdf5 1.10.8 copies past
+// a heap buffer. Whatever the library does with it (crash, garbage, an error), this process survives
+// and the user reads that the file is damaged.
+void KerasModelsTest::libraryCrashIsContained()
+{
+    const fs::path crafted = toPath(QProcessEnvironment::systemEnvironment().value("NEURODX_INTEROP_DIR")) /
+                             "../data/fuzz-library-bugs/hdf5-H5Aexists-heap-overflow.h5";
+    QVERIFY(fs::exists(crafted));
+    for (const bool throughModelFile : {false, true}) {
+        try {
+            if (throughModelFile)
+                loadModelFile(crafted);
+            else
+                importKerasModel(crafted);
+            QFAIL("a crafted file was imported");
+        } catch (const NeuroDxError& e) {
+            QVERIFY2(std::string(e.what()).find("hdf5-H5Aexists-heap-overflow.h5") != std::string::npos, e.what());
+            QVERIFY2(e.kind() == ErrorKind::CorruptFile || e.kind() == ErrorKind::UnsupportedFormat, e.what());
+        }
+    }
+}
+
+void KerasModelsTest::damagedAnswerIsRefused()
+{
+    const fs::path path = file("vanilla32.h5");
+    const std::string answer = encodeKerasHdf5Content(readKerasHdf5InThisProcess(path));
+    QCOMPARE(decodeKerasHdf5Answer(answer, path).layerNames, readKerasHdf5InThisProcess(path).layerNames);
+    for (const std::string& damaged : {answer.substr(0, answer.size() - 1), answer + "x", answer.substr(0, 3), std::string()}) {
+        try {
+            decodeKerasHdf5Answer(damaged, path);
+            QFAIL("a damaged answer was decoded");
+        } catch (const NeuroDxError& e) {
+            QCOMPARE(e.kind(), ErrorKind::CorruptFile);
+            QVERIFY2(std::string(e.what()).find("cannot decode") != std::string::npos, e.what());
+        }
+    }
+    const NeuroDxError original(ErrorKind::UnsupportedFormat, path, "a layer without counterpart");
+    try {
+        decodeKerasHdf5Answer(encodeKerasHdf5Error(original), path);
+        QFAIL("an error answer was not rethrown");
+    } catch (const NeuroDxError& e) {
+        QCOMPARE(std::string(e.what()), std::string(original.what()));
+        QCOMPARE(e.kind(), original.kind());
+        QCOMPARE(e.file(), path);
     }
 }
 

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+namespace neurodx {
+
+// Parsing untrusted files in a child process, so that a crash inside a third-party library ends the
+// child and not NeuroDx (Debian's libhdf5 1.10.8 overflows a heap buffer on a damaged object header:
+// tests/data/fuzz-library-bugs). The child is a fork of this process: it hands its answer back as
+// bytes through a pipe and shares nothing writable with the caller.
+struct ChildProcessResult {
+    enum class Ending {
+        Returned, // the work returned; `output` holds its bytes
+        Crashed,  // ended by a signal (a segmentation fault, an abort, a sanitizer's report)
+        TimedOut, // no end within the time limit; the child was killed
+        Failed,   // the work threw, the child exited with an error, or no child could be started
+    };
+    Ending ending = Ending::Failed;
+    std::string output;
+    std::string description; // what happened, in words: "signal 11 (Segmentation fault)"
+};
+
+// True where runInChildProcess isolates (POSIX); elsewhere (Windows) the work runs in this process.
+bool childProcessIsolationAvailable();
+
+// Runs `work` in a child and returns how it ended. The work must only compute and return: no threads
+// of its own, no windows, no writes to files the caller uses. Exceptions escaping it end as Failed.
+ChildProcessResult runInChildProcess(const std::function<std::string()>& work, std::chrono::seconds timeLimit);
+
+} // namespace neurodx
