@@ -1,7 +1,12 @@
 #pragma once
 
+#include "ModelSummary.h"
+
 #include <torch/nn/module.h>
 #include <torch/types.h>
+
+#include <string>
+#include <vector>
 
 namespace neurodx {
 
@@ -14,6 +19,13 @@ public:
     // (N x C x h x w), and the logits computed from them. head(features(x)) equals forward(x).
     virtual torch::Tensor features(torch::Tensor input) = 0;
     virtual torch::Tensor head(torch::Tensor features) = 0;
+    // The layers as Keras' model.summary() lists them, their output shapes measured by passing
+    // `input` (one image) through them. Called by summarizeModel(), in eval mode without gradients.
+    virtual std::vector<LayerSummary> describeLayers(const torch::Tensor& input) = 0;
+
+protected:
+    // A row of describeLayers(): the layer's parameters are those whose names start with `prefix`.
+    LayerSummary layerRow(const std::string& prefix, std::string type, const torch::Tensor& output) const;
 };
 
 } // namespace neurodx

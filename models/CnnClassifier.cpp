@@ -46,6 +46,29 @@ torch::Tensor CnnClassifier::head(torch::Tensor x)
     return dense(F::max_pool2d(x, F::MaxPool2dFuncOptions(2)));
 }
 
+std::vector<LayerSummary> CnnClassifier::describeLayers(const torch::Tensor& input)
+{
+    namespace F = torch::nn::functional;
+    const auto pool = [](const torch::Tensor& x) { return F::max_pool2d(x, F::MaxPool2dFuncOptions(2)); };
+    std::vector<LayerSummary> rows;
+    torch::Tensor x = m_conv1->forward(input).relu();
+    rows.push_back(layerRow("conv1", "Conv2D 3x3, ReLU", x));
+    x = pool(x);
+    rows.push_back(layerRow("pool1", "MaxPooling2D 2x2", x));
+    x = m_conv2->forward(x).relu();
+    rows.push_back(layerRow("conv2", "Conv2D 3x3, ReLU", x));
+    x = pool(x);
+    rows.push_back(layerRow("pool2", "MaxPooling2D 2x2", x));
+    x = x.flatten(1);
+    rows.push_back(layerRow("flatten", "Flatten", x));
+    x = m_hidden->forward(x).relu();
+    rows.push_back(layerRow("dense1", "Dense, ReLU", x));
+    if (m_options.dropout > 0.0)
+        rows.push_back(layerRow("dropout", "Dropout " + std::to_string(m_options.dropout).substr(0, 4), x));
+    rows.push_back(layerRow("dense2", "Dense, logits", m_output->forward(x)));
+    return rows;
+}
+
 torch::Tensor CnnClassifier::dense(torch::Tensor x)
 {
     x = torch::relu(m_hidden->forward(x.flatten(1)));

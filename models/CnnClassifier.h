@@ -27,6 +27,7 @@ public:
     // The second convolution's activations (after ReLU, before its pooling): imageSize / 2 square.
     torch::Tensor features(torch::Tensor input) override;
     torch::Tensor head(torch::Tensor features) override;
+    std::vector<LayerSummary> describeLayers(const torch::Tensor& input) override;
     const CnnOptions& options() const { return m_options; }
 
 private:

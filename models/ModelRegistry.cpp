@@ -65,6 +65,22 @@ std::int64_t trainableParameterCount(const torch::nn::Module& model)
     return count;
 }
 
+ModelSummary summarizeModel(Classifier& model, const std::string& architecture, int inputChannels, int imageSize)
+{
+    const bool wasTraining = model.is_training();
+    model.eval();
+    const torch::NoGradGuard noGradients;
+    const torch::Device device = model.parameters().empty() ? torch::Device(torch::kCPU) : model.parameters().front().device();
+    ModelSummary summary;
+    summary.architecture = architecture;
+    summary.inputShape = {inputChannels, imageSize, imageSize};
+    summary.layers = model.describeLayers(torch::zeros({1, inputChannels, imageSize, imageSize}, torch::TensorOptions().device(device)));
+    summary.parameters = parameterCount(model);
+    summary.trainableParameters = trainableParameterCount(model);
+    model.train(wasTraining);
+    return summary;
+}
+
 bool usesChannelsLast(int inputChannels)
 {
     return inputChannels >= 3;

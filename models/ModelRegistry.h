@@ -17,6 +17,11 @@ std::shared_ptr<Classifier> createModel(const ModelSpec& spec);
 std::int64_t parameterCount(const torch::nn::Module& model);
 std::int64_t trainableParameterCount(const torch::nn::Module& model);
 
+// Keras' model.summary(): the layers with output shapes for one channels x imageSize x imageSize
+// image, and the parameter totals. Runs one image through the model (in eval mode, no gradients;
+// the model's mode is restored).
+ModelSummary summarizeModel(Classifier& model, const std::string& architecture, int inputChannels, int imageSize);
+
 // Channels-last (NHWC) memory layout for models with 3-channel input: same values, same results,
 // only the layout changes, which lets oneDNN convolutions and the pooling kernels vectorise over
 // channels (3x256x256 training 1.15-1.4x faster on this CPU, bench/RESULTS.md). With 1-channel

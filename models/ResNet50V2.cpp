@@ -58,6 +58,7 @@ ResNet50V2::Block ResNet50V2::makeBlock(const std::string& name, int inChannels,
 {
     Block block;
     block.stride = stride;
+    block.name = name;
     block.preact = register_module(name + "_preact_bn", batchNorm(inChannels));
     if (convShortcut)
         block.shortcut = register_module(name + "_0_conv", conv(inChannels, 4 * filters, 1, stride, true));
@@ -105,6 +106,28 @@ torch::Tensor ResNet50V2::head(torch::Tensor x)
 {
     x = x.mean({2, 3}); // global average pooling
     return m_output->forward(torch::relu(m_hidden->forward(x)));
+}
+
+std::vector<LayerSummary> ResNet50V2::describeLayers(const torch::Tensor& input)
+{
+    namespace F = torch::nn::functional;
+    std::vector<LayerSummary> rows;
+    torch::Tensor x = m_stem->forward(input);
+    rows.push_back(layerRow("conv1_conv", "Conv2D 7x7/2", x));
+    x = F::max_pool2d(F::pad(x, F::PadFuncOptions({1, 1, 1, 1})), F::MaxPool2dFuncOptions(3).stride(2));
+    rows.push_back(layerRow("pool1", "ZeroPadding2D + MaxPooling2D 3x3/2", x));
+    for (Block& block : m_blocks) {
+        x = blockForward(block, x);
+        rows.push_back(layerRow(block.name, block.stride > 1 ? "ResNet v2 block, stride 2" : "ResNet v2 block", x));
+    }
+    x = torch::relu(m_postBn->forward(x));
+    rows.push_back(layerRow("post_bn", "BatchNormalization, ReLU", x));
+    x = x.mean({2, 3});
+    rows.push_back(layerRow("avg_pool", "GlobalAveragePooling2D", x));
+    x = torch::relu(m_hidden->forward(x));
+    rows.push_back(layerRow("dense1", "Dense, ReLU", x));
+    rows.push_back(layerRow("dense2", "Dense, logits", m_output->forward(x)));
+    return rows;
 }
 
 void ResNet50V2::train(bool on)

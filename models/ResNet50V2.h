@@ -35,6 +35,8 @@ public:
     // The last convolutional feature map (after the final BN + ReLU, before pooling), for Grad-CAM.
     torch::Tensor features(torch::Tensor input) override;
     torch::Tensor head(torch::Tensor features) override;
+    // A row per residual block (Keras lists each block's dozen layers; the block is the unit here).
+    std::vector<LayerSummary> describeLayers(const torch::Tensor& input) override;
 
 private:
     struct Block {
@@ -46,6 +48,7 @@ private:
         torch::nn::BatchNorm2d bn2{nullptr};
         torch::nn::Conv2d conv3{nullptr};
         int stride = 1;
+        std::string name;
     };
     Block makeBlock(const std::string& name, int inChannels, int filters, int stride, bool convShortcut);
     torch::Tensor blockForward(Block& block, const torch::Tensor& x);

@@ -116,19 +116,29 @@ void BatchPredictionView::showPredictions(const SharedPredictions& predictions)
         fileItem->setData(Qt::UserRole, QString::fromStdString(p.file));
         fileItem->setToolTip(QDir::toNativeSeparators(QString::fromStdString(p.file)));
         m_table->setItem(row, 0, fileItem);
+        const int noteColumn = 3 + static_cast<int>(m_classNames.size());
         if (!p.error.empty()) {
-            m_table->setItem(row, 1, new QTableWidgetItem(tr("error: %1").arg(QString::fromStdString(p.error))));
+            auto* note = new QTableWidgetItem(tr("unreadable: %1").arg(QString::fromStdString(p.error)));
+            note->setToolTip(QString::fromStdString(p.error));
+            note->setForeground(QColor(0x84, 0x20, 0x29));
+            m_table->setItem(row, noteColumn, note);
             continue;
         }
         m_table->setItem(row, 1, new QTableWidgetItem(QString::fromStdString(m_classNames.at(static_cast<std::size_t>(p.predicted)))));
         m_table->setItem(row, 2, numberItem(p.confidence));
         for (std::size_t c = 0; c < p.probabilities.size(); ++c)
             m_table->setItem(row, 3 + static_cast<int>(c), numberItem(p.probabilities[c]));
-        if (p.unlikeTraining) {
-            auto* note = new QTableWidgetItem(tr("unlike the training data"));
-            note->setToolTip(QString::fromLatin1(kUnlikeTrainingWarning));
+        if (!p.warnings.empty()) {
+            // The same sentences as the viewer and neurodx-cli predict; the first one shown, all in the tooltip.
+            QStringList all;
+            for (const std::string& w : p.warnings)
+                all << QString::fromStdString(w);
+            auto* note = new QTableWidgetItem(p.unlikeTraining ? tr("unlike the training data") : all.front());
+            if (all.size() > 1)
+                note->setText(tr("%1 (+%2 more)").arg(note->text()).arg(all.size() - 1));
+            note->setToolTip(all.join(QLatin1Char('\n')));
             note->setForeground(QColor(0x84, 0x20, 0x29));
-            m_table->setItem(row, 3 + static_cast<int>(m_classNames.size()), note);
+            m_table->setItem(row, noteColumn, note);
         }
     }
     // Which probabilities these are, as in the prediction panel.

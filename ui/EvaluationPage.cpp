@@ -41,6 +41,7 @@ EvaluationPage::EvaluationPage(QWidget* parent)
       m_roc(new RocPlot),
       m_reliability(new ReliabilityPlot),
       m_calibration(new QLabel),
+      m_warnings(new QLabel),
       m_gallery(new ThumbnailGrid(88)),
       m_galleryTitle(new QLabel(tr("Misclassified slices"))),
       m_thread(new WorkerThread(this))
@@ -122,6 +123,11 @@ EvaluationPage::EvaluationPage(QWidget* parent)
     m_calibration->setObjectName(QStringLiteral("calibrationSummary"));
     m_calibration->setWordWrap(true);
     layout->addWidget(m_calibration);
+    m_warnings->setObjectName(QStringLiteral("evaluationWarnings"));
+    m_warnings->setWordWrap(true);
+    m_warnings->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; border: 1px solid #ffda6a; padding: 4px; }"));
+    m_warnings->hide();
+    layout->addWidget(m_warnings);
     layout->addWidget(main, 1);
 }
 
@@ -266,6 +272,7 @@ void EvaluationPage::refresh()
         m_roc->clear();
         m_reliability->clear();
         m_calibration->clear();
+        m_warnings->hide();
         m_gallery->setItems({});
         return;
     }
@@ -281,6 +288,11 @@ void EvaluationPage::refresh()
     m_reliability->setCalibration(calibration, raw, report.calibrationSlices > 0 ? tr("calibrated (ECE %1)").arg(calibration.ece, 0, 'f', 3)
                                                                                 : tr("raw softmax (ECE %1)").arg(calibration.ece, 0, 'f', 3));
     m_calibration->setText(calibrationText());
+    QStringList warnings;
+    for (const std::string& warning : evaluationWarnings(report))
+        warnings << tr("Warning: %1").arg(QString::fromStdString(warning));
+    m_warnings->setText(warnings.join(QLatin1Char('\n')));
+    m_warnings->setVisible(!warnings.isEmpty());
 
     QVector<ThumbnailItem> items;
     for (const std::size_t i : m_evaluation->misclassified()) {

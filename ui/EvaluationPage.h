@@ -83,6 +83,7 @@ private:
     RocPlot* m_roc;
     ReliabilityPlot* m_reliability;
     QLabel* m_calibration;
+    QLabel* m_warnings; // evaluationWarnings(): few test subjects, one class predicted for all
     ThumbnailGrid* m_gallery;
     QLabel* m_galleryTitle;
     WorkerThread* m_thread;

@@ -233,9 +233,11 @@ void TrainingPage::launch(TrainingJobConfig job)
     auto* worker = new TrainingWorker(std::move(job));
     m_worker = worker;
     connect(worker, &TrainingWorker::stageChanged, this, [this](const QString& stage) {
-        m_stage->setText(stage);
+        // Multi-line stages (the settings) go whole into the log, their first line to the labels.
+        const QString headline = stage.section(QLatin1Char('\n'), 0, 0);
+        m_stage->setText(headline);
         log(stage);
-        emit statusMessage(stage);
+        emit statusMessage(headline);
     });
     connect(worker, &TrainingWorker::batchesArrived, this, &TrainingPage::onBatches);
     connect(worker, &TrainingWorker::epochFinished, this, &TrainingPage::onEpoch);

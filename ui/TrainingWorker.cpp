@@ -59,6 +59,9 @@ void TrainingWorker::onEvent(const TrainingEvent& event)
     case TrainingEvent::Kind::Message:
         emit messageLogged(QString::fromStdString(event.message));
         break;
+    case TrainingEvent::Kind::Model:
+        emit messageLogged(QString::fromStdString(modelSummaryText(event.summary)));
+        break;
     }
 }
 

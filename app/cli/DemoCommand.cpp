@@ -68,7 +68,9 @@ int runDemo(const std::vector<std::string>& argv)
     job.training = trainingConfigFrom(args, demoTrainingDefaults());
     TrainingControl control;
     const InterruptHandler interrupt(control);
-    const TrainingJobResult result = runTrainingJob(job, control, {[&](const std::string& s) { printer.stage(s); }, [&](const TrainingEvent& e) { printer.event(e); }});
+    const TrainingJobResult result = runTrainingJob(job, control,
+                                                    {[&](const std::string& s) { printer.stage(s); }, [&](const TrainingEvent& e) { printer.event(e); },
+                                                     [&](const DatasetIndex& index, const DatasetSplit& split) { printer.stage(splitSummaryText(index, split)); }});
     if (result.training.cancelled) {
         std::cerr << "demo cancelled; the run folder keeps the finished epochs: " << job.runFolder.string() << "\n";
         return 1;

@@ -54,7 +54,7 @@ int runCrossValidate(const std::vector<std::string>& argv)
     ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json")));
     TrainingControl control;
     const InterruptHandler interrupt(control);
-    const CrossValidationResult result = runCrossValidation(job, folds, control, {[&](const std::string& s) { printer.stage(s); }, [&](const TrainingEvent& e) { printer.event(e); }});
+    const CrossValidationResult result = runCrossValidation(job, folds, control, {[&](const std::string& s) { printer.stage(s); }, [&](const TrainingEvent& e) { printer.event(e); }, {}});
     if (args.flag("json")) {
         std::cout << jsonText(result.toJson(), 2) << "\n";
         return result.cancelled ? 1 : 0;
@@ -82,7 +82,7 @@ int runAudit(const std::vector<std::string>& argv)
     ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json")));
     TrainingControl control;
     const InterruptHandler interrupt(control);
-    const LeakageAuditResult result = runLeakageAudit(job, control, {[&](const std::string& s) { printer.stage(s); }, [&](const TrainingEvent& e) { printer.event(e); }});
+    const LeakageAuditResult result = runLeakageAudit(job, control, {[&](const std::string& s) { printer.stage(s); }, [&](const TrainingEvent& e) { printer.event(e); }, {}});
     if (args.flag("json")) {
         std::cout << jsonText(result.toJson(), 2) << "\n";
         return result.cancelled ? 1 : 0;

@@ -163,19 +163,26 @@ std::string slicesTable(const std::vector<Prediction>& predictions, const std::v
         header.push_back("p(" + c + ")");
     header.push_back("note");
     TextTable table(header);
+    // Errors and warnings are listed under the table, so one unreadable file does not widen every row.
     std::string notes;
     for (const Prediction& p : predictions) {
         std::vector<std::string> row{p.file};
         if (!p.error.empty()) {
-            row.push_back("error: " + p.error);
+            row.resize(header.size() - 1);
+            row.push_back("unreadable, see below");
+            notes += "error: " + validUtf8(p.error) + "\n";
         } else {
             row.push_back(classes.at(static_cast<std::size_t>(p.predicted)));
             row.push_back(percent(p.confidence));
             for (double v : p.probabilities)
                 row.push_back(percent(v));
-            row.push_back(p.unlikeTraining ? "UNLIKE TRAINING DATA" : "");
-            if (p.unlikeTraining)
-                notes += "warning: " + validUtf8(p.file) + ": " + kUnlikeTrainingWarning + "\n";
+            const std::size_t others = p.warnings.size() - (p.unlikeTraining ? 1 : 0);
+            std::string note = p.unlikeTraining ? "UNLIKE TRAINING DATA" : "";
+            if (others > 0)
+                note += (note.empty() ? "" : ", ") + std::to_string(others) + (others == 1 ? " warning" : " warnings");
+            row.push_back(note);
+            for (const std::string& warning : p.warnings)
+                notes += "warning: " + validUtf8(p.file) + ": " + warning + "\n";
         }
         table.addRow(row);
     }

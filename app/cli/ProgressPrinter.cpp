@@ -2,9 +2,55 @@
 
 #include "CommandContext.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace neurodx::cli {
+
+namespace {
+
+constexpr int kBarWidth = 30; // Keras' Progbar
+
+// Keras' bar: "[=========>....................]", "[==============================]" when done.
+std::string bar(int done, int total)
+{
+    const int filled = total > 0 ? done * kBarWidth / total : 0;
+    std::string text(static_cast<std::size_t>(filled), '=');
+    if (filled < kBarWidth) {
+        if (filled > 0)
+            text.back() = '>';
+        text += std::string(static_cast<std::size_t>(kBarWidth - filled), '.');
+    }
+    return "[" + text + "]";
+}
+
+std::string figures(double loss, double accuracy)
+{
+    char text[96];
+    std::snprintf(text, sizeof text, " - loss: %.4f - acc: %.4f", loss, accuracy);
+    return text;
+}
+
+std::string validationFigures(const EpochRecord& r)
+{
+    if (std::isnan(r.valLoss))
+        return {};
+    char text[96];
+    std::snprintf(text, sizeof text, " - val_loss: %.4f - val_acc: %.4f", r.valLoss, r.valAccuracy);
+    return text;
+}
+
+std::string duration(double seconds)
+{
+    char text[32];
+    if (seconds < 60)
+        std::snprintf(text, sizeof text, "%.0fs", seconds);
+    else
+        std::snprintf(text, sizeof text, "%d:%02d", static_cast<int>(seconds) / 60, static_cast<int>(seconds) % 60);
+    return text;
+}
+
+} // namespace
 
 ProgressPrinter::Style ProgressPrinter::styleFor(bool quiet)
 {
@@ -23,41 +69,70 @@ void ProgressPrinter::stage(const std::string& text)
     std::fprintf(stderr, "%s\n", text.c_str());
 }
 
+void ProgressPrinter::epochHeader(int epoch, int epochs)
+{
+    if (epoch == m_headerEpoch)
+        return;
+    stage("Epoch " + std::to_string(epoch + 1) + "/" + std::to_string(epochs));
+    m_headerEpoch = epoch;
+}
+
 void ProgressPrinter::event(const TrainingEvent& e)
 {
     if (m_style == Style::Quiet)
         return;
     switch (e.kind) {
+    case TrainingEvent::Kind::Model:
+        if (!m_summaryShown) // cross-validation trains the same model once per fold
+            stage(modelSummaryText(e.summary));
+        m_summaryShown = true;
+        return;
     case TrainingEvent::Kind::Message:
         stage(e.message);
         return;
-    case TrainingEvent::Kind::Epoch: {
-        const EpochRecord& r = e.record;
-        if (m_barOpen)
-            std::fprintf(stderr, "\r\033[K");
-        m_barOpen = false;
-        std::fprintf(stderr, "epoch %d/%d  loss %.4f  acc %.4f  val_loss %.4f  val_acc %.4f  %.1f s\n", r.epoch + 1, e.epochs, r.loss,
-                     r.accuracy, r.valLoss, r.valAccuracy, r.seconds);
+    case TrainingEvent::Kind::Epoch:
+        endEpoch(e);
         return;
-    }
     case TrainingEvent::Kind::Batch:
-        break;
-    }
-    if (m_style != Style::Bar)
+        epochHeader(e.epoch, e.epochs);
+        m_batchesPerEpoch = e.batchesPerEpoch;
+        m_trainingSeconds = e.epochSeconds;
+        if (m_style == Style::Bar)
+            drawBar(e);
         return;
+    }
+}
+
+void ProgressPrinter::drawBar(const TrainingEvent& e)
+{
     const auto now = std::chrono::steady_clock::now();
     if (e.batch != e.batchesPerEpoch && now - m_lastDraw < std::chrono::milliseconds(100))
         return;
     m_lastDraw = now;
-    constexpr int width = 28;
-    const int filled = e.batchesPerEpoch > 0 ? e.batch * width / e.batchesPerEpoch : 0;
-    // ETA: this epoch's pace for the rest of it and for the epochs still to come (validation aside).
+    // ETA of this epoch's training at its pace so far (validation comes after), as Keras shows it.
     const double perBatch = e.batch > 0 ? e.epochSeconds / e.batch : 0.0;
-    const double eta = perBatch * ((e.batchesPerEpoch - e.batch) + static_cast<double>(e.epochs - e.epoch - 1) * e.batchesPerEpoch);
-    std::fprintf(stderr, "\r\033[Kepoch %d/%d [%s%s] %d/%d  loss %.4f  acc %.4f  %.0f slices/s  ETA %d:%02d", e.epoch + 1, e.epochs,
-                 std::string(static_cast<std::size_t>(filled), '=').c_str(), std::string(static_cast<std::size_t>(width - filled), ' ').c_str(),
-                 e.batch, e.batchesPerEpoch, e.runningLoss, e.runningAccuracy, e.slicesPerSecond, static_cast<int>(eta) / 60, static_cast<int>(eta) % 60);
+    const double eta = perBatch * (e.batchesPerEpoch - e.batch);
+    const int digits = static_cast<int>(std::to_string(e.batchesPerEpoch).size());
+    std::fprintf(stderr, "\r\033[K%*d/%d %s - ETA: %s%s - %.0f slices/s", digits, e.batch, e.batchesPerEpoch, bar(e.batch, e.batchesPerEpoch).c_str(),
+                 duration(eta).c_str(), figures(e.runningLoss, e.runningAccuracy).c_str(), e.slicesPerSecond);
     m_barOpen = true;
+}
+
+void ProgressPrinter::endEpoch(const TrainingEvent& e)
+{
+    const EpochRecord& r = e.record;
+    epochHeader(e.epoch, e.epochs);
+    const int batches = m_batchesPerEpoch;
+    const double msPerStep = batches > 0 ? 1000.0 * m_trainingSeconds / batches : 0.0;
+    char timing[64];
+    std::snprintf(timing, sizeof timing, "%s %.0fms/step", duration(r.seconds).c_str(), msPerStep);
+    std::string line = std::to_string(batches) + "/" + std::to_string(batches) + " ";
+    line += m_style == Style::Bar ? bar(batches, batches) + " - " + timing : std::string("- ") + timing;
+    line += figures(r.loss, r.accuracy) + validationFigures(r);
+    if (m_barOpen)
+        std::fprintf(stderr, "\r\033[K");
+    m_barOpen = false;
+    std::fprintf(stderr, "%s\n", line.c_str());
 }
 
 } // namespace neurodx::cli

@@ -97,7 +97,10 @@ std::string subjectSpreadText(const EvaluationReport& report)
 
 std::string evaluationText(const EvaluationReport& report)
 {
-    return "Test loss " + fixedPoint(report.loss, 4) + (report.calibrationSlices > 0 ? " (of the calibrated probabilities)" : "") + "\n\n" + levelText("Slice level", report.slices, report.classNames) + "\n" +
+    std::string warnings;
+    for (const std::string& warning : evaluationWarnings(report))
+        warnings += "warning: " + warning + "\n";
+    return warnings + (warnings.empty() ? "" : "\n") + "Test loss " + fixedPoint(report.loss, 4) + (report.calibrationSlices > 0 ? " (of the calibrated probabilities)" : "") + "\n\n" + levelText("Slice level", report.slices, report.classNames) + "\n" +
            levelText("Subject level (mean of each subject's slice probabilities)", report.subjects, report.classNames) + subjectSpreadText(report) +
            "\n" + calibrationText(report);
 }
@@ -129,10 +132,10 @@ nlohmann::json runSummaryJson(const TrainingJobResult& result)
 {
     nlohmann::json history = nlohmann::json::array();
     for (const EpochRecord& r : result.training.history)
-        history.push_back({{"epoch", r.epoch}, {"loss", r.loss}, {"acc", r.accuracy}, {"val_loss", r.valLoss}, {"val_acc", r.valAccuracy}, {"seconds", r.seconds}});
+        history.push_back({{"epoch", r.epoch + 1}, {"loss", r.loss}, {"acc", r.accuracy}, {"val_loss", r.valLoss}, {"val_acc", r.valAccuracy}, {"seconds", r.seconds}});
     nlohmann::json j = {{"run_folder", result.runFolder.string()},
                         {"stop_reason", result.training.stopReason},
-                        {"best_epoch", result.training.bestEpoch},
+                        {"best_epoch", result.training.bestEpoch >= 0 ? nlohmann::json(result.training.bestEpoch + 1) : nlohmann::json()}, // from 1, as history.csv
                         {"weights", result.training.weightsReport},
                         {"history", history}};
     if (result.tested)

@@ -58,7 +58,9 @@ int runTrain(const std::vector<std::string>& argv)
     ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json")));
     TrainingControl control;
     const InterruptHandler interrupt(control);
-    const TrainingJobResult result = runTrainingJob(job, control, {[&](const std::string& s) { printer.stage(s); }, [&](const TrainingEvent& e) { printer.event(e); }});
+    const TrainingJobResult result = runTrainingJob(job, control,
+                                                    {[&](const std::string& s) { printer.stage(s); }, [&](const TrainingEvent& e) { printer.event(e); },
+                                                     [&](const DatasetIndex& index, const DatasetSplit& split) { printer.stage(splitSummaryText(index, split)); }});
 
     if (args.flag("json"))
         std::cout << jsonText(runSummaryJson(result), 2) << "\n";

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 
 namespace neurodx {
@@ -160,6 +161,37 @@ std::string subjectsCsv(const std::vector<SubjectVerdict>& verdicts, const std::
     return csv;
 }
 
+std::vector<std::string> evaluationWarnings(const EvaluationReport& report)
+{
+    std::vector<std::string> warnings;
+    const ClassificationMetrics& subjects = report.subjects;
+    std::size_t fewest = std::numeric_limits<std::size_t>::max();
+    std::string perClass;
+    for (std::size_t c = 0; c < subjects.perClass.size() && c < report.classNames.size(); ++c) {
+        fewest = std::min(fewest, subjects.perClass[c].support);
+        perClass += (perClass.empty() ? "" : ", ") + report.classNames[c] + " " + std::to_string(subjects.perClass[c].support);
+    }
+    if (!subjects.perClass.empty() && fewest < kFewSubjectsPerClass) {
+        const double step = subjects.count > 0 ? 100.0 / static_cast<double>(subjects.count) : 100.0;
+        char text[400];
+        std::snprintf(text, sizeof text,
+                      "these figures rest on %zu subjects (%s): with fewer than %zu per class one subject moves subject-level accuracy by "
+                      "%.0f points, and the intervals are wide. Treat them as anecdotal; test on more subjects before drawing conclusions.",
+                      subjects.count, perClass.c_str(), kFewSubjectsPerClass, step);
+        warnings.push_back(text);
+    }
+    const auto& confusion = report.slices.confusion;
+    for (std::size_t predicted = 0; predicted < report.classNames.size() && report.slices.count > 1; ++predicted) {
+        std::size_t column = 0;
+        for (const auto& row : confusion)
+            column += predicted < row.size() ? row[predicted] : 0;
+        if (column == report.slices.count)
+            warnings.push_back("the model predicts " + report.classNames[predicted] + " for all " + std::to_string(column) +
+                               " slices: it has not learned to tell the classes apart (train longer, check the data, or lower the learning rate).");
+    }
+    return warnings;
+}
+
 nlohmann::json toJson(const EvaluationReport& report)
 {
     nlohmann::json calibration{{"calibrated", report.calibrationSlices > 0},
@@ -175,7 +207,8 @@ nlohmann::json toJson(const EvaluationReport& report)
             {"loss", report.loss},
             {"slice_level", toJson(report.slices, report.classNames)},
             {"subject_level", toJson(report.subjects, report.classNames)},
-            {"calibration", calibration}};
+            {"calibration", calibration},
+            {"warnings", evaluationWarnings(report)}};
 }
 
 std::string evaluationPredictionsCsv(const DatasetIndex& index, const SliceCache& cache, const EvaluationReport& report)

@@ -41,6 +41,12 @@ EvaluationReport evaluationReport(const std::vector<int>& labels, const std::vec
                                   const std::vector<std::string>& groupKeys, const std::vector<std::string>& classNames,
                                   int bootstrapResamples = 1000, std::uint64_t seed = 42);
 
+// What a reader of the figures must know before trusting them, in sentences: a test part of fewer
+// than kFewSubjectsPerClass subjects in some class (the figures rest on a handful of people), and a
+// model that predicts one class for every slice. Empty when neither applies.
+constexpr std::size_t kFewSubjectsPerClass = 10;
+std::vector<std::string> evaluationWarnings(const EvaluationReport& report);
+
 // Records that `report`'s probabilities were scaled with `temperature` (fitted on `fitSlices`
 // validation slices) and adds the calibration figures of `rawProbabilities` (the same slices'
 // unscaled softmax) for comparison.

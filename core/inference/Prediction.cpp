@@ -51,7 +51,8 @@ nlohmann::json toJson(const Prediction& p, const std::vector<std::string>& class
                      {"confidence", p.confidence},
                      {"probabilities", probabilities},
                      {"calibrated", p.calibrated},
-                     {"unlike_training", p.unlikeTraining}};
+                     {"unlike_training", p.unlikeTraining},
+                     {"warnings", p.warnings}};
     if (p.outlierScore)
         j["outlier_score"] = *p.outlierScore;
     return j;
@@ -62,7 +63,7 @@ std::string predictionsCsv(const std::vector<Prediction>& predictions, const std
     std::string csv = "file,predicted,confidence";
     for (const std::string& name : classNames)
         csv += ",p_" + name;
-    csv += ",calibrated,unlike_training,outlier_score,error\n";
+    csv += ",calibrated,unlike_training,outlier_score,warnings,error\n";
     char number[32];
     for (const Prediction& p : predictions) {
         csv += csvField(p.file) + ",";
@@ -78,9 +79,12 @@ std::string predictionsCsv(const std::vector<Prediction>& predictions, const std
                 std::snprintf(number, sizeof number, "%.3f", *p.outlierScore);
                 csv += number;
             }
-            csv += ",\n";
+            std::string warnings;
+            for (const std::string& w : p.warnings)
+                warnings += (warnings.empty() ? "" : "; ") + w;
+            csv += "," + csvField(warnings) + ",\n";
         } else {
-            csv += "," + std::string(classNames.size(), ',') + ",,,," + csvField(p.error) + "\n";
+            csv += "," + std::string(classNames.size(), ',') + ",,,,," + csvField(p.error) + "\n";
         }
     }
     return csv;

@@ -16,6 +16,9 @@ struct Prediction {
     bool calibrated = false;           // probabilities temperature-scaled with the model file's temperature
     std::optional<double> outlierScore; // how unlike the training slices (FeatureDensity), when the model file can tell
     bool unlikeTraining = false;       // outlierScore above the model file's threshold
+    // About the input (inputWarnings: modality, colour, size, frames, low confidence), with
+    // kUnlikeTrainingWarning first when unlikeTraining. Filled where the file's header was read.
+    std::vector<std::string> warnings;
     std::string error;                 // set when the file could not be read; probabilities empty
 };
 
@@ -34,7 +37,8 @@ bool usesBf16(InferencePrecision precision);
 
 nlohmann::json toJson(const Prediction& prediction, const std::vector<std::string>& classNames);
 
-// file,predicted,confidence,p_<class>...; errors in an "error" column.
+// file,predicted,confidence,p_<class>...,calibrated,unlike_training,outlier_score,warnings,error
+// (warnings joined with "; ").
 std::string predictionsCsv(const std::vector<Prediction>& predictions, const std::vector<std::string>& classNames);
 
 } // namespace neurodx

@@ -1,5 +1,7 @@
 #include "Predictor.h"
 
+#include "InputWarnings.h"
+
 #include "common/TextUtil.h"
 #include "evaluation/Calibration.h"
 #include "common/ComputeSetup.h"
@@ -122,6 +124,7 @@ std::vector<Prediction> Predictor::predictFiles(const std::vector<std::filesyste
     std::vector<Prediction> predictions(files.size());
     SliceCache pending;
     std::vector<std::size_t> pendingIndex;
+    std::vector<SliceInfo> pendingInfo;
     const auto flush = [&] {
         if (pending.images.empty())
             return;
@@ -129,16 +132,22 @@ std::vector<Prediction> Predictor::predictFiles(const std::vector<std::filesyste
         std::vector<Prediction> batch = predictCache(pending, static_cast<int>(pending.images.size()));
         for (std::size_t i = 0; i < batch.size(); ++i) {
             batch[i].file = predictions[pendingIndex[i]].file;
+            batch[i].warnings = inputWarnings(pendingInfo[i], m_bundle.input.size, batch[i].confidence);
+            if (batch[i].unlikeTraining)
+                batch[i].warnings.insert(batch[i].warnings.begin(), kUnlikeTrainingWarning);
             predictions[pendingIndex[i]] = std::move(batch[i]);
         }
         pending.images.clear();
         pendingIndex.clear();
+        pendingInfo.clear();
     };
     for (std::size_t i = 0; i < files.size(); ++i) {
         predictions[i].file = files[i].string();
         try {
-            pending.images.push_back(cachedSlice(loadSlice(files[i]), m_bundle.input));
+            const Slice slice = loadSlice(files[i]);
+            pending.images.push_back(cachedSlice(slice, m_bundle.input));
             pendingIndex.push_back(i);
+            pendingInfo.push_back(slice.info);
         } catch (const NeuroDxError& e) {
             predictions[i].error = e.what();
         } catch (const std::exception& e) {

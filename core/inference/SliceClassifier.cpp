@@ -1,5 +1,7 @@
 #include "SliceClassifier.h"
 
+#include "InputWarnings.h"
+
 #include "common/CancelToken.h"
 #include "common/ComputeSetup.h"
 #include "common/JsonFile.h"
@@ -82,25 +84,6 @@ SaliencyMap gradCam(Classifier& model, const torch::Tensor& input, int forClass,
     return map;
 }
 
-std::vector<std::string> inputWarnings(const SliceInfo& info, int inputSize, double confidence, double lowConfidence)
-{
-    std::vector<std::string> warnings;
-    if (!info.modality.empty() && info.modality != "MR")
-        warnings.push_back("the modality is " + info.modality + ", not MR: the model was trained on MRI");
-    if (info.isColour())
-        warnings.push_back("a colour image (" + info.photometric + "): the model was trained on grey MRI slices");
-    const int longest = std::max(info.width, info.height);
-    if (longest < inputSize / 4 || longest > inputSize * 8)
-        warnings.push_back("the image is " + std::to_string(info.width) + " x " + std::to_string(info.height) + " pixels, far from the model's " +
-                           std::to_string(inputSize) + " x " + std::to_string(inputSize));
-    if (std::max(info.width, info.height) > 1.5 * std::min(info.width, info.height))
-        warnings.push_back("the image is far from square: resizing to the model's square input distorts it");
-    if (info.frames > 1 && !info.volumeRange) // slices of a volume are not frames
-        warnings.push_back("a multi-frame image: frame " + std::to_string(info.frame + 1) + " of " + std::to_string(info.frames) + " is classified");
-    if (confidence < lowConfidence)
-        warnings.push_back("low confidence (" + figure(confidence) + "): the model is unsure about this slice");
-    return warnings;
-}
 
 } // namespace
 

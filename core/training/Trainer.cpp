@@ -175,10 +175,18 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
     if (!data.resume) {
         if (data.initialWeights.empty()) {
             result.weightsReport = "trained from scratch (no pretrained weights given)";
+            if (spec.freezeBackbone)
+                result.weightsReport += "\n" + frozenRandomBackboneWarning();
         } else {
             result.weightsReport = "initial weights from " + data.initialWeights.string() + ": " + importWeights(*model, data.initialWeights).summary();
         }
         message(result.weightsReport);
+    }
+    {
+        TrainingEvent e;
+        e.kind = TrainingEvent::Kind::Model;
+        e.summary = summarizeModel(*model, spec.architecture, c.input.channels, c.input.size);
+        emit(e);
     }
 
     const std::string checkpointMonitor = hasValidation ? "val_loss" : "loss";
@@ -341,12 +349,10 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
         const bool stoppingImproved = stopping.update(record);
         if (c.earlyStopping.enabled && c.earlyStopping.restoreBestWeights && stoppingImproved && !bestWeightsInBestFile)
             bestWeights = snapshot(*model);
-        if (checkpoint.update(record)) {
-            if (writeRun) {
-                saveCheckpoint(bestFile, record);
-                message("epoch " + std::to_string(epoch + 1) + ": " + checkpointMonitor + " improved, best.pt written");
-            }
-        }
+        const double previousBest = checkpoint.best;
+        const bool checkpointImproved = checkpoint.update(record);
+        if (checkpointImproved && writeRun)
+            saveCheckpoint(bestFile, record);
         if (writeRun) {
             saveCheckpoint(lastFile, record);
             const fs::path temporary = fs::path(optimizerFile).concat(".part");
@@ -370,6 +376,13 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
         e.epochs = c.epochs;
         e.record = record;
         emit(e);
+        // After the epoch's figures, worded as Keras' ModelCheckpoint(verbose=1) words it.
+        if (checkpointImproved && writeRun) {
+            char text[160];
+            std::snprintf(text, sizeof text, "Epoch %d: %s improved from %.5f to %.5f, saving model to ", epoch + 1, checkpointMonitor.c_str(),
+                          previousBest, checkpoint.best);
+            message(text + bestFile.string());
+        }
 
         if (c.reduceLr.enabled && !reduce.update(record) && reduce.wait >= c.reduceLr.patience) {
             const double lr = std::max(c.reduceLr.minLr, currentLearningRate(optimizer) * c.reduceLr.factor);

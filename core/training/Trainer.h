@@ -5,6 +5,8 @@
 #include "training/TrainingControl.h"
 #include "training/TrainingHistory.h"
 
+#include "ModelSummary.h"
+
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -18,10 +20,11 @@ namespace neurodx {
 
 class Classifier; // models/Classifier.h: LibTorch stays out of this header
 
-// Progress for the caller: after every batch (running epoch means), after every epoch (the full
-// record), and messages (early stop, checkpoint written, learning rate reduced).
+// Progress for the caller: the model's summary before training, after every batch (running epoch
+// means), after every epoch (the full record), and messages (checkpoint written after its epoch's
+// record, early stop, learning rate reduced, warnings).
 struct TrainingEvent {
-    enum class Kind { Batch, Epoch, Message };
+    enum class Kind { Batch, Epoch, Message, Model };
     Kind kind = Kind::Batch;
     int epoch = 0;            // 0-based
     int epochs = 0;
@@ -35,6 +38,7 @@ struct TrainingEvent {
     double epochSeconds = 0;  // time spent in this epoch so far (Kind::Batch)
     EpochRecord record;       // Kind::Epoch
     std::string message;      // Kind::Message
+    ModelSummary summary;     // Kind::Model: once, before the first epoch
 };
 
 struct TrainingData {

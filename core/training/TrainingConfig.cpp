@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+
 namespace neurodx {
 
 nlohmann::json toJson(const TrainingConfig& c)
@@ -109,6 +111,48 @@ void validate(const TrainingConfig& c)
         bad("the learning-rate reduction factor must lie between 0 and 1");
     if (c.bf16 && !cpuSupportsBf16())
         bad("bf16 training needs a CPU with AVX512-BF16; this one has none (train without --bf16)");
+}
+
+std::string trainingSettingsText(const TrainingConfig& c)
+{
+    const auto number = [](double value) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%g", value);
+        return std::string(text);
+    };
+    std::string model = c.model.architecture;
+    if (c.model.architecture == "cnn")
+        model += " (filters " + std::to_string(c.model.filters1) + "/" + std::to_string(c.model.filters2) + ", units " + std::to_string(c.model.hiddenUnits) + ")";
+    if (c.model.dropout > 0)
+        model += ", dropout " + number(c.model.dropout);
+    if (c.model.freezeBackbone)
+        model += ", backbone frozen";
+    std::string text = "Settings: model " + model + ", input " + std::to_string(c.input.channels) + " x " + std::to_string(c.input.size) + " x " +
+                       std::to_string(c.input.size) + ", " + std::to_string(c.epochs) + " epochs, batch " + std::to_string(c.batchSize) +
+                       ", Adam lr " + number(c.learningRate) + ", seed " + std::to_string(c.seed) + ", " +
+                       (c.bf16 ? (c.bf16ConvolutionsOnly ? "bfloat16 convolutions" : "bfloat16") : "float32") + "\n";
+    text += "  augmentation: ";
+    if (!c.augment)
+        text += "off";
+    else
+        text += std::string(c.augmentation.horizontalFlip ? "horizontal flips, " : "") + (c.augmentation.verticalFlip ? "vertical flips, " : "") +
+                "rotation up to " + number(c.augmentation.maxRotationDegrees) + " degrees";
+    text += "; class weights " + std::string(c.balancedClassWeights ? "balanced" : "none") + "\n";
+    text += "  early stopping: " + (c.earlyStopping.enabled ? c.earlyStopping.monitor + ", patience " + std::to_string(c.earlyStopping.patience) +
+                                                                  (c.earlyStopping.minDelta > 0 ? ", min delta " + number(c.earlyStopping.minDelta) : "") +
+                                                                  (c.earlyStopping.restoreBestWeights ? ", best weights restored" : "")
+                                                            : std::string("off"));
+    text += "; reduce LR on plateau: " + (c.reduceLr.enabled ? c.reduceLr.monitor + ", factor " + number(c.reduceLr.factor) + ", patience " +
+                                                                   std::to_string(c.reduceLr.patience) + ", min " + number(c.reduceLr.minLr)
+                                                             : std::string("off"));
+    return text;
+}
+
+std::string frozenRandomBackboneWarning()
+{
+    return "warning: the backbone is frozen but no weights were given (--weights): its layers keep their random initial values and only "
+           "the classifier head learns, on random features. Give --weights (e.g. Keras' ImageNet file resnet50v2_weights_tf_dim_ordering_tf_kernels_notop.h5) "
+           "or drop --freeze-backbone.";
 }
 
 } // namespace neurodx

@@ -66,4 +66,12 @@ TrainingConfig trainingConfigFromJson(const nlohmann::json& json);
 // Throws NeuroDxError(InvalidArgument) for values no run can use.
 void validate(const TrainingConfig& config);
 
+// The effective settings in a few lines, printed before training (model, input, optimiser, epochs,
+// augmentation, callbacks, precision), so a log says what the run was.
+std::string trainingSettingsText(const TrainingConfig& config);
+
+// Freezing a backbone that no weights initialised trains the head alone on random features: legal,
+// rarely meant. What the CLI, the GUI and the run summary say when it happens.
+std::string frozenRandomBackboneWarning();
+
 } // namespace neurodx

@@ -45,7 +45,7 @@ std::string historyCsv(const std::vector<EpochRecord>& history)
     std::string csv = "epoch,acc,loss,lr,val_acc,val_loss,seconds\n";
     char line[256];
     for (const EpochRecord& r : history) {
-        std::snprintf(line, sizeof line, "%d,%.17g,%.17g,%.17g,%.17g,%.17g,%.3f\n", r.epoch, r.accuracy, r.loss, r.learningRate,
+        std::snprintf(line, sizeof line, "%d,%.17g,%.17g,%.17g,%.17g,%.17g,%.3f\n", r.epoch + 1, r.accuracy, r.loss, r.learningRate,
                       r.valAccuracy, r.valLoss, r.seconds);
         csv += line;
     }
@@ -72,6 +72,7 @@ std::vector<EpochRecord> readHistoryCsv(const std::filesystem::path& file)
     // Every row must be whole and in order: a resumed run continues from the last row, and a row
     // that is not one of ours would silently change what resuming and the curves show.
     std::vector<EpochRecord> history;
+    int firstEpoch = 1;
     for (std::size_t r = 1; r < rows.size(); ++r) {
         const std::string where = "line " + std::to_string(r + 1);
         const auto cell = [&](const char* name, bool required) -> double {
@@ -94,11 +95,15 @@ std::vector<EpochRecord> readHistoryCsv(const std::filesystem::path& file)
         };
         EpochRecord record;
         const double epoch = cell("epoch", true);
-        if (std::isnan(epoch) || epoch != static_cast<double>(r - 1))
+        // The first row says the convention: 1 now, 0 in files of earlier versions (and Keras').
+        if (r == 1 && (epoch == 0.0 || epoch == 1.0))
+            firstEpoch = static_cast<int>(epoch);
+        const int expected = firstEpoch + static_cast<int>(r) - 1;
+        if (std::isnan(epoch) || epoch != static_cast<double>(expected))
             throw NeuroDxError(ErrorKind::CorruptFile, file,
-                               where + " is epoch " + validUtf8(rows[r][column["epoch"]]) + " where epoch " + std::to_string(r - 1) +
+                               where + " is epoch " + validUtf8(rows[r][column["epoch"]]) + " where epoch " + std::to_string(expected) +
                                    " was expected: rows are missing, repeated or out of order");
-        record.epoch = static_cast<int>(epoch);
+        record.epoch = static_cast<int>(epoch) - firstEpoch;
         record.accuracy = cell("acc", true);
         record.loss = cell("loss", true);
         record.learningRate = cell("lr", false);

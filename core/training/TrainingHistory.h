@@ -9,7 +9,7 @@ namespace neurodx {
 
 // One epoch's figures, in Keras' names.
 struct EpochRecord {
-    int epoch = 0; // 0-based, as Keras' CSVLogger writes it
+    int epoch = 0; // 0-based in memory; shown and written from 1 (see historyCsv)
     double loss = 0, accuracy = 0;
     double valLoss = 0, valAccuracy = 0; // NaN when there is no validation part
     double learningRate = 0;
@@ -25,8 +25,11 @@ bool improves(const std::string& monitor, double candidate, double best, double 
 double worstValue(const std::string& monitor);
 
 // history.csv with Keras CSVLogger's columns (epoch,acc,loss,lr,val_acc,val_loss) plus seconds.
+// Epochs are numbered from 1, as the console and every summary number them (Keras' CSVLogger writes
+// from 0 while fit() prints from 1; NeuroDx uses one convention everywhere).
 std::string historyCsv(const std::vector<EpochRecord>& history);
-// Reads history.csv back (for resuming and reopening runs). Throws NeuroDxError naming the file.
+// Reads history.csv back (for resuming and reopening runs); files written before 0.9 number epochs
+// from 0 and are read as such. Throws NeuroDxError naming the file.
 std::vector<EpochRecord> readHistoryCsv(const std::filesystem::path& file);
 
 } // namespace neurodx

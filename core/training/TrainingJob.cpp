@@ -75,6 +75,8 @@ TrainingJobResult runTrainingJob(const TrainingJobConfig& job, TrainingControl& 
         splitFile = job.runFolder / "split.json";
     }
     validate(config);
+    if (!job.resume && config.model.freezeBackbone && job.initialWeights.empty())
+        stage(frozenRandomBackboneWarning()); // now, not after minutes of decoding
     if (!job.initialWeights.empty() && !fs::is_regular_file(job.initialWeights))
         throw NeuroDxError(ErrorKind::UnreadableFile, job.initialWeights, "no such weight file"); // before minutes of decoding
     std::error_code ec;
@@ -187,6 +189,9 @@ TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& sp
                       nlohmann::json{{"training", toJson(config)}, {"dataset", datasetInfo}, {"environment", environment},
                                      {"initial_weights", job.initialWeights.string()}, {"research_notice", kResearchNotice}});
 
+    if (callbacks.onSplit)
+        callbacks.onSplit(index, split);
+    stage(trainingSettingsText(config));
     TrainingJobResult result;
     result.runFolder = job.runFolder;
     const auto cacheOf = [&](SplitPart part) {

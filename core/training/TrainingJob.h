@@ -40,6 +40,8 @@ struct TrainingJobResult {
 struct TrainingJobCallbacks {
     std::function<void(const std::string& stage)> onStage;
     std::function<void(const TrainingEvent&)> onEvent;
+    // The split about to be trained on, before its slices are decoded.
+    std::function<void(const DatasetIndex&, const DatasetSplit&)> onSplit;
 };
 
 // Throws NeuroDxError naming the file or setting that makes the run impossible.

@@ -414,7 +414,7 @@ void CliTest::interruptLeavesValidCheckpoints()
                    "--model", "cnn", "--filters1", "4", "--filters2", "4", "--units", "8", "--ratios", "0.5,0.25,0.25", "--batch-size", "4"});
     QVERIFY(process.waitForStarted());
     QByteArray err;
-    while (!err.contains("epoch 2/500") && process.state() == QProcess::Running) {
+    while (!err.contains("Epoch 2/500") && process.state() == QProcess::Running) {
         process.waitForReadyRead(1000);
         err += process.readAllStandardError();
     }

@@ -128,7 +128,7 @@ void CliReliabilityTest::damagedRunFilesAreNamed_data()
     QTest::addColumn<QString>("file");    // named in the message
     QTest::addColumn<QString>("words");   // what the message must say
     QTest::newRow("history: garbage cell") << "history-garbage" << "resume" << "history.csv" << "not a number";
-    QTest::newRow("history: future epoch") << "history-future" << "resume" << "history.csv" << "where epoch 1 was expected";
+    QTest::newRow("history: future epoch") << "history-future" << "resume" << "history.csv" << "where epoch 2 was expected";
     QTest::newRow("history: truncated") << "history-truncated" << "resume" << "history.csv" << "but last.pt was written after epoch 2";
     QTest::newRow("history: cut mid-line") << "history-cut" << "resume" << "history.csv" << "cut short";
     QTest::newRow("optimizer: garbage") << "optimizer-garbage" << "resume" << "last_optimizer.pt" << "optimizer state cannot be read";

@@ -1,4 +1,5 @@
 #include "ModelRegistry.h"
+#include "ModelSummary.h"
 #include "ReluMaxPool.h"
 
 #include <torch/torch.h>
@@ -22,6 +23,8 @@ private slots:
     void fusedReluMaxPoolRejectsOddSizes();
     void headOfFeaturesIsForward_data();
     void headOfFeaturesIsForward();
+    void summaryListsEveryParameter_data();
+    void summaryListsEveryParameter();
 };
 
 void ModelsTest::parameterCountsMatchKeras_data()
@@ -199,4 +202,76 @@ void ModelsTest::headOfFeaturesIsForward()
 }
 
 QTEST_APPLESS_MAIN(ModelsTest)
+void ModelsTest::summaryListsEveryParameter_data()
+{
+    QTest::addColumn<QString>("architecture");
+    QTest::addColumn<int>("channels");
+    QTest::addColumn<int>("size");
+    QTest::addColumn<bool>("freeze");
+    QTest::addColumn<double>("dropout");
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<QString>("firstShape");
+    QTest::addColumn<QString>("featureShape"); // the row before the head's first dense layer
+    QTest::newRow("vanilla 3x256 (the seed's)") << "vanilla" << 3 << 256 << false << 0.0 << 7 << "32 x 256 x 256" << "262144";
+    QTest::newRow("tuned 1x128") << "tuned" << 1 << 128 << false << 0.0 << 7 << "16 x 128 x 128" << "16384";
+    QTest::newRow("cnn with dropout") << "cnn" << 1 << 64 << false << 0.3 << 8 << "32 x 64 x 64" << "16384";
+    QTest::newRow("resnet50v2 3x64") << "resnet50v2" << 3 << 64 << false << 0.0 << 22 << "64 x 32 x 32" << "2048";
+    QTest::newRow("resnet50v2 frozen 1x64") << "resnet50v2" << 1 << 64 << true << 0.0 << 22 << "64 x 32 x 32" << "2048";
+}
+
+void ModelsTest::summaryListsEveryParameter()
+{
+    QFETCH(QString, architecture);
+    QFETCH(int, channels);
+    QFETCH(int, size);
+    QFETCH(bool, freeze);
+    QFETCH(double, dropout);
+    QFETCH(int, rows);
+    QFETCH(QString, firstShape);
+    QFETCH(QString, featureShape);
+    neurodx::ModelSpec spec;
+    spec.architecture = architecture.toStdString();
+    spec.inputChannels = channels;
+    spec.imageSize = size;
+    spec.freezeBackbone = freeze;
+    spec.dropout = dropout;
+    const auto model = neurodx::createModel(spec);
+    model->train();
+    const neurodx::ModelSummary summary = neurodx::summarizeModel(*model, spec.architecture, channels, size);
+    QVERIFY(model->is_training()); // the mode is given back
+
+    QCOMPARE(int(summary.layers.size()), rows);
+    std::int64_t parameters = 0, trainable = 0;
+    for (const neurodx::LayerSummary& layer : summary.layers) {
+        parameters += layer.parameters;
+        trainable += layer.trainableParameters;
+    }
+    // Every parameter belongs to exactly one row, and the totals are Keras' counts.
+    QCOMPARE(parameters, neurodx::parameterCount(*model));
+    QCOMPARE(trainable, neurodx::trainableParameterCount(*model));
+    QCOMPARE(summary.parameters, parameters);
+    QCOMPARE(summary.trainableParameters, trainable);
+    const auto shape = [](const neurodx::LayerSummary& layer) {
+        QStringList parts;
+        for (std::int64_t d : layer.outputShape)
+            parts << QString::number(d);
+        return parts.join(" x ");
+    };
+    QCOMPARE(shape(summary.layers.front()), firstShape);
+    QCOMPARE(shape(summary.layers[summary.layers.size() - 3 - (dropout > 0 ? 1 : 0)]), featureShape);
+    QCOMPARE(summary.layers.back().outputShape, (std::vector<std::int64_t>{3}));
+    QCOMPARE(summary.layers.back().name, std::string("dense2"));
+
+    const QString text = QString::fromStdString(neurodx::modelSummaryText(summary));
+    const auto thousands = [](std::int64_t value) {
+        QString digits = QString::number(value);
+        for (int i = digits.size() - 3; i > 0; i -= 3)
+            digits.insert(i, ',');
+        return digits;
+    };
+    QVERIFY2(text.contains("Total params: " + thousands(parameters) + "\n"), qPrintable(text));
+    QVERIFY2(text.contains("Non-trainable params: " + thousands(parameters - trainable) + "\n"), qPrintable(text));
+    QCOMPARE(text.contains("(frozen)"), freeze);
+}
+
 #include "tst_models.moc"

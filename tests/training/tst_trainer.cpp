@@ -15,6 +15,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <fstream>
 #include <thread>
 
 using namespace neurodx;
@@ -38,6 +39,9 @@ private slots:
     void balancedClassWeights();
     void rejectsUnusableSetups();
     void bf16FollowsTheCpu();
+    void eventsComeInKerasOrder();
+    void historyNumbersEpochsFromOne_data();
+    void historyNumbersEpochsFromOne();
 
 private:
     TrainingConfig smallConfig(int epochs) const;
@@ -365,6 +369,69 @@ void TrainerTest::bf16FollowsTheCpu()
     QVERIFY(std::abs(convolutions.history.front().loss - full.history.front().loss) < 0.05);
     QVERIFY(trainingConfigFromJson(toJson(c)).bf16ConvolutionsOnly);
     QVERIFY(!trainingConfigFromJson(toJson(smallConfig(1))).bf16ConvolutionsOnly);
+}
+
+// The summary before the first batch; "improved, saving" after its epoch's figures, as Keras prints.
+void TrainerTest::eventsComeInKerasOrder()
+{
+    const fs::path run = toPath(m_dir.path()) / "order";
+    std::vector<std::string> sequence;
+    TrainingControl control;
+    Trainer(smallConfig(2), [&](const TrainingEvent& e) {
+        switch (e.kind) {
+        case TrainingEvent::Kind::Model: sequence.push_back("model " + std::to_string(e.summary.parameters)); break;
+        case TrainingEvent::Kind::Batch:
+            if (e.batch == 1)
+                sequence.push_back("batches " + std::to_string(e.epoch + 1));
+            break;
+        case TrainingEvent::Kind::Epoch: sequence.push_back("epoch " + std::to_string(e.epoch + 1)); break;
+        case TrainingEvent::Kind::Message: sequence.push_back(e.message); break;
+        }
+    }).run(data(run), control);
+    QVERIFY(sequence.size() >= 5);
+    QVERIFY2(sequence[0] == "trained from scratch (no pretrained weights given)", sequence[0].c_str());
+    QVERIFY2(sequence[1].rfind("model ", 0) == 0 && sequence[1] != "model 0", sequence[1].c_str());
+    QCOMPARE(sequence[2], std::string("batches 1"));
+    QCOMPARE(sequence[3], std::string("epoch 1"));
+    QVERIFY2(sequence[4].rfind("Epoch 1: val_loss improved from inf to ", 0) == 0, sequence[4].c_str());
+    QVERIFY2(sequence[4].find("saving model to " + (run / "best.pt").string()) != std::string::npos, sequence[4].c_str());
+    for (std::size_t i = 0; i < sequence.size(); ++i)
+        if (sequence[i].find("improved") != std::string::npos)
+            QVERIFY2(i > 0 && sequence[i - 1].rfind("epoch ", 0) == 0 && sequence[i].substr(6, 1) == sequence[i - 1].substr(6, 1), sequence[i].c_str());
+}
+
+void TrainerTest::historyNumbersEpochsFromOne_data()
+{
+    QTest::addColumn<int>("firstEpoch");
+    QTest::newRow("written now: from 1") << 1;
+    QTest::newRow("written before 0.9 (and by Keras' CSVLogger): from 0") << 0;
+}
+
+void TrainerTest::historyNumbersEpochsFromOne()
+{
+    QFETCH(int, firstEpoch);
+    std::vector<EpochRecord> records(3);
+    for (int i = 0; i < 3; ++i) {
+        records[static_cast<std::size_t>(i)].epoch = i;
+        records[static_cast<std::size_t>(i)].loss = 1.0 / (i + 1);
+    }
+    const std::string written = historyCsv(records);
+    QVERIFY2(written.find("\n1,") != std::string::npos && written.find("\n3,") != std::string::npos && written.find("\n0,") == std::string::npos,
+             written.c_str());
+    std::string text = "epoch,acc,loss,lr,val_acc,val_loss,seconds\n";
+    for (int i = 0; i < 3; ++i)
+        text += std::to_string(firstEpoch + i) + ",0.5," + std::to_string(1.0 / (i + 1)) + ",0.001,0.5,1,0.1\n";
+    const fs::path file = toPath(m_dir.path()) / ("history-from-" + std::to_string(firstEpoch) + ".csv");
+    std::ofstream(file) << text;
+    const std::vector<EpochRecord> read = readHistoryCsv(file);
+    QCOMPARE(read.size(), std::size_t{3});
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(read[static_cast<std::size_t>(i)].epoch, i);
+    // A row out of step with the first row's convention is still refused.
+    std::ofstream(file) << "epoch,acc,loss,lr,val_acc,val_loss,seconds\n"
+                        << firstEpoch << ",0.5,1,0.001,0.5,1,0.1\n"
+                        << firstEpoch + 2 << ",0.5,1,0.001,0.5,1,0.1\n";
+    QVERIFY_THROWS_EXCEPTION(NeuroDxError, readHistoryCsv(file));
 }
 
 QTEST_APPLESS_MAIN(TrainerTest)

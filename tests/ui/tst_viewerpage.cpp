@@ -424,9 +424,16 @@ void ViewerPageTest::batchPredictionFillsTheTable()
     QCOMPARE(finished.first().first().toInt(), 6);
     QTableWidget* table = page.batch()->table();
     QCOMPARE(table->rowCount(), 6);
+    // The unreadable file's row keeps its class and probability cells empty and says why in the note.
+    const int note = table->columnCount() - 1;
     int errors = 0;
-    for (int row = 0; row < 6; ++row)
-        errors += table->item(row, 1)->text().startsWith("error") ? 1 : 0;
+    for (int row = 0; row < 6; ++row) {
+        const bool unreadable = table->item(row, note) && table->item(row, note)->text().startsWith("unreadable");
+        errors += unreadable ? 1 : 0;
+        QCOMPARE(table->item(row, 1) == nullptr, unreadable);
+        if (unreadable)
+            QVERIFY2(table->item(row, note)->toolTip().contains("broken.png"), qPrintable(table->item(row, note)->toolTip()));
+    }
     QCOMPARE(errors, 1);
     // The planted-square model separates its validation part perfectly: no temperature, said so.
     const QString title = page.batch()->findChild<QLabel*>("batchTitle")->text();

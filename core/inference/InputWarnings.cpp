@@ -1,0 +1,31 @@
+#include "InputWarnings.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace neurodx {
+
+std::vector<std::string> inputWarnings(const SliceInfo& info, int inputSize, double confidence, double lowConfidence)
+{
+    std::vector<std::string> warnings;
+    if (!info.modality.empty() && info.modality != "MR")
+        warnings.push_back("the modality is " + info.modality + ", not MR: the model was trained on MRI");
+    if (info.isColour())
+        warnings.push_back("a colour image (" + info.photometric + "): the model was trained on grey MRI slices");
+    const int longest = std::max(info.width, info.height);
+    if (longest < inputSize / 4 || longest > inputSize * 8)
+        warnings.push_back("the image is " + std::to_string(info.width) + " x " + std::to_string(info.height) + " pixels, far from the model's " +
+                           std::to_string(inputSize) + " x " + std::to_string(inputSize));
+    if (std::max(info.width, info.height) > 1.5 * std::min(info.width, info.height))
+        warnings.push_back("the image is far from square: resizing to the model's square input distorts it");
+    if (info.frames > 1 && !info.volumeRange) // slices of a volume are not frames
+        warnings.push_back("a multi-frame image: frame " + std::to_string(info.frame + 1) + " of " + std::to_string(info.frames) + " is classified");
+    if (confidence < lowConfidence) {
+        char text[128];
+        std::snprintf(text, sizeof text, "low confidence (%.3f): the model is unsure about this slice", confidence);
+        warnings.push_back(text);
+    }
+    return warnings;
+}
+
+} // namespace neurodx

@@ -1,0 +1,18 @@
+#pragma once
+
+#include "imaging/SliceInfo.h"
+
+#include <string>
+#include <vector>
+
+namespace neurodx {
+
+// Confidence below this makes a prediction "unsure" (a warning, not a refusal).
+inline constexpr double kLowConfidence = 0.6;
+
+// Where an input differs from what the model was trained on (the modality is not MR, a colour image,
+// a size far from the model's input, far from square, one frame of many) or the model is unsure
+// about it, in sentences. The same words in the viewer, the batch table and `neurodx-cli predict`.
+std::vector<std::string> inputWarnings(const SliceInfo& info, int inputSize, double confidence, double lowConfidence = kLowConfidence);
+
+} // namespace neurodx
