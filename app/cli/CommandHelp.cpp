@@ -17,8 +17,7 @@ const char* const kTrainingOptions =
     "               [--patience 5] [--no-early-stopping] [--split-mode subject|slice] [--ratios 0.8,0.1,0.1]\n"
     "               [--seed 42] [--threads N] [--image-size 256] [--channels 1|3] [--no-augment]\n"
     "               [--class-weights none|balanced] [--reduce-lr] [--freeze-backbone] [--bf16 | --bf16-convolutions]\n"
-    "               [--filters1 32 --filters2 64 --units 64 --dropout 0] [--hyperparameters best.json]\n"
-    "               [--classes CN,MCI,AD] [--metadata ADNI.csv]\n";
+    "               [--filters1 32 --filters2 64 --units 64 --dropout 0] [--hyperparameters best.json]\n";
 
 const std::vector<CommandEntry>& commands()
 {
@@ -46,7 +45,7 @@ const std::vector<CommandEntry>& commands()
         {"import",
          "  import SRC OUT  turn 3D scans (DICOM series, NIfTI) into a dataset of 2D slices in class folders\n"
          "               [--metadata IDA.csv] [--plane axial|coronal|sagittal] [--slices central:32|discard:N|range:A-B|all]\n"
-         "               [--baseline-only] [--dry-run]  (run again with the same options to resume)\n",
+         "               [--baseline-only] [--classes CN,MCI,AD] [--dry-run]  (run again with the same options to resume)\n",
          false},
         {"import-model",
          "  import-model FILE.h5  a Keras model (.h5: the seed's CNNs, a ResNet50V2 transfer model) as a NeuroDx\n"
@@ -54,7 +53,8 @@ const std::vector<CommandEntry>& commands()
          false},
         {"train",
          "  train DIR    train a model; writes a run folder (config, split, history, best.pt, last.pt, metrics)\n"
-         "               [--output RUN] [--resume] [--weights FILE] [--split-file F]  and the training options\n",
+         "               [--output RUN] [--resume] [--weights FILE] [--split-file F] [--classes CN,MCI,AD] [--metadata ADNI.csv]\n"
+         "               and the training options\n",
          true},
         {"evaluate",
          "  evaluate MODEL DIR|RUN   metrics of a model file on a dataset (whole) or a run's test part\n"
@@ -64,6 +64,7 @@ const std::vector<CommandEntry>& commands()
         {"predict",
          "  predict MODEL FILE|DIR|SCAN...  class probabilities per slice, and one verdict per scan (a DICOM series'\n"
          "               folder or a NIfTI file) [--format table|csv|json] [--output F] [--per-slice] [--slices RULE]\n"
+         "               [--plane axial|coronal|sagittal]\n"
          "               [--precision auto|fp32|bf16]  (auto: bfloat16 where the CPU has AVX512-BF16) [--no-calibration]\n"
          "               images unlike the model's training data are flagged (\"unlike_training\")\n",
          false},
@@ -71,19 +72,22 @@ const std::vector<CommandEntry>& commands()
          "  tune DIR     Hyperband (keras-tuner's schedule) or random search over filters/units/lr/dropout\n"
          "               [--strategy hyperband|random] [--max-epochs 10] [--factor 3] [--iterations 1]\n"
          "               [--max-trials 10] [--objective val_acc|val_loss] [--search \"units=64:512:64;dropout=0..0.5\"]\n"
-         "               [--output tuning]  (run again with the same options to resume)  and the training options\n",
+         "               [--output tuning]  (run again with the same options to resume) [--classes ...] [--metadata ...]\n"
+         "               and the training options\n",
          true},
         {"cv",
-         "  cv DIR       stratified group k-fold over subjects [--folds 5] [--output DIR]  and the training options\n",
+         "  cv DIR       stratified group k-fold over subjects [--folds 5] [--output DIR] [--classes ...] [--metadata ...]\n"
+         "               and the training options\n",
          true},
         {"audit",
          "  audit DIR    leakage audit: subject split vs slice split vs random labels per subject\n"
-         "               [--output DIR]  and the training options\n",
+         "               [--output DIR] [--classes ...] [--metadata ...]  and the training options\n",
          true},
         {"demo",
          "  demo         synthesise the demo dataset, train the default model, evaluate and predict\n"
-         "               [--output DIR] [--epochs N]\n",
-         false},
+         "               [--output DIR] [--subjects-per-class 24] [--slices 10] [--size 128] [--difficulty 0.5]\n"
+         "               [--format png|dicom|mixed]  and the training options\n",
+         true},
     };
     return entries;
 }
@@ -101,7 +105,7 @@ std::string usageText()
     std::string text = "Usage: neurodx-cli COMMAND [OPTIONS]   (neurodx-cli COMMAND --help: one command)\n\nCommands:\n";
     for (const CommandEntry& entry : commands())
         text += entry.text;
-    text += "\nTraining options (train, tune, cv, audit):\n";
+    text += "\nTraining options (train, tune, cv, audit, demo):\n";
     text += kTrainingOptions;
     return text + "\n" + kFooter;
 }

@@ -40,6 +40,9 @@ TrainingConfig trainingConfigFrom(const CliArguments& args, TrainingConfig c)
         const nlohmann::json j = readJsonFile(*file);
         try {
             applyHyperparameters(c, j.contains("hyperparameters") ? j.at("hyperparameters") : j);
+            // The search's image size, channels, augmentation... (options given here still win: read below).
+            if (j.contains("settings"))
+                applyTunedSettings(c, j.at("settings"));
         } catch (const nlohmann::json::exception& e) {
             throw NeuroDxError(ErrorKind::CorruptFile, *file, std::string("not a hyperparameter file: ") + e.what());
         }

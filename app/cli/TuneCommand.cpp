@@ -68,7 +68,7 @@ int runTune(const std::vector<std::string>& argv)
         if (result.bestTrial >= 0) {
             const TrialRecord& best = result.trials[static_cast<std::size_t>(result.bestTrial)];
             j["best"] = {{"trial_id", best.id}, {"hyperparameters", best.hyperparameters}, {"score", best.score},
-                         {"train_arguments", trainArguments(best.hyperparameters)}};
+                         {"train_arguments", trainArguments(best.hyperparameters, job.training)}};
         }
         std::cout << jsonText(j, 2) << "\n";
         return result.cancelled ? 1 : 0;
@@ -86,7 +86,8 @@ int runTune(const std::vector<std::string>& argv)
         const TrialRecord& best = result.trials[static_cast<std::size_t>(result.bestTrial)];
         std::cout << "\nBest: trial " << best.id << ", " << t.objective << " " << fixedPoint(best.score) << ": " << best.hyperparameters.dump() << "\n"
                   << "Train it: neurodx-cli train " << job.dataset.string() << " --hyperparameters "
-                  << (job.folder / "best_hyperparameters.json").string() << "\n";
+                  << (job.folder / "best_hyperparameters.json").string() << "\n"
+                  << "  (the same as: neurodx-cli train " << job.dataset.string() << " " << trainArguments(best.hyperparameters, job.training) << ")\n";
     }
     std::cout << "Search time " << fixedPoint(result.totalSeconds, 1) << " s, of which training " << fixedPoint(result.trainingSeconds, 1) << " s (overhead "
               << fixedPoint(overhead * 100.0, 1) << "%: scanning, decoding once, bookkeeping)\n";

@@ -41,7 +41,7 @@ void applyHyperparameters(TrainingConfig& config, const HyperparameterValues& va
     }
 }
 
-std::string trainArguments(const HyperparameterValues& values)
+std::string trainArguments(const HyperparameterValues& values, const TrainingConfig& base)
 {
     TrainingConfig config;
     config.model.architecture = "cnn";
@@ -58,7 +58,57 @@ std::string trainArguments(const HyperparameterValues& values)
         std::snprintf(text, sizeof text, " --dropout %.4g", config.model.dropout);
         arguments += text;
     }
+    const TrainingConfig defaults;
+    if (base.input.size != defaults.input.size)
+        arguments += " --image-size " + std::to_string(base.input.size);
+    if (base.input.channels != defaults.input.channels)
+        arguments += " --channels " + std::to_string(base.input.channels);
+    if (base.batchSize != defaults.batchSize)
+        arguments += " --batch-size " + std::to_string(base.batchSize);
+    if (!base.augment)
+        arguments += " --no-augment";
+    if (base.balancedClassWeights)
+        arguments += " --class-weights balanced";
+    if (base.split.mode != defaults.split.mode)
+        arguments += std::string(" --split-mode ") + splitModeName(base.split.mode);
+    if (base.split.ratios != defaults.split.ratios) {
+        std::snprintf(text, sizeof text, " --ratios %g,%g,%g", base.split.ratios[0], base.split.ratios[1], base.split.ratios[2]);
+        arguments += text;
+    }
+    if (base.seed != defaults.seed)
+        arguments += " --seed " + std::to_string(base.seed);
+    if (base.bf16)
+        arguments += base.bf16ConvolutionsOnly ? " --bf16-convolutions" : " --bf16";
     return arguments;
+}
+
+nlohmann::json tunedSettingsJson(const TrainingConfig& base)
+{
+    const nlohmann::json all = toJson(base);
+    nlohmann::json settings;
+    for (const char* key : {"input", "batch_size", "augment", "augmentation", "balanced_class_weights", "split", "seed", "bf16", "bf16_convolutions_only"})
+        settings[key] = all.at(key);
+    return settings;
+}
+
+void applyTunedSettings(TrainingConfig& config, const nlohmann::json& settings)
+{
+    // The same reader as config.json, over the recorded keys only; anything else keeps `config`'s value.
+    nlohmann::json merged = toJson(config);
+    for (const auto& [key, value] : settings.items())
+        merged[key] = value;
+    const TrainingConfig read = trainingConfigFromJson(merged);
+    config.input = read.input;
+    config.model.imageSize = read.input.size;
+    config.model.inputChannels = read.input.channels;
+    config.batchSize = read.batchSize;
+    config.augment = read.augment;
+    config.augmentation = read.augmentation;
+    config.balancedClassWeights = read.balancedClassWeights;
+    config.split = read.split;
+    config.seed = read.seed;
+    config.bf16 = read.bf16;
+    config.bf16ConvolutionsOnly = read.bf16ConvolutionsOnly;
 }
 
 std::string trialsCsv(const std::vector<TrialRecord>& trials)
@@ -134,7 +184,8 @@ TuningResult runTuningJob(const TuningJobConfig& job, TrainingControl& control, 
                                      {"objective", job.tuning.objective},
                                      {"score", best.score},
                                      {"epochs", best.epochs},
-                                     {"train_arguments", trainArguments(best.hyperparameters)}});
+                                     {"settings", tunedSettingsJson(job.training)},
+                                     {"train_arguments", trainArguments(best.hyperparameters, job.training)}});
     }
     return result;
 }

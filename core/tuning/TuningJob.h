@@ -31,8 +31,15 @@ TuningResult runTuningJob(const TuningJobConfig& config, TrainingControl& contro
 
 // Sets the model's filters/units (architecture "cnn"), the learning rate and dropout from a trial.
 void applyHyperparameters(TrainingConfig& config, const HyperparameterValues& values);
-// The same as `neurodx-cli train` options: "--model cnn --filters1 16 --filters2 16 --units 320".
-std::string trainArguments(const HyperparameterValues& values);
+// The same as `neurodx-cli train` options: "--model cnn --filters1 16 --filters2 16 --units 320",
+// then every setting of `base` (the search's) that shapes the model or its data where it differs
+// from train's defaults: image size, channels, batch size, augmentation, class weights, split, seed,
+// precision. So the printed command trains what the search measured.
+std::string trainArguments(const HyperparameterValues& values, const TrainingConfig& base = {});
+// What best_hyperparameters.json records beside the hyperparameters: the search's settings above.
+nlohmann::json tunedSettingsJson(const TrainingConfig& base);
+// Applies a best_hyperparameters.json's recorded settings (tunedSettingsJson) to `config`.
+void applyTunedSettings(TrainingConfig& config, const nlohmann::json& settings);
 // A readable table of trials: id, hyperparameters, epochs, score, status, seconds.
 std::string trialsCsv(const std::vector<TrialRecord>& trials);
 

@@ -451,13 +451,21 @@ void CliTest::tuneResumesAndHandsBestToTrain()
     QVERIFY2(rewritten.empty(), rewritten.c_str());
     // The best hyperparameters go straight into training.
     const fs::path run = toPath(m_dir.path()) / "tuned-run";
+    // The file alone reproduces the search's image size, batch size and split (none given again here),
+    // and the printed command says the same.
+    std::ifstream bestIn(tuning / "best_hyperparameters.json");
+    const std::string arguments = nlohmann::json::parse(bestIn).at("train_arguments").get<std::string>();
+    QVERIFY2(arguments.find("--image-size 32 --batch-size 8 --ratios 0.5,0.25,0.25") != std::string::npos, arguments.c_str());
     const CliResult train = runCli({"train", str(m_dataset), "--hyperparameters", str(tuning / "best_hyperparameters.json"), "--epochs", "1",
-                                 "--image-size", "32", "--output", str(run), "--quiet", "--ratios", "0.5,0.25,0.25"});
+                                    "--output", str(run), "--quiet"});
     QVERIFY2(train.exitCode == 0, train.err.constData());
     std::ifstream in(run / "config.json");
     const nlohmann::json config = nlohmann::json::parse(in);
     QCOMPARE(config.at("training").at("model").at("filters1"), j.at("best").at("hyperparameters").at("filters1"));
     QCOMPARE(config.at("training").at("model").at("hidden_units"), j.at("best").at("hyperparameters").at("units"));
+    QCOMPARE(config.at("training").at("input").at("size").get<int>(), 32);
+    QCOMPARE(config.at("training").at("batch_size").get<int>(), 8);
+    QCOMPARE(config.at("training").at("split").at("ratios").get<std::vector<double>>(), (std::vector<double>{0.5, 0.25, 0.25}));
 }
 
 void CliTest::crossValidationAndAuditRun()

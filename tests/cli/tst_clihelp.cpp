@@ -2,6 +2,9 @@
 // command's entry, bad command lines exit with 2 and a message naming the problem.
 #include "CliProcess.h"
 
+#include <QFile>
+#include <QRegularExpression>
+#include <QSet>
 #include <QtTest>
 
 using namespace neurodx::test;
@@ -14,6 +17,8 @@ private slots:
     void helpIsPerCommand();
     void badUsageExitsWithTwo_data();
     void badUsageExitsWithTwo();
+    void readmeListsWhatHelpLists_data();
+    void readmeListsWhatHelpLists();
 };
 
 void CliHelpTest::version()
@@ -78,6 +83,77 @@ void CliHelpTest::badUsageExitsWithTwo()
     const CliResult r = runCli(args);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(message.toUtf8()), r.err.constData());
+}
+
+namespace {
+
+QSet<QString> optionsIn(const QString& text)
+{
+    QSet<QString> options;
+    static const QRegularExpression option(QStringLiteral("(?<![\\w-])--[a-z][a-z0-9-]*"));
+    for (auto it = option.globalMatch(text); it.hasNext();)
+        options.insert(it.next().captured());
+    // Every command takes these (help says so once, README on some lines), and help itself.
+    options.remove(QStringLiteral("--json"));
+    options.remove(QStringLiteral("--quiet"));
+    options.remove(QStringLiteral("--help"));
+    return options;
+}
+
+// README's "Command line" block: the lines of `command`, with "[training options]" spelled out.
+QString readmeSynopsis(const QString& command, const QString& trainingOptions)
+{
+    QFile file(QProcessEnvironment::systemEnvironment().value("NEURODX_SOURCE_DIR") + "/README.md");
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    const QString readme = QString::fromUtf8(file.readAll());
+    const qsizetype start = readme.indexOf("## Command line\n\n```\n");
+    const qsizetype end = readme.indexOf("```", start + 20);
+    QString text;
+    bool inCommand = false;
+    for (const QString& line : readme.mid(start, end - start).split('\n')) {
+        if (line.startsWith("neurodx-cli "))
+            inCommand = line.startsWith("neurodx-cli " + command + " ");
+        if (inCommand)
+            text += line + "\n";
+    }
+    return text.replace("[training options]", trainingOptions);
+}
+
+} // namespace
+
+void CliHelpTest::readmeListsWhatHelpLists_data()
+{
+    QTest::addColumn<QString>("command");
+    for (const char* command : {"scan", "split", "info", "synth", "import", "import-model", "train", "evaluate", "predict", "tune", "cv", "audit", "demo"})
+        QTest::newRow(command) << command;
+}
+
+// README's synopsis and `COMMAND --help` name the same options, and the command accepts each of them.
+void CliHelpTest::readmeListsWhatHelpLists()
+{
+    QFETCH(QString, command);
+    const CliResult help = runCli({command, "--help"});
+    QCOMPARE(help.exitCode, 0);
+    const QString helpText = QString::fromUtf8(help.out);
+    const qsizetype training = helpText.indexOf("Training options");
+    const QString trainingOptions = training >= 0 ? helpText.mid(training) : QString();
+    const QString synopsis = readmeSynopsis(command, trainingOptions);
+    QVERIFY2(!synopsis.isEmpty(), "README.md has no synopsis line for this command (NEURODX_SOURCE_DIR set by CTest?)");
+    const QSet<QString> inHelp = optionsIn(helpText);
+    const QSet<QString> inReadme = optionsIn(synopsis);
+    QStringList missingFromReadme = (inHelp - inReadme).values();
+    QStringList missingFromHelp = (inReadme - inHelp).values();
+    missingFromReadme.sort();
+    missingFromHelp.sort();
+    QVERIFY2(missingFromReadme.isEmpty(), qPrintable("in --help, not in README: " + missingFromReadme.join(' ')));
+    QVERIFY2(missingFromHelp.isEmpty(), qPrintable("in README, not in --help: " + missingFromHelp.join(' ')));
+    for (const QString& option : inHelp) {
+        // Accepted: the parser passes it and stops at the unknown option after it (so nothing runs).
+        const CliResult r = runCli({command, option, "1", "--zz-sentinel"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("unknown option --zz-sentinel"), qPrintable(command + " " + option + ": " + QString::fromUtf8(r.err)));
+    }
 }
 
 QTEST_APPLESS_MAIN(CliHelpTest)
