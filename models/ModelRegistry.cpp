@@ -17,6 +17,17 @@ std::vector<ModelArchitecture> modelArchitectures()
     };
 }
 
+bool cnnPresetSizes(const std::string& architecture, CnnSizes& sizes)
+{
+    if (architecture == "vanilla")
+        sizes = {32, 64, 64};
+    else if (architecture == "tuned")
+        sizes = {16, 16, 320};
+    else
+        return false;
+    return true;
+}
+
 std::shared_ptr<Classifier> createModel(const ModelSpec& spec)
 {
     if (spec.architecture == "resnet50v2") {
@@ -31,10 +42,9 @@ std::shared_ptr<Classifier> createModel(const ModelSpec& spec)
     cnn.imageSize = spec.imageSize;
     cnn.classes = spec.classes;
     cnn.dropout = spec.dropout;
-    if (spec.architecture == "vanilla") {
-        cnn.filters1 = 32, cnn.filters2 = 64, cnn.hiddenUnits = 64;
-    } else if (spec.architecture == "tuned") {
-        cnn.filters1 = 16, cnn.filters2 = 16, cnn.hiddenUnits = 320;
+    CnnSizes preset;
+    if (cnnPresetSizes(spec.architecture, preset)) {
+        cnn.filters1 = preset.filters1, cnn.filters2 = preset.filters2, cnn.hiddenUnits = preset.hiddenUnits;
     } else if (spec.architecture == "cnn") {
         cnn.filters1 = spec.filters1, cnn.filters2 = spec.filters2, cnn.hiddenUnits = spec.hiddenUnits;
     } else {

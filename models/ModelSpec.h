@@ -30,4 +30,11 @@ struct ModelArchitecture {
 // The architectures this build knows, so the CLI and GUI list them without knowing their classes.
 std::vector<ModelArchitecture> modelArchitectures();
 
+// The fixed sizes of the seed's CNN presets: vanilla 32/64/64, tuned 16/16/320. False for "cnn"
+// (sizes chosen) and other architectures. The one definition the registry and the GUI form read.
+struct CnnSizes {
+    int filters1 = 0, filters2 = 0, hiddenUnits = 0;
+};
+bool cnnPresetSizes(const std::string& architecture, CnnSizes& sizes);
+
 } // namespace neurodx

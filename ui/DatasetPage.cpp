@@ -70,7 +70,8 @@ DatasetPage::DatasetPage(QWidget* parent)
       m_grid(new ThumbnailGrid(96)),
       m_splitMode(new QComboBox),
       m_seed(new QSpinBox),
-      m_splitTable(readOnlyTable(4, {tr("Class"), tr("Train"), tr("Validation"), tr("Test")}, QStringLiteral("splitTable"))),
+      m_splitTable(readOnlyTable(4, {tr("Class"), tr("Train: images (subjects)"), tr("Validation: images (subjects)"), tr("Test: images (subjects)")},
+                                 QStringLiteral("splitTable"))),
       m_leakageWarning(new QLabel),
       m_splitStatus(new QLabel),
       m_scan(new WorkerThread(this))
@@ -107,6 +108,8 @@ DatasetPage::DatasetPage(QWidget* parent)
     m_classTree->setHeaderLabels({tr("Class / subject / file"), tr("Images")});
     m_classTree->setToolTip(tr("Classes, their subjects and files; select one to see its thumbnails"));
     m_classTree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_classTree->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_classTree->setMinimumWidth(m_classTree->fontMetrics().horizontalAdvance(tr("Class / subject / file") + tr("Images")) + 64); // headers never cut
     m_classTree->setUniformRowHeights(true);
     connect(m_classTree, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
         if (!item)
@@ -200,7 +203,7 @@ QWidget* DatasetPage::createSplitTab()
     m_leakageWarning->hide();
     m_splitStatus->setWordWrap(true);
     m_splitStatus->setObjectName(QStringLiteral("splitStatus"));
-    m_splitTable->setToolTip(tr("Images (subjects) per class and part"));
+    m_splitTable->setToolTip(tr("Each cell: images, and in brackets the distinct subjects they come from, per class and part"));
 
     auto* widget = new QWidget;
     auto* layout = new QVBoxLayout(widget);

@@ -36,7 +36,11 @@ DicomTagTree::DicomTagTree(QWidget* parent) : QWidget(parent), m_filter(new QLin
     m_tree->setHeaderLabels({tr("Tag"), tr("Keyword"), tr("VR"), tr("Value")});
     m_tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_tree->setUniformRowHeights(true);
+    // Tag and VR are short: their contents' width. A long keyword must not push VR and Value out of
+    // a narrow panel: its width is capped (drag to widen), and Value takes what is left.
     m_tree->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_tree->header()->setSectionResizeMode(1, QHeaderView::Interactive);
+    m_tree->header()->resizeSection(1, m_tree->fontMetrics().horizontalAdvance(QStringLiteral("ReferringPhysicianName")) + 12);
     m_tree->header()->setStretchLastSection(true);
     m_tree->setToolTip(tr("The file's DICOM attributes; Ctrl+C copies the selected rows"));
     auto* copy = new QAction(tr("Copy"), m_tree);

@@ -22,8 +22,10 @@ MetricsTable::MetricsTable(QWidget* parent) : QWidget(parent), m_summary(new QLa
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_table->setHorizontalHeaderLabels({tr("Class"), tr("Precision"), tr("Recall (sensitivity)"), tr("Specificity"), tr("F1"), tr("Support"), tr("AUC")});
+    // Every column as wide as its figures with their intervals: one line each, a scroll bar if narrow.
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setStretchLastSection(false);
+    m_table->setWordWrap(false);
     m_table->verticalHeader()->setVisible(false);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setToolTip(tr("One-vs-rest figures per class; brackets: 95% percentile-bootstrap intervals (1,000 resamples)"));
@@ -54,7 +56,7 @@ void MetricsTable::setMetrics(const ClassificationMetrics& m, const QStringList&
         m_table->setItem(row, 3, new QTableWidgetItem(QString::number(k.specificity, 'f', 3)));
         m_table->setItem(row, 4, new QTableWidgetItem(withInterval(k.f1, ci(m.f1Ci))));
         m_table->setItem(row, 5, new QTableWidgetItem(QString::number(k.support)));
-        m_table->setItem(row, 6, new QTableWidgetItem(k.auc ? QString::number(*k.auc, 'f', 3) : tr("n/a")));
+        m_table->setItem(row, 6, new QTableWidgetItem(k.auc ? withInterval(*k.auc, ci(m.aucCi)) : tr("n/a")));
     }
 }
 

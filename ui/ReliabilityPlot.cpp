@@ -1,5 +1,7 @@
 #include "ReliabilityPlot.h"
 
+#include "PlotLegend.h"
+
 #include "evaluation/Calibration.h"
 
 #include <qcustomplot.h>
@@ -16,9 +18,7 @@ ReliabilityPlot::ReliabilityPlot(QWidget* parent) : QWidget(parent), m_plot(new 
     m_plot->yAxis->setLabel(tr("accuracy"));
     m_plot->xAxis->setRange(0, 1);
     m_plot->yAxis->setRange(0, 1.08);
-    m_plot->legend->setVisible(true);
-    m_plot->legend->setFont(QFont(m_plot->font().family(), 8));
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    placeLegendAbovePlot(m_plot, 1);
     m_plot->setToolTip(tr("Reliability diagram: in each confidence bin, how often the prediction was right. "
                           "On the diagonal, a probability of 70% is right 70% of the time."));
     auto* layout = new QVBoxLayout(this);

@@ -1,5 +1,7 @@
 #include "RocPlot.h"
 
+#include "PlotLegend.h"
+
 #include "ClassColors.h"
 
 #include "evaluation/Metrics.h"
@@ -18,9 +20,7 @@ RocPlot::RocPlot(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot)
     m_plot->yAxis->setLabel(tr("true positive rate (sensitivity)"));
     m_plot->xAxis->setRange(0, 1);
     m_plot->yAxis->setRange(0, 1.02);
-    m_plot->legend->setVisible(true);
-    m_plot->legend->setFont(QFont(m_plot->font().family(), 8));
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    placeLegendAbovePlot(m_plot, 1);
     m_plot->setToolTip(tr("One-vs-rest ROC curve per class, slice level"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

@@ -1,5 +1,7 @@
 #include "RunsPage.h"
 
+#include "PlotLegend.h"
+
 #include "EngineTask.h"
 #include "RunsLocation.h"
 #include "WorkerThread.h"
@@ -85,8 +87,9 @@ RunsPage::RunsPage(QWidget* parent)
     m_plot->setObjectName(QStringLiteral("compareRunsPlot"));
     m_plot->setMinimumHeight(200);
     m_plot->xAxis->setLabel(tr("epoch"));
-    m_plot->legend->setVisible(true);
+    placeLegendAbovePlot(m_plot);
     m_plot->setToolTip(tr("The selected runs' curves"));
+    setPlotEmptyHint(m_plot, tr("Select runs in the list (two or more to compare them)"));
 
     auto* bar = new QHBoxLayout;
     bar->addWidget(m_rootLabel, 1);
@@ -217,9 +220,13 @@ void RunsPage::updateComparison()
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c, Qt::white, 5));
     }
     m_plot->yAxis->setLabel(m_metric->currentText());
+    setPlotEmptyHint(m_plot, m_compared.empty() ? tr("Select runs in the list (two or more to compare them)") : QString());
     m_plot->rescaleAxes();
     m_plot->xAxis->setRangeLower(0);
-    m_plot->yAxis->scaleRange(1.1);
+    if (metric == "acc" || metric == "val_acc")
+        m_plot->yAxis->setRange(0, 1.02); // accuracies on their whole scale, as in every other plot
+    else
+        m_plot->yAxis->scaleRange(1.1);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 

@@ -1,5 +1,7 @@
 #include "ScanStripPlot.h"
 
+#include "PlotLegend.h"
+
 #include "ClassColors.h"
 
 #include <qcustomplot.h>
@@ -24,16 +26,7 @@ ScanStripPlot::ScanStripPlot(QWidget* parent) : QWidget(parent), m_plot(new QCus
     integers->setTickStep(1.0);
     integers->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
     m_plot->xAxis->setTicker(integers);
-    // The legend gets its own row above the axis rect, so it never hides a point.
-    m_plot->legend->setVisible(true);
-    m_plot->legend->setFont(QFont(m_plot->font().family(), 8));
-    m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-    m_plot->legend->setBorderPen(Qt::NoPen);
-    m_plot->legend->setMargins(QMargins(2, 0, 2, 0));
-    m_plot->plotLayout()->insertRow(0);
-    m_plot->plotLayout()->addElement(0, 0, m_plot->legend);
-    m_plot->plotLayout()->setRowStretchFactor(0, 0.001);
-    m_plot->plotLayout()->setRowSpacing(0);
+    placeLegendAbovePlot(m_plot);
 
     m_marker = new QCPItemStraightLine(m_plot);
     m_marker->setPen(QPen(QColor(40, 40, 40), 1.5, Qt::DashLine));

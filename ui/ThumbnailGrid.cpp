@@ -95,6 +95,7 @@ ThumbnailGrid::ThumbnailGrid(int side, QWidget* parent)
     setResizeMode(QListView::Adjust);
     setMovement(QListView::Static);
     setWordWrap(true);
+    setTextElideMode(Qt::ElideMiddle); // "ADNI_002_S_0295_...slice120.png": the slice index stays visible
     setSelectionMode(QAbstractItemView::SingleSelection);
     connect(this, &QListView::activated, this, [this](const QModelIndex& index) { emit fileActivated(index.data(Qt::UserRole).toString()); });
 }

@@ -1,5 +1,7 @@
 #include "TrainingCurves.h"
 
+#include "PlotLegend.h"
+
 #include <qcustomplot.h>
 
 #include <QTimer>
@@ -41,9 +43,7 @@ QCustomPlot* makePlot(const QString& yLabel, const QString& objectName)
     validation->setName(QObject::tr("validation (epoch)"));
     validation->setPen(QPen(kValidationColour, 2));
     validation->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, kValidationColour, Qt::white, 7));
-    plot->legend->setVisible(true);
-    plot->legend->setFont(QFont(plot->font().family(), 8));
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    placeLegendAbovePlot(plot);
     plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     return plot;
 }

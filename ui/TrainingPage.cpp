@@ -154,6 +154,9 @@ TrainingPage::~TrainingPage()
 void TrainingPage::setDatasetFolder(const QString& folder)
 {
     m_datasetFolder = folder;
+    if (!isTraining())
+        m_stage->setText(folder.isEmpty() ? tr("Open a dataset, choose the settings and press Start.")
+                                          : tr("Dataset %1: choose the settings and press Start.").arg(QDir::toNativeSeparators(folder)));
     setRunning(isTraining());
 }
 

@@ -9,6 +9,7 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -46,8 +47,10 @@ TrainingSettingsForm::TrainingSettingsForm(QWidget* parent)
       m_filters2(spin(1, 512, tr("Filters of the second convolution (custom CNN)"))),
       m_units(spin(1, 8192, tr("Units of the hidden dense layer (custom CNN)"))),
       m_dropout(new QDoubleSpinBox),
-      m_freezeBackbone(check(tr("Train the head only"), tr("ResNet50V2: keep the backbone fixed, as the seed's transfer model did"))),
+      m_freezeBackbone(check(tr("Freeze backbone"), tr("ResNet50V2 (--freeze-backbone): keep the backbone fixed and train the head only, "
+                                                       "as the seed's transfer model did; needs weights to start from"))),
       m_weights(new QLineEdit),
+      m_freezeWarning(new QLabel),
       m_imageSize(spin(16, 1024, tr("Slices are resized to this square side (the seed: 256)"))),
       m_channels(spin(1, 3, tr("1: grey (default); 3: grey copied three times, for ImageNet-style weights"))),
       m_epochs(spin(1, 10000, tr("Maximum number of epochs (early stopping may end sooner)"))),
@@ -75,6 +78,14 @@ TrainingSettingsForm::TrainingSettingsForm(QWidget* parent)
     m_dropout->setSingleStep(0.1);
     m_dropout->setToolTip(tr("Dropout after the hidden dense layer (CNNs)"));
     m_weights->setPlaceholderText(tr("none: train from scratch"));
+    m_weights->setMinimumWidth(m_weights->fontMetrics().horizontalAdvance(m_weights->placeholderText()) + 24); // never cut off
+    m_freezeWarning->setObjectName(QStringLiteral("freezeWarning"));
+    m_freezeWarning->setWordWrap(true);
+    m_freezeWarning->setStyleSheet(QStringLiteral("QLabel { color: #842029; }"));
+    m_freezeWarning->setText(tr("No weights: a frozen backbone keeps its random values and only the head learns. "
+                                "Choose a weights file (e.g. Keras' ImageNet ResNet50V2 .h5) or untick Freeze backbone."));
+    m_freezeWarning->hide();
+    connect(m_weights, &QLineEdit::textChanged, this, [this] { updateEnabled(); });
     m_weights->setToolTip(tr("Start from these weights (a NeuroDx model file or TorchScript archive), matched by tensor name"));
     auto* browse = new QPushButton(tr("..."));
     browse->setToolTip(tr("Choose a weight file"));
@@ -111,6 +122,7 @@ TrainingSettingsForm::TrainingSettingsForm(QWidget* parent)
     modelForm->addRow(tr("Dropout"), m_dropout);
     modelForm->addRow(QString(), m_freezeBackbone);
     modelForm->addRow(tr("Weights"), weightsRow);
+    modelForm->addRow(QString(), m_freezeWarning);
     modelForm->addRow(tr("Image size"), m_imageSize);
     modelForm->addRow(tr("Channels"), m_channels);
 
@@ -174,13 +186,33 @@ TrainingSettingsForm::TrainingSettingsForm(QWidget* parent)
     updateEnabled();
 }
 
+void TrainingSettingsForm::showArchitectureSizes()
+{
+    const QString architecture = m_architecture->currentData().toString();
+    if (architecture == m_shownArchitecture)
+        return;
+    if (m_shownArchitecture == QLatin1String("cnn"))
+        m_customSizes = {m_filters1->value(), m_filters2->value(), m_units->value()};
+    CnnSizes sizes;
+    if (!cnnPresetSizes(architecture.toStdString(), sizes))
+        sizes = m_customSizes;
+    m_filters1->setValue(sizes.filters1);
+    m_filters2->setValue(sizes.filters2);
+    m_units->setValue(sizes.hiddenUnits);
+    m_shownArchitecture = architecture;
+}
+
 void TrainingSettingsForm::updateEnabled()
 {
     const QString architecture = m_architecture->currentData().toString();
     const bool custom = architecture == QLatin1String("cnn");
+    showArchitectureSizes();
     m_filters1->setEnabled(custom);
     m_filters2->setEnabled(custom);
     m_units->setEnabled(custom);
+    const bool frozenWithoutWeights = architecture == QLatin1String("resnet50v2") && m_freezeBackbone->isChecked() && m_weights->text().trimmed().isEmpty();
+    m_freezeWarning->setVisible(frozenWithoutWeights);
+    m_freezeWarning->setToolTip(QString::fromStdString(frozenRandomBackboneWarning()));
     m_dropout->setEnabled(architecture != QLatin1String("resnet50v2"));
     m_freezeBackbone->setEnabled(architecture == QLatin1String("resnet50v2"));
     m_patience->setEnabled(m_earlyStopping->isChecked());
@@ -226,6 +258,8 @@ void TrainingSettingsForm::setConfig(const TrainingConfig& c)
     m_filters1->setValue(c.model.filters1);
     m_filters2->setValue(c.model.filters2);
     m_units->setValue(c.model.hiddenUnits);
+    m_customSizes = {c.model.filters1, c.model.filters2, c.model.hiddenUnits};
+    m_shownArchitecture.clear(); // updateEnabled() below shows the preset's or these sizes
     m_dropout->setValue(c.model.dropout);
     m_freezeBackbone->setChecked(c.model.freezeBackbone);
     m_imageSize->setValue(c.input.size);

@@ -7,6 +7,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QLabel;
 class QLineEdit;
 class QSpinBox;
 
@@ -32,6 +33,7 @@ signals:
 
 private:
     void updateEnabled();
+    void showArchitectureSizes(); // a preset's real sizes, greyed; the user's own back for "cnn"
 
     QComboBox* m_architecture;
     QSpinBox* m_filters1;
@@ -40,6 +42,9 @@ private:
     QDoubleSpinBox* m_dropout;
     QCheckBox* m_freezeBackbone;
     QLineEdit* m_weights;
+    QLabel* m_freezeWarning; // a frozen backbone without weights: only the head learns, on random features
+    CnnSizes m_customSizes{32, 64, 64}; // the "cnn" sizes while a preset's are shown
+    QString m_shownArchitecture;
     QSpinBox* m_imageSize;
     QSpinBox* m_channels;
     QSpinBox* m_epochs;

@@ -1,5 +1,7 @@
 #include "TuningPage.h"
 
+#include "PlotLegend.h"
+
 #include "EngineTask.h"
 #include "RunsLocation.h"
 #include "TuningWorker.h"
@@ -83,8 +85,9 @@ TuningPage::TuningPage(QWidget* parent)
     m_bestPlot->addGraph()->setName(tr("trial"));
     m_bestPlot->graph(1)->setLineStyle(QCPGraph::lsNone);
     m_bestPlot->graph(1)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QColor(0, 114, 178), 5));
-    m_bestPlot->legend->setVisible(true);
+    placeLegendAbovePlot(m_bestPlot);
     m_bestPlot->setToolTip(tr("Each trial's score and the best so far"));
+    setPlotEmptyHint(m_bestPlot, tr("Each finished trial's score appears here: start a search"));
 
     auto* right = new QSplitter(Qt::Vertical);
     right->addWidget(m_trials);
@@ -346,9 +349,13 @@ void TuningPage::updateBestCurve()
     m_bestPlot->graph(0)->setData(x, best);
     m_bestPlot->graph(1)->setData(x, scores);
     m_bestPlot->yAxis->setLabel(m_objectiveName.isEmpty() ? tr("score") : m_objectiveName);
+    setPlotEmptyHint(m_bestPlot, n == 0 ? tr("Each finished trial's score appears here: start a search") : QString());
     m_bestPlot->rescaleAxes();
     m_bestPlot->xAxis->setRange(0, std::max(1, n) + 1);
-    m_bestPlot->yAxis->scaleRange(1.15);
+    if (objective == "val_acc" || objective == "acc")
+        m_bestPlot->yAxis->setRange(0, 1.02);
+    else
+        m_bestPlot->yAxis->scaleRange(1.15);
     m_bestPlot->replot(QCustomPlot::rpQueuedReplot);
     m_useBest->setEnabled(!isBusy() && bestTrial() >= 0);
 }

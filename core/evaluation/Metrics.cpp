@@ -175,7 +175,7 @@ void addBootstrapIntervals(ClassificationMetrics& metrics, const std::vector<int
         return;
     const auto k = static_cast<std::size_t>(classes);
     std::vector<double> accuracy, balanced, macroF1, mcc, macroAuc;
-    std::vector<std::vector<double>> precision(k), recall(k), f1(k);
+    std::vector<std::vector<double>> precision(k), recall(k), f1(k), auc(k);
     forEachBootstrapSample(labels, probabilities, resamples, SeededRandom::derive(seed, 0xB0075ull),
                            [&](const std::vector<int>& sampleLabels, const std::vector<std::vector<double>>& sampleProbabilities) {
         const ClassificationMetrics s = classificationMetrics(sampleLabels, sampleProbabilities, classes);
@@ -189,6 +189,8 @@ void addBootstrapIntervals(ClassificationMetrics& metrics, const std::vector<int
             precision[c].push_back(s.perClass[c].precision);
             recall[c].push_back(s.perClass[c].recall);
             f1[c].push_back(s.perClass[c].f1);
+            if (s.perClass[c].auc) // undefined in a resample without this class (or only it)
+                auc[c].push_back(*s.perClass[c].auc);
         }
     });
     metrics.accuracyCi = percentileInterval(accuracy);
@@ -200,10 +202,12 @@ void addBootstrapIntervals(ClassificationMetrics& metrics, const std::vector<int
     metrics.precisionCi.clear();
     metrics.recallCi.clear();
     metrics.f1Ci.clear();
+    metrics.aucCi.clear();
     for (std::size_t c = 0; c < k; ++c) {
         metrics.precisionCi.push_back(percentileInterval(precision[c]));
         metrics.recallCi.push_back(percentileInterval(recall[c]));
         metrics.f1Ci.push_back(percentileInterval(f1[c]));
+        metrics.aucCi.push_back(auc[c].empty() ? std::nullopt : std::optional<Interval>(percentileInterval(auc[c])));
     }
 }
 
@@ -239,6 +243,8 @@ nlohmann::json toJson(const ClassificationMetrics& m, const std::vector<std::str
             item["recall_ci95"] = intervalJson(m.recallCi[c]);
             item["f1_ci95"] = intervalJson(m.f1Ci[c]);
         }
+        if (c < m.aucCi.size())
+            item["auc_ci95"] = intervalJson(m.aucCi[c]);
         perClass[c < classNames.size() ? classNames[c] : std::to_string(c)] = item;
     }
     return {{"count", m.count},

@@ -38,7 +38,7 @@ struct ClassificationMetrics {
     std::size_t count = 0;
     // 95% percentile-bootstrap intervals (empty when not computed).
     std::optional<Interval> accuracyCi, balancedAccuracyCi, macroF1Ci, mccCi, macroAucCi;
-    std::vector<std::optional<Interval>> precisionCi, recallCi, f1Ci;
+    std::vector<std::optional<Interval>> precisionCi, recallCi, f1Ci, aucCi;
 
     std::vector<std::vector<double>> normalisedConfusion() const; // rows sum to 1 (0 for empty rows)
 };
