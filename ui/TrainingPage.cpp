@@ -11,6 +11,7 @@
 #include <QCheckBox>
 #include <QDateTime>
 #include <QDir>
+#include <QFontDatabase>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -117,6 +118,8 @@ TrainingPage::TrainingPage(QWidget* parent)
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
     m_log->setObjectName(QStringLiteral("trainingLog"));
+    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont)); // the split and model summary are tables
+    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_log->setToolTip(tr("What the training did: stages, epochs, checkpoints, early stopping"));
 
     auto* right = new QWidget;

@@ -119,6 +119,8 @@ void TrainingPageTest::trainsWithLiveCurves()
     const int batches = int((split->part(SplitPart::Train).size() + 1) / 2);
     QCOMPARE(page->curves()->batchPointCount(), 4 * batches); // throttled signals lose no batch
     QVERIFY(page->logText().contains("epoch 4:"));
+    // The log carries what the CLI prints before training: the settings and the model summary.
+    QVERIFY2(page->logText().contains("Settings: model ") && page->logText().contains("Total params: "), qPrintable(page->logText()));
 
     // The finished run opens in the evaluation page with the engine's matrix.
     QVERIFY(shown.count() > 0 || shown.wait(10000));
