@@ -13,7 +13,13 @@ class TrainingControl {
 public:
     void cancel()
     {
-        m_cancel.cancel();
+        {
+            // Set under the mutex the waiter checks under: a waiter that has just seen "not
+            // cancelled" is already asleep when this runs and is woken; unlocked, the notification
+            // could fall between its check and its sleep and the Stop was lost (tst_trainingcontrol).
+            const std::lock_guard<std::mutex> lock(m_mutex);
+            m_cancel.cancel();
+        }
         m_changed.notify_all();
     }
     void pause()
