@@ -86,6 +86,7 @@ void ProgressPrinter::event(const TrainingEvent& e)
         if (!m_summaryShown) // cross-validation trains the same model once per fold
             stage(modelSummaryText(e.summary));
         m_summaryShown = true;
+        m_headerEpoch = -1; // a new training (the next fold) starts again at epoch 1
         return;
     case TrainingEvent::Kind::Message:
         stage(e.message);

@@ -55,9 +55,13 @@ TrainingConfig trainingConfigFrom(const CliArguments& args, TrainingConfig c)
     c.earlyStopping.minDelta = args.doubleValue("min-delta", c.earlyStopping.minDelta, 0.0, 1e9);
     c.earlyStopping.enabled = !args.flag("no-early-stopping");
     c.reduceLr.enabled = args.flag("reduce-lr");
-    c.augment = !args.flag("no-augment");
-    c.bf16ConvolutionsOnly = args.flag("bf16-convolutions"); // bf16 for the convolutions, the head in float32
-    c.bf16 = args.flag("bf16") || c.bf16ConvolutionsOnly;
+    // Flags only switch on what they name: a setting from --hyperparameters' file stays otherwise.
+    if (args.flag("no-augment"))
+        c.augment = false;
+    if (args.flag("bf16-convolutions")) // bf16 for the convolutions, the head in float32
+        c.bf16 = c.bf16ConvolutionsOnly = true;
+    else if (args.flag("bf16"))
+        c.bf16 = true;
     const std::string mode = args.value("split-mode", c.split.mode == SplitMode::BySlice ? "slice" : "subject");
     if (mode != "subject" && mode != "slice")
         throw UsageError{"--split-mode must be subject or slice, not '" + mode + "'"};

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <mutex>
 
 #if defined(_WIN32)
 #include <exception>
@@ -25,13 +26,13 @@ bool childProcessIsolationAvailable()
 }
 
 // No fork on Windows: a helper executable would be needed to isolate. Until then the work runs here
-// and a crash inside the library ends NeuroDx (README, "Keras files").
-ChildProcessResult runInChildProcess(const std::function<std::string()>& work, std::chrono::seconds)
+// and a crash inside the library ends NeuroDx (README, "Keras models").
+ChildProcessResult runInChildProcess(const std::function<std::string()>& work, std::chrono::seconds, std::size_t maxOutputBytes)
 {
     ChildProcessResult result;
     try {
         result.output = work();
-        result.ending = ChildProcessResult::Ending::Returned;
+        result.ending = result.output.size() <= maxOutputBytes ? ChildProcessResult::Ending::Returned : ChildProcessResult::Ending::Failed;
     } catch (const std::exception& error) {
         result.description = error.what();
     }
@@ -59,8 +60,9 @@ bool writeAll(int fd, const std::string& bytes)
 [[noreturn]] void runChild(int fd, const std::function<std::string()>& work)
 {
     // A crash ends the child at once: no crash handler inherited from the caller (Qt Test starts a
-    // debugger, an application may save state) runs inside a library's corrupted heap.
-    for (const int signal : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT})
+    // debugger, an application may save state) runs inside a library's corrupted heap. Ctrl-C and
+    // SIGTERM end it too, instead of only setting the caller's cancel flag in the child's copy.
+    for (const int signal : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGINT, SIGTERM})
         std::signal(signal, SIG_DFL);
     int code = 0;
     try {
@@ -72,19 +74,69 @@ bool writeAll(int fd, const std::string& bytes)
     ::_exit(code);
 }
 
-ChildProcessResult failed(const std::string& description)
+// The read end and the child, closed and reaped on every way out of runInChildProcess (an
+// exception while collecting the answer included), so no descriptor or zombie is left behind.
+class ChildGuard {
+public:
+    ChildGuard(int readEnd, pid_t child) : m_readEnd(readEnd), m_child(child) {}
+    ChildGuard(const ChildGuard&) = delete;
+    ChildGuard& operator=(const ChildGuard&) = delete;
+    ~ChildGuard()
+    {
+        closeReadEnd();
+        if (m_child > 0) {
+            ::kill(m_child, SIGKILL);
+            reap();
+        }
+    }
+    void closeReadEnd()
+    {
+        if (m_readEnd >= 0)
+            ::close(m_readEnd);
+        m_readEnd = -1;
+    }
+    // The child's wait status, or -1 when waitpid failed.
+    int reap()
+    {
+        int status = 0;
+        pid_t done = -1;
+        do {
+            done = ::waitpid(m_child, &status, 0);
+        } while (done < 0 && errno == EINTR);
+        m_child = -1;
+        return done < 0 ? -1 : status;
+    }
+
+private:
+    int m_readEnd;
+    pid_t m_child;
+};
+
+ChildProcessResult ended(ChildProcessResult::Ending ending, const std::string& description)
 {
     ChildProcessResult result;
+    result.ending = ending;
     result.description = description;
     return result;
 }
 
-int waitForChild(pid_t child)
+bool makePipe(int fds[2])
 {
-    int status = 0;
-    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-    }
-    return status;
+#if defined(__linux__)
+    return ::pipe2(fds, O_CLOEXEC) == 0; // close-on-exec from the start: no exec elsewhere inherits it
+#else
+    if (::pipe(fds) != 0)
+        return false;
+    ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    return true;
+#endif
+}
+
+std::mutex& oneChildAtATime()
+{
+    static std::mutex mutex;
+    return mutex;
 }
 
 } // namespace
@@ -94,71 +146,73 @@ bool childProcessIsolationAvailable()
     return true;
 }
 
-ChildProcessResult runInChildProcess(const std::function<std::string()>& work, std::chrono::seconds timeLimit)
+ChildProcessResult runInChildProcess(const std::function<std::string()>& work, std::chrono::seconds timeLimit, std::size_t maxOutputBytes)
 {
+    using Ending = ChildProcessResult::Ending;
+    const std::lock_guard<std::mutex> serialised(oneChildAtATime());
     int fds[2];
-    if (::pipe(fds) != 0)
-        return failed(std::string("no pipe to a child process: ") + std::strerror(errno));
-    ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-    ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    if (!makePipe(fds))
+        return ended(Ending::Failed, std::string("no pipe to a child process: ") + std::strerror(errno));
     const pid_t child = ::fork();
     if (child < 0) {
         const int error = errno;
         ::close(fds[0]);
         ::close(fds[1]);
-        return failed(std::string("no child process: ") + std::strerror(error));
+        return ended(Ending::Failed, std::string("no child process: ") + std::strerror(error));
     }
     if (child == 0) {
         ::close(fds[0]);
         runChild(fds[1], work);
     }
     ::close(fds[1]);
+    ChildGuard guard(fds[0], child);
 
-    ChildProcessResult result;
+    std::string output;
     const auto deadline = std::chrono::steady_clock::now() + timeLimit;
-    bool timedOut = false;
     char buffer[1 << 16];
     for (;;) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-            timedOut = true;
-            break;
-        }
+        if (left.count() <= 0)
+            return ended(Ending::TimedOut, "no answer within " + std::to_string(timeLimit.count()) + " s"); // the guard kills and reaps
         pollfd readable{fds[0], POLLIN, 0};
         const int ready = ::poll(&readable, 1, static_cast<int>(std::min<long long>(left.count(), 1 << 30)));
         if (ready < 0 && errno == EINTR)
             continue;
+        if (ready < 0)
+            return ended(Ending::Failed, std::string("waiting for the child failed: ") + std::strerror(errno));
         if (ready == 0)
             continue; // the deadline check above ends the wait
         const ssize_t got = ::read(fds[0], buffer, sizeof buffer);
         if (got < 0 && errno == EINTR)
             continue;
-        if (got <= 0)
+        if (got < 0)
+            return ended(Ending::Failed, std::string("reading the child's answer failed: ") + std::strerror(errno));
+        if (got == 0)
             break; // end of file: the child closed its end by exiting (or dying)
-        result.output.append(buffer, static_cast<std::size_t>(got));
+        if (output.size() + static_cast<std::size_t>(got) > maxOutputBytes)
+            return ended(Ending::Failed, "an answer larger than " + std::to_string(maxOutputBytes >> 20) + " MB");
+        output.append(buffer, static_cast<std::size_t>(got));
     }
-    ::close(fds[0]);
-    if (timedOut)
-        ::kill(child, SIGKILL);
-    const int status = waitForChild(child);
+    guard.closeReadEnd();
+    const int status = guard.reap();
 
-    if (timedOut) {
-        result.ending = ChildProcessResult::Ending::TimedOut;
-        result.description = "no answer within " + std::to_string(timeLimit.count()) + " s";
-    } else if (WIFSIGNALED(status)) {
+    if (status < 0)
+        return ended(Ending::Failed, std::string("the child's end is unknown: ") + std::strerror(errno));
+    if (WIFSIGNALED(status)) {
         const int signal = WTERMSIG(status);
-        result.ending = ChildProcessResult::Ending::Crashed;
-        result.description = "signal " + std::to_string(signal) + " (" + ::strsignal(signal) + ")";
-    } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-        result.ending = ChildProcessResult::Ending::Returned;
-        return result;
-    } else {
-        result.ending = ChildProcessResult::Ending::Failed;
-        const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        result.description = code == 3 ? "the work threw an exception" : "exit code " + std::to_string(code);
+        const std::string name = "signal " + std::to_string(signal) + " (" + ::strsignal(signal) + ")";
+        // Killed from outside (the OOM killer, a shutdown, Ctrl-C) says nothing about the input.
+        const bool external = signal == SIGKILL || signal == SIGTERM || signal == SIGINT;
+        return ended(external ? Ending::Failed : Ending::Crashed, external ? "the reading process was stopped from outside (" + name + ")" : name);
     }
-    result.output.clear();
-    return result;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        ChildProcessResult result;
+        result.ending = Ending::Returned;
+        result.output = std::move(output);
+        return result;
+    }
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return ended(Ending::Failed, code == 3 ? "the work threw an exception" : "exit code " + std::to_string(code));
 }
 
 #endif

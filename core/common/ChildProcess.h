@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <string>
 
@@ -13,9 +14,10 @@ namespace neurodx {
 struct ChildProcessResult {
     enum class Ending {
         Returned, // the work returned; `output` holds its bytes
-        Crashed,  // ended by a signal (a segmentation fault, an abort, a sanitizer's report)
+        Crashed,  // ended by a fault signal (segmentation fault, bus error, abort: a sanitizer's report too)
         TimedOut, // no end within the time limit; the child was killed
-        Failed,   // the work threw, the child exited with an error, or no child could be started
+        Failed,   // the work threw, exited with an error, answered too much, was killed from outside
+                  // (SIGKILL by the OOM killer, SIGTERM, SIGINT), or no child could be started
     };
     Ending ending = Ending::Failed;
     std::string output;
@@ -26,7 +28,11 @@ struct ChildProcessResult {
 bool childProcessIsolationAvailable();
 
 // Runs `work` in a child and returns how it ended. The work must only compute and return: no threads
-// of its own, no windows, no writes to files the caller uses. Exceptions escaping it end as Failed.
-ChildProcessResult runInChildProcess(const std::function<std::string()>& work, std::chrono::seconds timeLimit);
+// of its own, no windows, no writes to files the caller uses. Exceptions escaping it end as Failed;
+// an answer longer than `maxOutputBytes` ends the child (Failed), so a hostile input cannot make the
+// caller allocate without bound. Calls are serialised: one child at a time, so no child inherits
+// another call's pipe and holds it open.
+ChildProcessResult runInChildProcess(const std::function<std::string()>& work, std::chrono::seconds timeLimit,
+                                     std::size_t maxOutputBytes = std::size_t{1} << 30);
 
 } // namespace neurodx

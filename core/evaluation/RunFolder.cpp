@@ -28,8 +28,9 @@ fs::path RunRecord::datasetRoot() const
 
 int RunRecord::bestEpoch() const
 {
-    if (metrics.is_object() && metrics.contains("best_epoch"))
-        return metrics["best_epoch"].get<int>();
+    // 0-based in memory; metrics.json counts from 1 since it says "epochs_from": 1 (from 0 before).
+    if (metrics.is_object() && metrics.contains("best_epoch") && metrics["best_epoch"].is_number_integer())
+        return metrics["best_epoch"].get<int>() - metrics.value("epochs_from", 0);
     int best = -1;
     for (std::size_t i = 0; i < history.size(); ++i)
         if (history[i].valLoss == history[i].valLoss && (best < 0 || history[i].valLoss < history[static_cast<std::size_t>(best)].valLoss))

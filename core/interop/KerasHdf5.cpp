@@ -6,6 +6,7 @@
 
 #include <H5Cpp.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstring>
@@ -209,6 +210,15 @@ void checkLooksLikeHdf5(const std::filesystem::path& file)
         throw NeuroDxError(ErrorKind::UnsupportedFormat, file, "not an HDF5 file (Keras .h5 model and weight files are HDF5): damaged, or not a Keras file");
 }
 
+// The weights come back as float32: a few times the file's size at most (float16 files double,
+// compressed ones grow a little). More means a crafted file claiming huge datasets.
+std::size_t answerLimit(const std::filesystem::path& file)
+{
+    std::error_code ec;
+    const std::uintmax_t size = std::filesystem::file_size(file, ec);
+    return static_cast<std::size_t>(std::min<std::uintmax_t>(ec ? 0 : size, std::uintmax_t{1} << 36) * 8 + (std::size_t{64} << 20));
+}
+
 } // namespace
 
 KerasHdf5Content readKerasHdf5InThisProcess(const std::filesystem::path& file)
@@ -243,7 +253,7 @@ KerasHdf5Content readKerasHdf5(const std::filesystem::path& file)
                 return encodeKerasHdf5Error(error);
             }
         },
-        std::chrono::seconds(60));
+        std::chrono::seconds(60), answerLimit(file));
     switch (result.ending) {
     case ChildProcessResult::Ending::Returned:
         return decodeKerasHdf5Answer(result.output, file);

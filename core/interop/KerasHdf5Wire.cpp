@@ -157,13 +157,22 @@ KerasHdf5Content decodeKerasHdf5Answer(const std::string& bytes, const std::file
     content.groups.resize(in.count(2 * sizeof(std::uint64_t)));
     for (KerasWeightGroup& group : content.groups) {
         group.name = in.text();
-        group.weights.resize(in.count(4 * sizeof(std::uint64_t)));
+        group.weights.resize(in.count(3 * sizeof(std::uint64_t))); // name length, rank, value count
         for (KerasWeight& weight : group.weights) {
             weight.name = in.text();
             weight.shape.resize(in.count(sizeof(std::uint64_t)));
-            for (std::int64_t& extent : weight.shape)
-                extent = static_cast<std::int64_t>(in.number());
+            std::uint64_t points = 1;
+            for (std::int64_t& extent : weight.shape) {
+                const std::uint64_t value = in.number();
+                if (value > (std::uint64_t{1} << 40) || (value > 0 && points > (std::uint64_t{1} << 62) / value))
+                    in.damaged();
+                extent = static_cast<std::int64_t>(value);
+                points *= value;
+            }
             weight.values.resize(in.count(sizeof(float)));
+            // Tensors are built over `values` with `shape`: they must agree, whatever the child said.
+            if (points != weight.values.size())
+                in.damaged();
             in.raw(weight.values.data(), weight.values.size() * sizeof(float));
         }
     }

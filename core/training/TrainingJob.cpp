@@ -251,7 +251,9 @@ TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& sp
     result.tested = true;
 
     nlohmann::json metrics = toJson(result.test);
-    metrics["best_epoch"] = result.training.bestEpoch;
+    // From 1, as history.csv and the console number epochs; "epochs_from" tells readers (older files: 0).
+    metrics["best_epoch"] = result.training.bestEpoch >= 0 ? nlohmann::json(result.training.bestEpoch + 1) : nlohmann::json();
+    metrics["epochs_from"] = 1;
     metrics["stop_reason"] = result.training.stopReason;
     metrics["epochs_run"] = result.training.history.size();
     metrics["weights"] = result.training.weightsReport;

@@ -8,6 +8,7 @@
 
 #include "synthetic/PhantomGenerator.h"
 
+#include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 
 #include <QRegularExpression>
@@ -86,6 +87,12 @@ void CliTrainingTest::trainPrintsLikeKerasFit()
     std::getline(in, second);
     QVERIFY2(first.rfind("1,", 0) == 0 && second.rfind("2,", 0) == 0, (first + " / " + second).c_str());
     QVERIFY(QString::fromUtf8(r.out).contains(QRegularExpression("best epoch [12] \\(val_loss")));
+    // metrics.json counts the same way: best_epoch is the history row with the lowest val_loss.
+    const auto valLoss = [](const std::string& row) { return std::stod(row.substr(row.rfind(',', row.rfind(',') - 1) + 1)); };
+    std::ifstream metricsIn(m_run / "metrics.json");
+    const nlohmann::json metrics = nlohmann::json::parse(metricsIn);
+    QCOMPARE(metrics.at("epochs_from").get<int>(), 1);
+    QCOMPARE(metrics.at("best_epoch").get<int>(), valLoss(second) < valLoss(first) ? 2 : 1);
     // One test subject per class: the figures are called anecdotal, with the counts.
     QVERIFY2(r.out.contains("warning: these figures rest on 3 subjects (CN 1, MCI 1, AD 1)"), r.out.constData());
 }

@@ -17,7 +17,7 @@ Q_DECLARE_METATYPE(ChildProcessResult::Ending)
 
 namespace {
 
-enum class Work { ReturnBytes, ReturnNothing, Throw, Segfault, Abort, Hang, ExitWithError };
+enum class Work { ReturnBytes, ReturnNothing, Throw, Segfault, Abort, Hang, ExitWithError, KilledFromOutside, AnswerTooLarge };
 
 std::string largeAnswer()
 {
@@ -38,6 +38,8 @@ std::string doWork(Work work)
     case Work::Abort: std::abort();
     case Work::Hang: std::this_thread::sleep_for(std::chrono::seconds(30)); break;
     case Work::ExitWithError: std::_Exit(7);
+    case Work::KilledFromOutside: std::raise(SIGKILL); break;
+    case Work::AnswerTooLarge: return std::string(3 << 20, 'x');
     }
     return "unreachable";
 }
@@ -53,6 +55,7 @@ private slots:
     void endsAsTheWorkEnded_data();
     void endsAsTheWorkEnded();
     void childCannotChangeTheCaller();
+    void concurrentCallsTakeTurns();
 };
 
 void ChildProcessTest::initTestCase()
@@ -73,6 +76,9 @@ void ChildProcessTest::endsAsTheWorkEnded_data()
     QTest::newRow("abort") << Work::Abort << Ending::Crashed << "signal 6";
     QTest::newRow("hangs") << Work::Hang << Ending::TimedOut << "no answer within 1 s";
     QTest::newRow("exits with an error") << Work::ExitWithError << Ending::Failed << "exit code 7";
+    // The OOM killer's SIGKILL says nothing about the input: not a crash of the library.
+    QTest::newRow("killed from outside") << Work::KilledFromOutside << Ending::Failed << "stopped from outside (signal 9";
+    QTest::newRow("answers more than allowed") << Work::AnswerTooLarge << Ending::Failed << "larger than 2 MB";
 }
 
 void ChildProcessTest::endsAsTheWorkEnded()
@@ -82,7 +88,7 @@ void ChildProcessTest::endsAsTheWorkEnded()
     QFETCH(QString, description);
     QElapsedTimer timer;
     timer.start();
-    const ChildProcessResult result = runInChildProcess([work] { return doWork(work); }, std::chrono::seconds(1));
+    const ChildProcessResult result = runInChildProcess([work] { return doWork(work); }, std::chrono::seconds(1), work == Work::AnswerTooLarge ? 2u << 20 : 64u << 20);
     QCOMPARE(result.ending, ending);
     QVERIFY2(QString::fromStdString(result.description).contains(description), result.description.c_str());
     if (ending == Ending::Returned)
@@ -104,6 +110,21 @@ void ChildProcessTest::childCannotChangeTheCaller()
     QCOMPARE(result.ending, Ending::Returned);
     QCOMPARE(result.output, std::string("2"));
     QCOMPARE(value, 1); // the child wrote its own copy
+}
+
+// A hung child must not hold a second call's pipe open: calls take turns, each gets its own answer.
+void ChildProcessTest::concurrentCallsTakeTurns()
+{
+    std::vector<std::thread> threads;
+    std::vector<ChildProcessResult> results(4);
+    for (int i = 0; i < 4; ++i)
+        threads.emplace_back([&results, i] { results[static_cast<std::size_t>(i)] = runInChildProcess([i] { return std::string(100000, char('a' + i)); }, std::chrono::seconds(20)); });
+    for (std::thread& thread : threads)
+        thread.join();
+    for (int i = 0; i < 4; ++i) {
+        QCOMPARE(results[static_cast<std::size_t>(i)].ending, Ending::Returned);
+        QVERIFY(results[static_cast<std::size_t>(i)].output == std::string(100000, char('a' + i)));
+    }
 }
 
 QTEST_APPLESS_MAIN(ChildProcessTest)
