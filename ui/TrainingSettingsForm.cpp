@@ -294,8 +294,15 @@ void TrainingSettingsForm::setInitialWeights(const QString& file)
 
 void TrainingSettingsForm::saveSettings() const
 {
+    // The user's own CNN sizes are remembered even while a preset's are shown (and go into config()).
+    TrainingConfig remembered = config();
+    if (m_shownArchitecture != QLatin1String("cnn")) {
+        remembered.model.filters1 = m_customSizes.filters1;
+        remembered.model.filters2 = m_customSizes.filters2;
+        remembered.model.hiddenUnits = m_customSizes.hiddenUnits;
+    }
     QSettings settings;
-    settings.setValue(QStringLiteral("training/config"), QString::fromStdString(toJson(config()).dump()));
+    settings.setValue(QStringLiteral("training/config"), QString::fromStdString(toJson(remembered).dump()));
     settings.setValue(QStringLiteral("training/weights"), initialWeights());
 }
 

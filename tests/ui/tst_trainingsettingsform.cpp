@@ -26,6 +26,7 @@ private slots:
     void presetsShowTheirRealSizes();
     void frozenBackboneWithoutWeightsWarns();
     void wordsAndWidths();
+    void ownSizesSurviveARestartOnAPreset();
 
 private:
     std::optional<IsolatedSettings> m_settings;
@@ -116,6 +117,30 @@ void TrainingSettingsFormTest::wordsAndWidths()
     QVERIFY(weights);
     QVERIFY2(weights->width() >= weights->fontMetrics().horizontalAdvance(weights->placeholderText()) + 8,
              qPrintable(QString("%1 px for '%2'").arg(weights->width()).arg(weights->placeholderText())));
+}
+
+void TrainingSettingsFormTest::ownSizesSurviveARestartOnAPreset()
+{
+    {
+        TrainingSettingsForm form;
+        TrainingConfig custom = form.config();
+        custom.model.architecture = "cnn";
+        custom.model.filters1 = 8;
+        custom.model.filters2 = 12;
+        custom.model.hiddenUnits = 24;
+        form.setConfig(custom);
+        auto* box = form.findChild<QComboBox*>();
+        box->setCurrentIndex(box->findData(QStringLiteral("tuned")));
+        QCOMPARE(form.config().model.hiddenUnits, 320); // what a run with "tuned" trains
+        form.saveSettings();
+    }
+    TrainingSettingsForm restarted; // reads the saved settings
+    QCOMPARE(QString::fromStdString(restarted.config().model.architecture), QStringLiteral("tuned"));
+    QCOMPARE(restarted.config().model.hiddenUnits, 320);
+    auto* box = restarted.findChild<QComboBox*>();
+    box->setCurrentIndex(box->findData(QStringLiteral("cnn")));
+    const TrainingConfig c = restarted.config();
+    QCOMPARE(QList<int>({c.model.filters1, c.model.filters2, c.model.hiddenUnits}), QList<int>({8, 12, 24}));
 }
 
 QTEST_MAIN(TrainingSettingsFormTest)
