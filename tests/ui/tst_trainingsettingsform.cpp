@@ -17,6 +17,21 @@ using namespace neurodx;
 using namespace neurodx::ui;
 using neurodx::test::IsolatedSettings;
 
+namespace {
+
+// The user's own CNN: 8 / 12 filters, 24 units.
+void chooseOwnCnn(TrainingSettingsForm& form)
+{
+    TrainingConfig custom = form.config();
+    custom.model.architecture = "cnn";
+    custom.model.filters1 = 8;
+    custom.model.filters2 = 12;
+    custom.model.hiddenUnits = 24;
+    form.setConfig(custom);
+}
+
+} // namespace
+
 class TrainingSettingsFormTest : public QObject {
     Q_OBJECT
 private slots:
@@ -58,12 +73,7 @@ void TrainingSettingsFormTest::presetsShowTheirRealSizes()
     QFETCH(QList<int>, shown);
     QFETCH(bool, editable);
     TrainingSettingsForm form;
-    TrainingConfig custom = form.config();
-    custom.model.architecture = "cnn";
-    custom.model.filters1 = 8;
-    custom.model.filters2 = 12;
-    custom.model.hiddenUnits = 24;
-    form.setConfig(custom);
+    chooseOwnCnn(form);
     auto* box = form.findChild<QComboBox*>();
     QVERIFY(box);
     // Through a preset and to the row under test, as a user clicks.
@@ -123,12 +133,7 @@ void TrainingSettingsFormTest::ownSizesSurviveARestartOnAPreset()
 {
     {
         TrainingSettingsForm form;
-        TrainingConfig custom = form.config();
-        custom.model.architecture = "cnn";
-        custom.model.filters1 = 8;
-        custom.model.filters2 = 12;
-        custom.model.hiddenUnits = 24;
-        form.setConfig(custom);
+        chooseOwnCnn(form);
         auto* box = form.findChild<QComboBox*>();
         box->setCurrentIndex(box->findData(QStringLiteral("tuned")));
         QCOMPARE(form.config().model.hiddenUnits, 320); // what a run with "tuned" trains
