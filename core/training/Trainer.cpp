@@ -182,7 +182,7 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
         }
         message(result.weightsReport);
     }
-    {
+    if (m_onEvent) { // one forward pass: only for someone who shows it
         TrainingEvent e;
         e.kind = TrainingEvent::Kind::Model;
         e.summary = summarizeModel(*model, spec.architecture, c.input.channels, c.input.size);
