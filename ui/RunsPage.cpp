@@ -89,7 +89,7 @@ RunsPage::RunsPage(QWidget* parent)
     m_plot->xAxis->setLabel(tr("epoch"));
     placeLegendAbovePlot(m_plot);
     m_plot->setToolTip(tr("The selected runs' curves"));
-    setPlotEmptyHint(m_plot, tr("Select runs in the list (two or more to compare them)"));
+    updateComparison(); // nothing selected yet: the empty state's hint
 
     auto* bar = new QHBoxLayout;
     bar->addWidget(m_rootLabel, 1);

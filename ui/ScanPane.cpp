@@ -45,7 +45,7 @@ ScanPane::ScanPane(SliceView* view, PredictionPanel* panel, QWidget* parent)
     });
     connect(m_session, &ScanSession::sliceChanged, this, &ScanPane::showSlice);
     connect(m_session, &ScanSession::slicePredicted, this, [this](const SharedSlicePrediction& result) {
-        m_panel->setPrediction(result->prediction.probabilities, result->prediction.predicted, toQStrings(result->warnings));
+        m_panel->setPrediction(result->prediction.probabilities, result->prediction.predicted, toQStrings(result->prediction.warnings));
         const ViewerSlice& shown = m_session->slice();
         if (!result->saliency.isEmpty() && result->saliency.width == shown.width && result->saliency.height == shown.height)
             m_view->setHeatmap(result->saliency.values, result->saliency.width, result->saliency.height);

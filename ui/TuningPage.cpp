@@ -87,7 +87,7 @@ TuningPage::TuningPage(QWidget* parent)
     m_bestPlot->graph(1)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QColor(0, 114, 178), 5));
     placeLegendAbovePlot(m_bestPlot);
     m_bestPlot->setToolTip(tr("Each trial's score and the best so far"));
-    setPlotEmptyHint(m_bestPlot, tr("Each finished trial's score appears here: start a search"));
+    updateBestCurve(); // no trials yet: the empty state's hint
 
     auto* right = new QSplitter(Qt::Vertical);
     right->addWidget(m_trials);

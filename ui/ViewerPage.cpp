@@ -373,7 +373,7 @@ void ViewerPage::showPrediction(const SharedSlicePrediction& result)
         return; // an answer about a slice no longer shown
     m_lastPrediction = result;
     QStringList warnings;
-    for (const std::string& w : result->warnings)
+    for (const std::string& w : result->prediction.warnings)
         warnings << QString::fromStdString(w);
     m_prediction->setPrediction(result->prediction.probabilities, result->prediction.predicted, warnings);
     if (m_classifier) // the label of the probabilities shown, not of the switch

@@ -54,7 +54,7 @@ SliceReport sliceReport(const ViewerReportSource& source, const SlicePrediction*
         report.probabilities = prediction->prediction.probabilities;
         report.predicted = prediction->prediction.predicted;
         report.heatmapClass = report.classNames.value(prediction->saliency.forClass);
-        for (const std::string& w : prediction->warnings)
+        for (const std::string& w : prediction->prediction.warnings)
             report.warnings << QString::fromStdString(w);
     }
     report.identifiersIncluded = source.includeIdentifiers;

@@ -32,7 +32,12 @@ ChildProcessResult runInChildProcess(const std::function<std::string()>& work, s
     ChildProcessResult result;
     try {
         result.output = work();
-        result.ending = result.output.size() <= maxOutputBytes ? ChildProcessResult::Ending::Returned : ChildProcessResult::Ending::Failed;
+        if (result.output.size() <= maxOutputBytes) {
+            result.ending = ChildProcessResult::Ending::Returned;
+        } else {
+            result.output.clear();
+            result.description = "an answer larger than " + std::to_string(maxOutputBytes >> 20) + " MB";
+        }
     } catch (const std::exception& error) {
         result.description = error.what();
     }

@@ -28,4 +28,12 @@ std::vector<std::string> inputWarnings(const SliceInfo& info, int inputSize, dou
     return warnings;
 }
 
+std::vector<std::string> predictionWarnings(const SliceInfo& info, int inputSize, const Prediction& prediction, double lowConfidence)
+{
+    std::vector<std::string> warnings = inputWarnings(info, inputSize, prediction.confidence, lowConfidence);
+    if (prediction.unlikeTraining)
+        warnings.insert(warnings.begin(), kUnlikeTrainingWarning);
+    return warnings;
+}
+
 } // namespace neurodx

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "imaging/SliceInfo.h"
+#include "inference/Prediction.h"
 
 #include <string>
 #include <vector>
@@ -14,5 +15,10 @@ inline constexpr double kLowConfidence = 0.6;
 // a size far from the model's input, far from square, one frame of many) or the model is unsure
 // about it, in sentences. The same words in the viewer, the batch table and `neurodx-cli predict`.
 std::vector<std::string> inputWarnings(const SliceInfo& info, int inputSize, double confidence, double lowConfidence = kLowConfidence);
+
+// What Prediction::warnings holds: kUnlikeTrainingWarning first when the prediction is flagged, then
+// inputWarnings(). The one place that orders them, for single slices and batches alike.
+std::vector<std::string> predictionWarnings(const SliceInfo& info, int inputSize, const Prediction& prediction,
+                                            double lowConfidence = kLowConfidence);
 
 } // namespace neurodx

@@ -132,9 +132,7 @@ std::vector<Prediction> Predictor::predictFiles(const std::vector<std::filesyste
         std::vector<Prediction> batch = predictCache(pending, static_cast<int>(pending.images.size()));
         for (std::size_t i = 0; i < batch.size(); ++i) {
             batch[i].file = predictions[pendingIndex[i]].file;
-            batch[i].warnings = inputWarnings(pendingInfo[i], m_bundle.input.size, batch[i].confidence);
-            if (batch[i].unlikeTraining)
-                batch[i].warnings.insert(batch[i].warnings.begin(), kUnlikeTrainingWarning);
+            batch[i].warnings = predictionWarnings(pendingInfo[i], m_bundle.input.size, batch[i]);
             predictions[pendingIndex[i]] = std::move(batch[i]);
         }
         pending.images.clear();

@@ -181,9 +181,7 @@ SlicePrediction SliceClassifier::classify(const Slice& slice, const std::string&
     m_impl->predictor.setCalibrated(m_impl->calibrated);
     result.prediction = m_impl->predictor.predict(slice);
     result.prediction.file = name;
-    result.warnings = inputWarnings(slice.info, inputSize(), result.prediction.confidence, lowConfidence);
-    if (result.prediction.unlikeTraining)
-        result.warnings.insert(result.warnings.begin(), kUnlikeTrainingWarning);
+    result.prediction.warnings = predictionWarnings(slice.info, inputSize(), result.prediction, lowConfidence);
     if (saliencyClass) {
         const int forClass = *saliencyClass == kPredictedClass ? result.prediction.predicted : *saliencyClass;
         if (forClass < 0 || forClass >= static_cast<int>(classNames().size()))

@@ -30,11 +30,8 @@ struct SaliencyMap {
 };
 
 struct SlicePrediction {
-    Prediction prediction;
+    Prediction prediction;              // with its warnings (predictionWarnings)
     SaliencyMap saliency;               // empty unless asked for
-    // Where the input looks unlike what the model was trained on; kUnlikeTrainingWarning first
-    // when the model file's feature description flags the slice.
-    std::vector<std::string> warnings;
 };
 
 // A model file loaded for the viewer: classifies one slice at a time with its Grad-CAM map, or a

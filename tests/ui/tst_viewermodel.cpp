@@ -144,7 +144,7 @@ void ViewerModelTest::warnsAboutImagesUnlikeTheTrainingData()
     SliceClassifier engine(m_model);
     const SlicePrediction expected = engine.classify(m_root / "board.png", std::nullopt, std::nullopt);
     QVERIFY(expected.prediction.unlikeTraining);
-    QCOMPARE(expected.warnings.front(), std::string(kUnlikeTrainingWarning));
+    QCOMPARE(expected.prediction.warnings.front(), std::string(kUnlikeTrainingWarning));
 }
 
 void ViewerModelTest::calibrationSwitchShowsTheRawSoftmax()
