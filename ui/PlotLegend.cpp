@@ -36,7 +36,7 @@ void setPlotEmptyHint(QCustomPlot* plot, const QString& hint)
     if (!text) {
         text = new QCPItemText(plot);
         text->setObjectName(name);
-        text->position->setType(QCPItemPosition::ptAxisRectRatio);
+        text->position->setType(QCPItemPosition::ptViewportRatio); // the whole plot: the axis rect of an empty plot may not be laid out
         text->position->setCoords(0.5, 0.5);
         text->setPositionAlignment(Qt::AlignCenter);
         text->setColor(QColor(90, 90, 90));

@@ -12,7 +12,7 @@ namespace neurodx::ui {
 void placeLegendAbovePlot(QCustomPlot* plot, int columns = 2);
 
 // An empty plot says why it is empty ("Select two or more runs to compare") instead of showing bare
-// axes: the hint is shown centred in the axis rect with the bottom and left axes (and their grids)
+// axes: the hint is shown centred in the plot with the bottom and left axes (and their grids)
 // hidden; an empty `hint` brings them back. Legends are hidden while the hint shows.
 void setPlotEmptyHint(QCustomPlot* plot, const QString& hint);
 

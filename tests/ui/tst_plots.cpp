@@ -78,6 +78,8 @@ void PlotsTest::pagesStartWithAHint()
     runs.show();
     QCPItemText* hint = hintOf(runs.comparePlot());
     QVERIFY(hint && hint->visible() && hint->text().contains("two or more"));
+    // Centred in the plot (it once sat in an empty axis rect's corner, cut off at the left edge).
+    QVERIFY(qAbs(hint->position->pixelPosition().x() - runs.comparePlot()->width() / 2.0) < 2);
     QTest::qWait(50); // the queued replot at the shown size
     QVERIFY(runs.grab().save(out + "/page-runs-empty.png"));
     TuningPage tuning;
