@@ -10,6 +10,7 @@
 #include "import/ImportFiles.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <system_error>

@@ -9,6 +9,8 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dctk.h>
 
+#include <cmath>
+
 namespace neurodx {
 
 bool DicomSliceHeader::hasImageType(const std::string& value) const
