@@ -1,8 +1,7 @@
 #include "BatchPredictionView.h"
 
-#include "EngineTask.h"
+#include "JobRunner.h"
 #include "PlotExport.h"
-#include "WorkerThread.h"
 
 #include "dataset/ImageFiles.h"
 
@@ -23,7 +22,7 @@
 namespace neurodx::ui {
 
 BatchPredictionView::BatchPredictionView(QWidget* parent)
-    : QWidget(parent), m_title(new QLabel), m_table(new QTableWidget), m_thread(new WorkerThread(this))
+    : QWidget(parent), m_title(new QLabel), m_table(new QTableWidget), m_jobs(new JobRunner(this))
 {
     qRegisterMetaType<SharedPredictions>();
     setObjectName(QStringLiteral("batchPrediction"));
@@ -56,41 +55,35 @@ BatchPredictionView::~BatchPredictionView() = default;
 
 bool BatchPredictionView::isBusy() const
 {
-    return m_thread->isRunning();
+    return m_jobs->isBusy();
 }
 
 void BatchPredictionView::cancelAndWait()
 {
-    m_thread->stop();
+    m_jobs->cancelAndWait();
 }
 
 void BatchPredictionView::predictFolder(std::shared_ptr<SliceClassifier> classifier, const QString& folder)
 {
-    m_thread->stop();
     m_classNames = classifier->classNames();
     m_title->setText(tr("Predicting %1 ...").arg(QDir::toNativeSeparators(folder)));
-    auto* task = new EngineTask([classifier, folder](TrainingControl& control, const EngineTask::Progress& progress) {
-        const auto files = imageFilesIn(QDir::toNativeSeparators(folder).toStdString());
-        auto predictions = classifier->classifyFiles(files, &control.cancelToken(), [&](std::size_t done, std::size_t total) {
-            progress(QObject::tr("Predicting: %1 of %2").arg(done).arg(total));
-        });
-        return QVariant::fromValue(SharedPredictions(std::make_shared<const std::vector<Prediction>>(std::move(predictions))));
-    });
-    connect(task, &EngineTask::progressed, this, [this](const QString& message) {
+    const auto report = [this](const QString& message) {
         m_title->setText(message);
         emit statusMessage(message);
-    });
-    connect(task, &EngineTask::succeeded, this, [this, folder](const QVariant& v) {
-        m_thread->stop(false);
-        m_title->setText(tr("Predictions for %1").arg(QDir::toNativeSeparators(folder)));
-        showPredictions(v.value<SharedPredictions>());
-    });
-    connect(task, &EngineTask::failed, this, [this](const QString& message) {
-        m_thread->stop(false);
-        m_title->setText(message);
-        emit statusMessage(message);
-    });
-    m_thread->start(task, [task] { task->run(); }, [task] { task->requestStop(); });
+    };
+    m_jobs->run<SharedPredictions>(
+        [classifier, folder](JobContext& job) {
+            const auto files = imageFilesIn(QDir::toNativeSeparators(folder).toStdString());
+            auto predictions = classifier->classifyFiles(files, &job.cancelToken(), [&](std::size_t done, std::size_t total) {
+                job.progress(tr("Predicting: %1 of %2").arg(done).arg(total));
+            });
+            return SharedPredictions(std::make_shared<const std::vector<Prediction>>(std::move(predictions)));
+        },
+        {[this, folder](const SharedPredictions& predictions) {
+             m_title->setText(tr("Predictions for %1").arg(QDir::toNativeSeparators(folder)));
+             showPredictions(predictions);
+         },
+         report, [report] { report(tr("Prediction stopped.")); }, report});
 }
 
 void BatchPredictionView::showPredictions(const SharedPredictions& predictions)

@@ -12,7 +12,7 @@ class QTableWidget;
 
 namespace neurodx::ui {
 
-class WorkerThread;
+class JobRunner;
 
 using SharedPredictions = std::shared_ptr<const std::vector<Prediction>>;
 
@@ -42,7 +42,7 @@ private:
 
     QLabel* m_title;
     QTableWidget* m_table;
-    WorkerThread* m_thread;
+    JobRunner* m_jobs;
     SharedPredictions m_predictions;
     std::vector<std::string> m_classNames;
 };

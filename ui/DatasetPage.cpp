@@ -3,7 +3,7 @@
 #include "ClassColors.h"
 #include "ClassCountChart.h"
 #include "ThumbnailGrid.h"
-#include "WorkerThread.h"
+#include "JobRunner.h"
 
 #include "common/NeuroDxError.h"
 
@@ -74,7 +74,7 @@ DatasetPage::DatasetPage(QWidget* parent)
                                  QStringLiteral("splitTable"))),
       m_leakageWarning(new QLabel),
       m_splitStatus(new QLabel),
-      m_scan(new WorkerThread(this))
+      m_scan(new JobRunner(this))
 {
     setObjectName(QStringLiteral("datasetPage"));
     m_title->setWordWrap(true);
@@ -234,7 +234,7 @@ void DatasetPage::setSplitConfig(const SplitConfig& config)
 
 bool DatasetPage::isScanning() const
 {
-    return m_scan->isRunning();
+    return m_scan->isBusy();
 }
 
 void DatasetPage::openDataset(const QString& folder)
@@ -253,7 +253,7 @@ void DatasetPage::openDemo()
 
 void DatasetPage::cancelScan()
 {
-    m_scan->stop();
+    m_scan->cancel();
     m_progress->hide();
     m_cancel->hide();
 }
@@ -264,13 +264,13 @@ void DatasetPage::startScan(ScanWorker* worker, const QString& folder)
     m_title->setText(tr("Scanning %1 ...").arg(QDir::toNativeSeparators(folder)));
     m_progress->show();
     m_cancel->show();
-    connect(worker, &ScanWorker::progressed, this, &DatasetPage::statusMessage);
-    connect(worker, &ScanWorker::finished, this, [this, folder](const SharedDatasetIndex& index) {
+    m_scan->deliver(worker, &ScanWorker::progressed, this, &DatasetPage::statusMessage);
+    m_scan->deliver(worker, &ScanWorker::finished, this, [this, folder](const SharedDatasetIndex& index) {
         cancelScan();
         QSettings().setValue(QStringLiteral("dataset/lastFolder"), folder);
         showDataset(index);
     });
-    connect(worker, &ScanWorker::failed, this, [this](const QString& message) {
+    m_scan->deliver(worker, &ScanWorker::failed, this, [this](const QString& message) {
         cancelScan();
         showFailure(message);
     });

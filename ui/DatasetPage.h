@@ -23,7 +23,7 @@ namespace neurodx::ui {
 
 class ClassCountChart;
 class ThumbnailGrid;
-class WorkerThread;
+class JobRunner;
 
 // The dataset a researcher works on: scan a folder (on a worker, with progress and cancel), see
 // images and subjects per class, browse classes -> subjects -> files with thumbnails, see what was
@@ -80,7 +80,7 @@ private:
     QTableWidget* m_splitTable;
     QLabel* m_leakageWarning;
     QLabel* m_splitStatus;
-    WorkerThread* m_scan;
+    JobRunner* m_scan;
     SharedDatasetIndex m_dataset;
     std::unique_ptr<DatasetSplit> m_split;
 };

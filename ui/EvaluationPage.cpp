@@ -1,7 +1,6 @@
 #include "EvaluationPage.h"
 
 #include "ConfusionMatrixView.h"
-#include "EngineTask.h"
 #include "MetricsTable.h"
 #include "PlotExport.h"
 #include "QtStrings.h"
@@ -9,7 +8,7 @@
 #include "RocPlot.h"
 #include "RunsLocation.h"
 #include "ThumbnailGrid.h"
-#include "WorkerThread.h"
+#include "JobRunner.h"
 
 #include "inference/ModelEvaluation.h"
 
@@ -44,10 +43,8 @@ EvaluationPage::EvaluationPage(QWidget* parent)
       m_warnings(new QLabel),
       m_gallery(new ThumbnailGrid(88)),
       m_galleryTitle(new QLabel(tr("Misclassified slices"))),
-      m_thread(new WorkerThread(this))
+      m_jobs(new JobRunner(this))
 {
-    qRegisterMetaType<SharedEvaluation>();
-    qRegisterMetaType<SharedRunRecord>();
     setObjectName(QStringLiteral("evaluationPage"));
     m_runLabel->setWordWrap(true);
     auto* open = new QPushButton(tr("Open Run..."));
@@ -135,7 +132,7 @@ EvaluationPage::~EvaluationPage() = default;
 
 bool EvaluationPage::isEvaluating() const
 {
-    return m_thread->isRunning();
+    return m_jobs->isBusy();
 }
 
 void EvaluationPage::chooseRun()
@@ -147,21 +144,14 @@ void EvaluationPage::chooseRun()
 
 void EvaluationPage::openRunFolder(const QString& folder)
 {
-    m_thread->stop();
     m_status->setText(tr("Reading %1 ...").arg(QDir::toNativeSeparators(folder)));
-    auto* task = new EngineTask([folder](TrainingControl&, const EngineTask::Progress&) {
-        return QVariant::fromValue(std::make_shared<const RunRecord>(readRunFolder(folder.toStdString())));
-    });
-    connect(task, &EngineTask::succeeded, this, [this](const QVariant& v) {
-        m_thread->stop(false);
-        showRun(v.value<SharedRunRecord>());
-    });
-    connect(task, &EngineTask::failed, this, [this](const QString& message) {
-        m_thread->stop(false);
-        m_status->setText(message);
-        emit evaluationFailed(message);
-    });
-    m_thread->start(task, [task] { task->run(); }, [task] { task->requestStop(); });
+    m_jobs->run<SharedRunRecord>(
+        [folder](JobContext&) { return std::make_shared<const RunRecord>(readRunFolder(folder.toStdString())); },
+        {[this](const SharedRunRecord& run) { showRun(run); },
+         [this](const QString& message) {
+             m_status->setText(message);
+             emit evaluationFailed(message);
+         }});
 }
 
 void EvaluationPage::showRun(const SharedRunRecord& run)
@@ -219,28 +209,27 @@ void EvaluationPage::startEvaluation(const ModelEvaluationRequest& request, cons
 {
     m_evaluate->setEnabled(false);
     m_status->setText(message);
-    auto* task = new EngineTask([request](TrainingControl& control, const EngineTask::Progress& progress) {
-        const ModelEvaluationResult result = evaluateModel(request, &control.cancelToken(), [&](const std::string& stage) { progress(QString::fromStdString(stage)); });
-        return QVariant::fromValue(std::make_shared<const EvaluatedSlices>(result.slices));
-    });
-    connect(task, &EngineTask::progressed, this, [this](const QString& text) {
-        m_status->setText(text);
-        emit statusMessage(text);
-    });
-    connect(task, &EngineTask::succeeded, this, [this](const QVariant& v) {
-        m_thread->stop(false);
-        m_evaluate->setEnabled(!m_runFolder.isEmpty());
-        showEvaluation(v.value<SharedEvaluation>());
-    });
     const auto failed = [this](const QString& text) {
-        m_thread->stop(false);
         m_evaluate->setEnabled(!m_runFolder.isEmpty());
         m_status->setText(text);
         emit evaluationFailed(text);
     };
-    connect(task, &EngineTask::failed, this, failed);
-    connect(task, &EngineTask::cancelled, this, [failed] { failed(tr("Evaluation cancelled.")); });
-    m_thread->start(task, [task] { task->run(); }, [task] { task->requestStop(); });
+    m_jobs->run<SharedEvaluation>(
+        [request](JobContext& job) {
+            const ModelEvaluationResult result = evaluateModel(request, &job.cancelToken(), [&](const std::string& stage) {
+                job.progress(QString::fromStdString(stage));
+            });
+            return std::make_shared<const EvaluatedSlices>(result.slices);
+        },
+        {[this](const SharedEvaluation& evaluation) {
+             m_evaluate->setEnabled(!m_runFolder.isEmpty());
+             showEvaluation(evaluation);
+         },
+         failed, [failed] { failed(tr("Evaluation cancelled.")); },
+         [this](const QString& text) {
+             m_status->setText(text);
+             emit statusMessage(text);
+         }});
 }
 
 void EvaluationPage::showEvaluation(const SharedEvaluation& evaluation)
@@ -366,7 +355,7 @@ QString EvaluationPage::calibrationText() const
 
 void EvaluationPage::cancelAndWait()
 {
-    m_thread->stop();
+    m_jobs->cancelAndWait();
 }
 
 } // namespace neurodx::ui

@@ -20,7 +20,7 @@ class MetricsTable;
 class ReliabilityPlot;
 class RocPlot;
 class ThumbnailGrid;
-class WorkerThread;
+class JobRunner;
 
 // How good a trained model is: pick a run, its checkpoint (best or last) and the split part (test
 // by default) or any model file (.pt, Keras .h5) on a dataset, and see the confusion matrix, the per-class metrics with intervals, the summary,
@@ -86,7 +86,7 @@ private:
     QLabel* m_warnings; // evaluationWarnings(): few test subjects, one class predicted for all
     ThumbnailGrid* m_gallery;
     QLabel* m_galleryTitle;
-    WorkerThread* m_thread;
+    JobRunner* m_jobs;
     QString m_runFolder;
     SharedEvaluation m_evaluation;
 };

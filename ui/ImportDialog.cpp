@@ -1,6 +1,6 @@
 #include "ImportDialog.h"
 
-#include "WorkerThread.h"
+#include "JobRunner.h"
 
 #include "common/NeuroDxError.h"
 
@@ -85,7 +85,7 @@ ImportDialog::ImportDialog(QWidget* parent)
       m_table(new QTableWidget(0, ColumnCount)),
       m_summary(new QLabel),
       m_failures(new QLabel),
-      m_thread(new WorkerThread(this))
+      m_jobs(new JobRunner(this))
 {
     qRegisterMetaType<SharedImportPlan>();
     qRegisterMetaType<SharedImportResult>();
@@ -280,7 +280,7 @@ void ImportDialog::saveSettings() const
 
 bool ImportDialog::isBusy() const
 {
-    return m_thread->isRunning();
+    return m_jobs->isBusy();
 }
 
 void ImportDialog::findScans()
@@ -316,43 +316,43 @@ void ImportDialog::startImport()
 
 void ImportDialog::cancel()
 {
-    if (auto* worker = qobject_cast<ImportWorker*>(m_thread->worker()); worker && isBusy()) {
-        worker->requestStop(); // cancelled() follows once the engine has removed the unfinished scan
+    if (isBusy()) {
+        m_jobs->requestStop(); // cancelled() follows once the engine has removed the unfinished scan
         m_status->setText(tr("Cancelling..."));
     }
 }
 
 void ImportDialog::start(ImportWorker* worker)
 {
-    connect(worker, &ImportWorker::progressed, this, &ImportDialog::showProgress);
-    connect(worker, &ImportWorker::planned, this, [this](const SharedImportPlan& plan) {
-        m_thread->stop(false);
+    m_jobs->deliver(worker, &ImportWorker::progressed, this, &ImportDialog::showProgress);
+    m_jobs->deliver(worker, &ImportWorker::planned, this, [this](const SharedImportPlan& plan) {
+        m_jobs->release();
         showPlan(plan);
         emit planned(plan);
     });
-    connect(worker, &ImportWorker::imported, this, [this](const SharedImportResult& result) {
-        m_thread->stop(false);
+    m_jobs->deliver(worker, &ImportWorker::imported, this, [this](const SharedImportResult& result) {
+        m_jobs->release();
         showResult(result);
         emit imported(result);
         if (m_openWhenDone->isChecked())
             emit openDatasetRequested(fromPath(m_plan->options.output));
     });
-    connect(worker, &ImportWorker::cancelled, this, [this] {
-        m_thread->stop(false);
+    m_jobs->deliver(worker, &ImportWorker::cancelled, this, [this] {
+        m_jobs->release();
         finishStep(m_plan && m_progress->maximum() > 0
                        ? tr("Import cancelled. The scan being written was removed; the scans finished before stay, and importing into the same folder again resumes.")
                        : tr("Cancelled."));
         emit cancelled();
     });
-    connect(worker, &ImportWorker::failed, this, [this](const QString& message) {
-        m_thread->stop(false);
+    m_jobs->deliver(worker, &ImportWorker::failed, this, [this](const QString& message) {
+        m_jobs->release();
         finishStep(message);
         emit failed(message);
     });
     for (QWidget* w : std::initializer_list<QWidget*>{m_find, m_import, m_source, m_csv, m_output, m_plane, m_rule, m_count, m_first, m_last, m_baselineOnly})
         w->setEnabled(false);
     m_cancel->setEnabled(true);
-    m_thread->start(worker, [worker] { worker->start(); }, [worker] { worker->requestStop(); });
+    m_jobs->start(worker, [worker] { worker->start(); }, [worker] { worker->requestStop(); });
 }
 
 void ImportDialog::finishStep(const QString& status)
@@ -462,7 +462,7 @@ QString ImportDialog::failuresText() const
 
 void ImportDialog::done(int result)
 {
-    m_thread->stop(); // cancels a running step and waits: nothing writes on after the dialog closed
+    m_jobs->cancelAndWait(); // nothing writes on after the dialog closed
     QDialog::done(result);
 }
 

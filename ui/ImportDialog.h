@@ -15,7 +15,7 @@ class QTableWidget;
 
 namespace neurodx::ui {
 
-class WorkerThread;
+class JobRunner;
 
 // File > Import Scans: an ADNI download (DICOM series or NIfTI, with or without IDA's collection
 // CSV) becomes a class-folder dataset of slices. "Find Scans" lists every scan found and what will
@@ -90,7 +90,7 @@ private:
     QTableWidget* m_table;
     QLabel* m_summary;
     QLabel* m_failures;
-    WorkerThread* m_thread;
+    JobRunner* m_jobs;
     SharedImportPlan m_plan;
     SharedImportResult m_result;
 };

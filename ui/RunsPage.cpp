@@ -2,9 +2,8 @@
 
 #include "PlotLegend.h"
 
-#include "EngineTask.h"
 #include "RunsLocation.h"
-#include "WorkerThread.h"
+#include "JobRunner.h"
 
 #include <qcustomplot.h>
 
@@ -40,9 +39,8 @@ QString figure(const nlohmann::json& metrics, const char* level, const char* nam
 } // namespace
 
 RunsPage::RunsPage(QWidget* parent)
-    : QWidget(parent), m_rootLabel(new QLabel), m_runs(new QTreeWidget), m_metric(new QComboBox), m_plot(new QCustomPlot), m_thread(new WorkerThread(this))
+    : QWidget(parent), m_rootLabel(new QLabel), m_runs(new QTreeWidget), m_metric(new QComboBox), m_plot(new QCustomPlot), m_jobs(new JobRunner(this))
 {
-    qRegisterMetaType<SharedRunRecord>();
     setObjectName(QStringLiteral("runsPage"));
     m_rootLabel->setWordWrap(true);
     auto* chooseRoot = new QPushButton(tr("Runs Folder..."));
@@ -165,19 +163,9 @@ void RunsPage::openRun(const QString& folder)
 {
     if (folder.isEmpty())
         return;
-    m_thread->stop();
-    auto* task = new EngineTask([folder](TrainingControl&, const EngineTask::Progress&) {
-        return QVariant::fromValue(std::make_shared<const RunRecord>(readRunFolder(folder.toStdString())));
-    });
-    connect(task, &EngineTask::succeeded, this, [this](const QVariant& v) {
-        m_thread->stop(false);
-        emit runOpened(v.value<SharedRunRecord>());
-    });
-    connect(task, &EngineTask::failed, this, [this](const QString& message) {
-        m_thread->stop(false);
-        emit failed(message);
-    });
-    m_thread->start(task, [task] { task->run(); }, [task] { task->requestStop(); });
+    m_jobs->run<SharedRunRecord>(
+        [folder](JobContext&) { return std::make_shared<const RunRecord>(readRunFolder(folder.toStdString())); },
+        {[this](const SharedRunRecord& run) { emit runOpened(run); }, [this](const QString& message) { emit failed(message); }});
 }
 
 void RunsPage::compare(const QStringList& folders)
@@ -232,7 +220,7 @@ void RunsPage::updateComparison()
 
 void RunsPage::cancelAndWait()
 {
-    m_thread->stop();
+    m_jobs->cancelAndWait();
 }
 
 } // namespace neurodx::ui

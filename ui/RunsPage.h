@@ -11,7 +11,7 @@ class QTreeWidget;
 
 namespace neurodx::ui {
 
-class WorkerThread;
+class JobRunner;
 
 // Past runs: every run folder under the runs folder with its model, epochs and results. Opening
 // one brings back its curves, matrix and metrics; selecting two or more overlays their curves in one
@@ -47,7 +47,7 @@ private:
     QTreeWidget* m_runs;
     QComboBox* m_metric;
     QCustomPlot* m_plot;
-    WorkerThread* m_thread;
+    JobRunner* m_jobs;
     QString m_root;
     std::vector<SharedRunRecord> m_compared;
 };

@@ -1,9 +1,8 @@
 #include "ScanSession.h"
 
-#include "EngineTask.h"
+#include "JobRunner.h"
 #include "QtStrings.h"
 #include "SliceRendering.h"
-#include "WorkerThread.h"
 
 #include <QDir>
 
@@ -12,10 +11,8 @@
 
 namespace neurodx::ui {
 
-ScanSession::ScanSession(QObject* parent) : QObject(parent), m_scanThread(new WorkerThread(this)), m_sliceThread(new WorkerThread(this))
+ScanSession::ScanSession(QObject* parent) : QObject(parent), m_scanJobs(new JobRunner(this)), m_sliceJobs(new JobRunner(this))
 {
-    qRegisterMetaType<SharedScanAnalysis>();
-    qRegisterMetaType<SharedSlicePrediction>();
 }
 
 ScanSession::~ScanSession() = default;
@@ -36,8 +33,8 @@ void ScanSession::close()
     m_analysis.reset();
     m_slicePrediction.reset();
     m_slice = ViewerSlice();
-    m_scanAgain = m_scanThread->isRunning();
-    m_sliceAgain = m_sliceThread->isRunning();
+    m_scanAgain = m_scanJobs->isBusy();
+    m_sliceAgain = m_sliceJobs->isBusy();
 }
 
 void ScanSession::setClassifier(const SharedClassifier& classifier)
@@ -104,20 +101,20 @@ void ScanSession::showSlice()
 
 bool ScanSession::isBusy() const
 {
-    return m_scanThread->isRunning() || m_sliceThread->isRunning();
+    return m_scanJobs->isBusy() || m_sliceJobs->isBusy();
 }
 
 void ScanSession::cancelAndWait()
 {
-    m_scanThread->stop();
-    m_sliceThread->stop();
+    m_scanJobs->cancelAndWait();
+    m_sliceJobs->cancelAndWait();
 }
 
 void ScanSession::predictScan()
 {
     if (!m_scan || !m_classifier)
         return;
-    if (m_scanThread->isRunning()) {
+    if (m_scanJobs->isBusy()) {
         m_scanAgain = true;
         return;
     }
@@ -125,35 +122,33 @@ void ScanSession::predictScan()
     emit scanPredicting(tr("Predicting every slice of the model's range..."));
     const SharedClassifier classifier = m_classifier;
     const SharedOpenedScan scan = m_scan;
-    auto* task = new EngineTask([classifier, scan](TrainingControl&, const EngineTask::Progress&) {
-        return QVariant::fromValue(SharedScanAnalysis(std::make_shared<const ScanAnalysis>(analyseScan(*classifier, scan->volume))));
-    });
+    // A request made while this one ran is served once it ends, instead of its answer.
     const auto finish = [this] {
-        m_scanThread->stop(false);
         if (!m_scanAgain)
             return false;
         predictScan();
         return true;
     };
-    connect(task, &EngineTask::succeeded, this, [this, finish](const QVariant& v) {
-        if (finish())
-            return;
-        m_analysis = v.value<SharedScanAnalysis>();
-        emit scanPredicted(m_analysis);
-    });
-    connect(task, &EngineTask::failed, this, [this, finish](const QString& message) {
-        if (!finish())
-            emit predictionFailed(message);
-    });
-    connect(task, &EngineTask::cancelled, this, [finish] { finish(); });
-    m_scanThread->start(task, [task] { task->run(); }, [task] { task->requestStop(); });
+    m_scanJobs->run<SharedScanAnalysis>(
+        [classifier, scan](JobContext&) { return SharedScanAnalysis(std::make_shared<const ScanAnalysis>(analyseScan(*classifier, scan->volume))); },
+        {[this, finish](const SharedScanAnalysis& analysis) {
+             if (finish())
+                 return;
+             m_analysis = analysis;
+             emit scanPredicted(m_analysis);
+         },
+         [this, finish](const QString& message) {
+             if (!finish())
+                 emit predictionFailed(message);
+         },
+         [finish] { finish(); }});
 }
 
 void ScanSession::predictSlice()
 {
     if (!m_scan || !m_classifier)
         return;
-    if (m_sliceThread->isRunning()) {
+    if (m_sliceJobs->isBusy()) {
         m_sliceAgain = true;
         return;
     }
@@ -165,32 +160,30 @@ void ScanSession::predictSlice()
     const int index = m_index;
     const std::string name = sliceName();
     const int saliency = m_saliencyClass;
-    auto* task = new EngineTask([classifier, scan, plane, index, name, saliency](TrainingControl&, const EngineTask::Progress&) {
-        const Slice slice = volumeSlice(scan->volume, plane, index, scan->range);
-        return QVariant::fromValue(SharedSlicePrediction(std::make_shared<const SlicePrediction>(classifier->classify(slice, name, saliency))));
-    });
     const auto finish = [this] {
-        m_sliceThread->stop(false);
         if (!m_sliceAgain)
             return false;
         predictSlice();
         return true;
     };
-    connect(task, &EngineTask::succeeded, this, [this, finish](const QVariant& v) {
-        if (finish())
-            return;
-        const auto prediction = v.value<SharedSlicePrediction>();
-        if (!m_scan || prediction->prediction.file != sliceName())
-            return; // an answer about a slice no longer shown
-        m_slicePrediction = prediction;
-        emit slicePredicted(prediction);
-    });
-    connect(task, &EngineTask::failed, this, [this, finish](const QString& message) {
-        if (!finish())
-            emit predictionFailed(message);
-    });
-    connect(task, &EngineTask::cancelled, this, [finish] { finish(); });
-    m_sliceThread->start(task, [task] { task->run(); }, [task] { task->requestStop(); });
+    m_sliceJobs->run<SharedSlicePrediction>(
+        [classifier, scan, plane, index, name, saliency](JobContext&) {
+            const Slice slice = volumeSlice(scan->volume, plane, index, scan->range);
+            return SharedSlicePrediction(std::make_shared<const SlicePrediction>(classifier->classify(slice, name, saliency)));
+        },
+        {[this, finish](const SharedSlicePrediction& prediction) {
+             if (finish())
+                 return;
+             if (!m_scan || prediction->prediction.file != sliceName())
+                 return; // an answer about a slice no longer shown
+             m_slicePrediction = prediction;
+             emit slicePredicted(prediction);
+         },
+         [this, finish](const QString& message) {
+             if (!finish())
+                 emit predictionFailed(message);
+         },
+         [finish] { finish(); }});
 }
 
 ScanReport ScanSession::report(double low, double high, bool inverted, double heatmapOpacity) const

@@ -9,7 +9,7 @@
 
 namespace neurodx::ui {
 
-class WorkerThread;
+class JobRunner;
 
 // The scan open in the viewer: which plane and slice is shown, the scan's verdict (every slice of
 // the model's range, in a worker, after opening and after each model change) and the shown
@@ -59,8 +59,8 @@ private:
     void predictSlice();
     std::string sliceName() const; // names the shown slice in its prediction
 
-    WorkerThread* m_scanThread;
-    WorkerThread* m_sliceThread;
+    JobRunner* m_scanJobs;
+    JobRunner* m_sliceJobs;
     SharedOpenedScan m_scan;
     SharedClassifier m_classifier;
     int m_saliencyClass = -1;

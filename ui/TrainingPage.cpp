@@ -4,7 +4,7 @@
 #include "RunsLocation.h"
 #include "TrainingCurves.h"
 #include "TrainingSettingsForm.h"
-#include "WorkerThread.h"
+#include "JobRunner.h"
 
 #include "evaluation/RunFolder.h"
 
@@ -64,7 +64,7 @@ TrainingPage::TrainingPage(QWidget* parent)
       m_smoothing(new QSlider(Qt::Horizontal)),
       m_logLoss(new QCheckBox(tr("Log loss axis"))),
       m_log(new QPlainTextEdit),
-      m_thread(new WorkerThread(this))
+      m_jobs(new JobRunner(this))
 {
     setObjectName(QStringLiteral("trainingPage"));
     m_start->setObjectName(QStringLiteral("startTraining"));
@@ -149,10 +149,7 @@ TrainingPage::TrainingPage(QWidget* parent)
     setRunning(false);
 }
 
-TrainingPage::~TrainingPage()
-{
-    m_thread->stop();
-}
+TrainingPage::~TrainingPage() = default;
 
 void TrainingPage::setDatasetFolder(const QString& folder)
 {
@@ -165,7 +162,7 @@ void TrainingPage::setDatasetFolder(const QString& folder)
 
 bool TrainingPage::isTraining() const
 {
-    return m_thread->isRunning();
+    return m_jobs->isBusy();
 }
 
 bool TrainingPage::isPaused() const
@@ -238,34 +235,34 @@ void TrainingPage::launch(TrainingJobConfig job)
     m_lastEpochSeconds = 0;
     auto* worker = new TrainingWorker(std::move(job));
     m_worker = worker;
-    connect(worker, &TrainingWorker::stageChanged, this, [this](const QString& stage) {
+    m_jobs->deliver(worker, &TrainingWorker::stageChanged, this, [this](const QString& stage) {
         // Multi-line stages (the settings) go whole into the log, their first line to the labels.
         const QString headline = stage.section(QLatin1Char('\n'), 0, 0);
         m_stage->setText(headline);
         log(stage);
         emit statusMessage(headline);
     });
-    connect(worker, &TrainingWorker::batchesArrived, this, &TrainingPage::onBatches);
-    connect(worker, &TrainingWorker::epochFinished, this, &TrainingPage::onEpoch);
-    connect(worker, &TrainingWorker::messageLogged, this, &TrainingPage::log);
-    connect(worker, &TrainingWorker::finished, this, [this](const QString& folder, const QString& reason, bool tested) {
+    m_jobs->deliver(worker, &TrainingWorker::batchesArrived, this, &TrainingPage::onBatches);
+    m_jobs->deliver(worker, &TrainingWorker::epochFinished, this, &TrainingPage::onEpoch);
+    m_jobs->deliver(worker, &TrainingWorker::messageLogged, this, &TrainingPage::log);
+    m_jobs->deliver(worker, &TrainingWorker::finished, this, [this](const QString& folder, const QString& reason, bool tested) {
         m_worker = nullptr;
-        m_thread->stop(false);
+        m_jobs->release();
         setRunning(false);
         m_stage->setText(tr("Finished (%1). Run folder: %2").arg(reason, QDir::toNativeSeparators(folder)));
         log(tr("finished: %1").arg(reason));
         emit statusMessage(tr("Training finished: %1").arg(reason));
         emit trainingFinished(folder, reason, tested);
     });
-    connect(worker, &TrainingWorker::failed, this, [this](const QString& message) {
+    m_jobs->deliver(worker, &TrainingWorker::failed, this, [this](const QString& message) {
         m_worker = nullptr;
-        m_thread->stop(false);
+        m_jobs->release();
         setRunning(false);
         m_stage->setText(message);
         log(tr("failed: %1").arg(message));
         emit trainingFailed(message);
     });
-    m_thread->start(worker, [worker] { worker->start(); }, [worker] { worker->requestStop(); });
+    m_jobs->start(worker, [worker] { worker->start(); }, [worker] { worker->requestStop(); });
     setRunning(true);
     emit trainingStarted(m_runFolder);
 }
@@ -375,7 +372,7 @@ void TrainingPage::exportHistory()
 
 void TrainingPage::cancelAndWait()
 {
-    m_thread->stop();
+    m_jobs->cancelAndWait();
     m_worker = nullptr;
     setRunning(false);
 }

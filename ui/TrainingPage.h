@@ -23,7 +23,7 @@ namespace neurodx::ui {
 
 class TrainingCurves;
 class TrainingSettingsForm;
-class WorkerThread;
+class JobRunner;
 
 // Train a model on the open dataset and watch it learn: settings on the left; Start, Pause, Stop,
 // Resume; live loss/accuracy curves with smoothing and a log axis; progress per epoch and batch
@@ -81,7 +81,7 @@ private:
     QSlider* m_smoothing;
     QCheckBox* m_logLoss;
     QPlainTextEdit* m_log;
-    WorkerThread* m_thread;
+    JobRunner* m_jobs;
     TrainingWorker* m_worker = nullptr;
     QString m_datasetFolder;
     QString m_runFolder;

@@ -2,10 +2,9 @@
 
 #include "PlotLegend.h"
 
-#include "EngineTask.h"
 #include "RunsLocation.h"
 #include "TuningWorker.h"
-#include "WorkerThread.h"
+#include "JobRunner.h"
 
 #include <qcustomplot.h>
 
@@ -55,7 +54,7 @@ TuningPage::TuningPage(QWidget* parent)
       m_trials(new QTableWidget(0, 7)),
       m_bestPlot(new QCustomPlot),
       m_auditVerdict(new QLabel),
-      m_thread(new WorkerThread(this))
+      m_jobs(new JobRunner(this))
 {
     setObjectName(QStringLiteral("tuningPage"));
     for (QLabel*& arm : m_auditArms) {
@@ -198,7 +197,7 @@ void TuningPage::setDatasetFolder(const QString& folder)
 
 bool TuningPage::isBusy() const
 {
-    return m_thread->isRunning();
+    return m_jobs->isBusy();
 }
 
 void TuningPage::setStrategy(bool hyperband)
@@ -267,16 +266,16 @@ void TuningPage::startSearch(const QString& folder)
     m_trials->setRowCount(0);
     updateBestCurve();
     auto* worker = new TuningWorker(std::move(job));
-    connect(worker, &TuningWorker::stageChanged, this, [this](const QString& stage) {
+    m_jobs->deliver(worker, &TuningWorker::stageChanged, this, [this](const QString& stage) {
         m_status->setText(stage);
         emit statusMessage(stage);
     });
-    connect(worker, &TuningWorker::epochFinished, this, [this](int epoch, int epochs) {
+    m_jobs->deliver(worker, &TuningWorker::epochFinished, this, [this](int epoch, int epochs) {
         m_status->setText(tr("Trial %1 running: epoch %2 of %3").arg(m_trialRecords.size() + 1).arg(epoch + 1).arg(epochs));
     });
-    connect(worker, &TuningWorker::trialFinished, this, &TuningPage::addTrial);
-    connect(worker, &TuningWorker::finished, this, [this](const QString& done, bool cancelled) {
-        m_thread->stop(false);
+    m_jobs->deliver(worker, &TuningWorker::trialFinished, this, &TuningPage::addTrial);
+    m_jobs->deliver(worker, &TuningWorker::finished, this, [this](const QString& done, bool cancelled) {
+        m_jobs->release();
         setBusy(false);
         const int best = bestTrial();
         m_status->setText((cancelled ? tr("Search stopped; Resume continues it. ") : tr("Search finished. ")) +
@@ -287,22 +286,19 @@ void TuningPage::startSearch(const QString& folder)
                                      : QString()));
         emit searchFinished(done, cancelled);
     });
-    connect(worker, &TuningWorker::failed, this, [this](const QString& message) {
-        m_thread->stop(false);
+    m_jobs->deliver(worker, &TuningWorker::failed, this, [this](const QString& message) {
+        m_jobs->release();
         setBusy(false);
         m_status->setText(message);
         emit failed(message);
     });
-    m_thread->start(worker, [worker] { worker->start(); }, [worker] { worker->requestStop(); });
+    m_jobs->start(worker, [worker] { worker->start(); }, [worker] { worker->requestStop(); });
     setBusy(true);
 }
 
 void TuningPage::stopSearch()
 {
-    if (auto* worker = qobject_cast<TuningWorker*>(m_thread->worker()))
-        worker->requestStop();
-    else if (auto* task = qobject_cast<EngineTask*>(m_thread->worker()))
-        task->requestStop();
+    m_jobs->requestStop();
     m_status->setText(tr("Stopping after the current batch..."));
 }
 
@@ -373,29 +369,26 @@ void TuningPage::startAudit()
     job.bootstrapResamples = 0;
     for (int a = 0; a < 3; ++a)
         m_auditArms[a]->setText(tr("training..."));
-    auto* task = new EngineTask([job](TrainingControl& control, const EngineTask::Progress& progress) {
-        TrainingJobCallbacks callbacks;
-        callbacks.onStage = [&](const std::string& stage) { progress(QString::fromStdString(stage)); };
-        return QVariant::fromValue(std::make_shared<const LeakageAuditResult>(runLeakageAudit(job, control, callbacks)));
-    });
-    connect(task, &EngineTask::progressed, this, [this](const QString& message) {
-        m_status->setText(tr("Leakage audit: %1").arg(message));
-        emit statusMessage(message);
-    });
-    connect(task, &EngineTask::succeeded, this, [this](const QVariant& v) {
-        m_thread->stop(false);
-        setBusy(false);
-        showAudit(v.value<SharedAudit>());
-    });
     const auto failedOrCancelled = [this](const QString& message) {
-        m_thread->stop(false);
         setBusy(false);
         m_status->setText(message);
         emit failed(message);
     };
-    connect(task, &EngineTask::failed, this, failedOrCancelled);
-    connect(task, &EngineTask::cancelled, this, [failedOrCancelled] { failedOrCancelled(tr("Leakage audit stopped.")); });
-    m_thread->start(task, [task] { task->run(); }, [task] { task->requestStop(); });
+    m_jobs->run<SharedAudit>(
+        [job](JobContext& context) {
+            TrainingJobCallbacks callbacks;
+            callbacks.onStage = [&](const std::string& stage) { context.progress(QString::fromStdString(stage)); };
+            return std::make_shared<const LeakageAuditResult>(runLeakageAudit(job, context.control(), callbacks));
+        },
+        {[this](const SharedAudit& audit) {
+             setBusy(false);
+             showAudit(audit);
+         },
+         failedOrCancelled, [failedOrCancelled] { failedOrCancelled(tr("Leakage audit stopped.")); },
+         [this](const QString& message) {
+             m_status->setText(tr("Leakage audit: %1").arg(message));
+             emit statusMessage(message);
+         }});
     setBusy(true);
 }
 
@@ -428,7 +421,7 @@ void TuningPage::setBusy(bool busy)
 
 void TuningPage::cancelAndWait()
 {
-    m_thread->stop();
+    m_jobs->cancelAndWait();
 }
 
 } // namespace neurodx::ui

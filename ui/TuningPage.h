@@ -18,7 +18,7 @@ class QTableWidget;
 
 namespace neurodx::ui {
 
-class WorkerThread;
+class JobRunner;
 
 // Hyperparameter search and the leakage audit. Start, stop and resume (same folder: finished
 // trials are not repeated) a Hyperband or random search; the trial table fills as trials end; a
@@ -86,7 +86,7 @@ private:
     QCustomPlot* m_bestPlot;
     QLabel* m_auditArms[3];
     QLabel* m_auditVerdict;
-    WorkerThread* m_thread;
+    JobRunner* m_jobs;
     QString m_datasetFolder;
     QString m_folder;
     std::vector<TrialRecord> m_trialRecords;

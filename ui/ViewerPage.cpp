@@ -2,7 +2,7 @@
 
 #include "BatchPredictionView.h"
 #include "DicomTagTree.h"
-#include "EngineTask.h"
+#include "JobRunner.h"
 #include "PlotExport.h"
 #include "QtStrings.h"
 #include "PredictionPanel.h"
@@ -13,7 +13,6 @@
 #include "SliceView.h"
 #include "ViewerReports.h"
 #include "ViewerToolBar.h"
-#include "WorkerThread.h"
 
 #include "evaluation/RunFolder.h"
 
@@ -51,9 +50,9 @@ ViewerPage::ViewerPage(QWidget* parent)
       m_scan(new ScanPane(m_view, m_prediction)),
       m_pixel(new QLabel),
       m_windowLabel(new QLabel),
-      m_loadThread(new WorkerThread(this)),
-      m_modelThread(new WorkerThread(this)),
-      m_predictThread(new WorkerThread(this))
+      m_loadJobs(new JobRunner(this)),
+      m_modelJobs(new JobRunner(this)),
+      m_predictJobs(new JobRunner(this))
 {
     qRegisterMetaType<SharedOpenedSlice>();
     qRegisterMetaType<SharedClassifier>();
@@ -161,7 +160,7 @@ void ViewerPage::connectToolBar()
 
 bool ViewerPage::isBusy() const
 {
-    return m_loadThread->isRunning() || m_modelThread->isRunning() || m_predictThread->isRunning() || m_batch->isBusy() || m_scan->isBusy();
+    return m_loadJobs->isBusy() || m_modelJobs->isBusy() || m_predictJobs->isBusy() || m_batch->isBusy() || m_scan->isBusy();
 }
 
 bool ViewerPage::isScanOpen() const
@@ -178,8 +177,8 @@ QString ViewerPage::currentFile() const
 
 void ViewerPage::cancelAndWait()
 {
-    for (WorkerThread* thread : {m_loadThread, m_modelThread, m_predictThread})
-        thread->stop();
+    for (JobRunner* jobs : {m_loadJobs, m_modelJobs, m_predictJobs})
+        jobs->cancelAndWait();
     m_batch->cancelAndWait();
     m_scan->cancelAndWait();
 }
@@ -214,35 +213,32 @@ void ViewerPage::openPath(const QString& path, std::function<void(const QString&
 
 void ViewerPage::startOpening(const QString& file, std::optional<int> frame, std::function<void(const QString&)> ifNoScan)
 {
-    m_loadThread->stop();
     const std::filesystem::path path = QDir::toNativeSeparators(file).toStdString();
-    auto* task = new EngineTask([path, frame](TrainingControl& control, const EngineTask::Progress&) {
-        return QVariant::fromValue(openViewerDocument(path, frame, &control.cancelToken()));
-    });
-    connect(task, &EngineTask::succeeded, this, [this, file, ifNoScan](const QVariant& v) {
-        m_loadThread->stop(false);
-        QSettings().setValue(QStringLiteral("viewer/lastFolder"), QFileInfo(file).absolutePath());
-        const auto document = v.value<ViewerDocument>();
-        if (document.scan)
-            return showScan(document.scan, file);
-        if (document.slice) {
-            showOpened(document.slice);
-            if (!document.note.isEmpty())
-                emit statusMessage(document.note);
-            return;
-        }
-        if (ifNoScan)
-            return ifNoScan(file);
-        const QString message = tr("%1: no DICOM series or NIfTI scan found in this folder").arg(QDir::toNativeSeparators(file));
+    const auto failed = [this](const QString& message) {
         emit statusMessage(message);
         emit openFailed(message);
-    });
-    connect(task, &EngineTask::failed, this, [this](const QString& message) {
-        m_loadThread->stop(false);
-        emit statusMessage(message);
-        emit openFailed(message);
-    });
-    m_loadThread->start(task, [task] { task->run(); }, [task] { task->requestStop(); });
+    };
+    m_loadJobs->run<ViewerDocument>(
+        [path, frame](JobContext& job) { return openViewerDocument(path, frame, &job.cancelToken()); },
+        {[this, file, ifNoScan](const ViewerDocument& document) { showDocument(document, file, ifNoScan); }, failed});
+}
+
+void ViewerPage::showDocument(const ViewerDocument& document, const QString& file, const std::function<void(const QString&)>& ifNoScan)
+{
+    QSettings().setValue(QStringLiteral("viewer/lastFolder"), QFileInfo(file).absolutePath());
+    if (document.scan)
+        return showScan(document.scan, file);
+    if (document.slice) {
+        showOpened(document.slice);
+        if (!document.note.isEmpty())
+            emit statusMessage(document.note);
+        return;
+    }
+    if (ifNoScan)
+        return ifNoScan(file);
+    const QString message = tr("%1: no DICOM series or NIfTI scan found in this folder").arg(QDir::toNativeSeparators(file));
+    emit statusMessage(message);
+    emit openFailed(message);
 }
 
 void ViewerPage::showOpened(const SharedOpenedSlice& opened)
@@ -298,29 +294,27 @@ void ViewerPage::showScanSlice()
 
 void ViewerPage::loadModel(const QString& modelFile)
 {
-    m_modelThread->stop();
     m_prediction->setBusy(tr("Loading the model..."));
-    auto* task = new EngineTask([modelFile](TrainingControl&, const EngineTask::Progress&) {
-        return QVariant::fromValue(std::make_shared<SliceClassifier>(QDir::toNativeSeparators(modelFile).toStdString()));
-    });
-    connect(task, &EngineTask::succeeded, this, [this, modelFile](const QVariant& v) {
-        m_modelThread->stop(false);
-        m_classifier = v.value<SharedClassifier>();
-        QSettings().setValue(QStringLiteral("viewer/model"), modelFile);
-        const QString name = QFileInfo(modelFile).dir().dirName() + QLatin1Char('/') + QFileInfo(modelFile).fileName();
-        m_prediction->setModel(name, QString::fromStdString(m_classifier->summary()), toQStringList(m_classifier->classNames()));
-        m_prediction->setCalibration(QString::fromStdString(m_classifier->calibrationText()), m_classifier->canCalibrate(), m_classifier->isCalibrated());
-        m_scan->setClassifier(m_classifier); // predicts the open scan, if any
-        emit modelLoaded(modelFile);
-        if (!isScanOpen())
-            predictCurrent();
-    });
-    connect(task, &EngineTask::failed, this, [this](const QString& message) {
-        m_modelThread->stop(false);
-        m_prediction->clearModel(message);
-        emit statusMessage(message);
-    });
-    m_modelThread->start(task, [task] { task->run(); }, [task] { task->requestStop(); });
+    m_modelJobs->run<SharedClassifier>(
+        [modelFile](JobContext&) { return std::make_shared<SliceClassifier>(QDir::toNativeSeparators(modelFile).toStdString()); },
+        {[this, modelFile](const SharedClassifier& classifier) { showModel(classifier, modelFile); },
+         [this](const QString& message) {
+             m_prediction->clearModel(message);
+             emit statusMessage(message);
+         }});
+}
+
+void ViewerPage::showModel(const SharedClassifier& classifier, const QString& modelFile)
+{
+    m_classifier = classifier;
+    QSettings().setValue(QStringLiteral("viewer/model"), modelFile);
+    const QString name = QFileInfo(modelFile).dir().dirName() + QLatin1Char('/') + QFileInfo(modelFile).fileName();
+    m_prediction->setModel(name, QString::fromStdString(m_classifier->summary()), toQStringList(m_classifier->classNames()));
+    m_prediction->setCalibration(QString::fromStdString(m_classifier->calibrationText()), m_classifier->canCalibrate(), m_classifier->isCalibrated());
+    m_scan->setClassifier(m_classifier); // predicts the open scan, if any
+    emit modelLoaded(modelFile);
+    if (!isScanOpen())
+        predictCurrent();
 }
 
 void ViewerPage::setCalibrated(bool calibrated)
@@ -341,7 +335,7 @@ void ViewerPage::predictCurrent()
         return m_scan->setSaliencyClass(m_prediction->saliencyClass());
     if (!m_opened || !m_classifier)
         return;
-    if (m_predictThread->isRunning()) {
+    if (m_predictJobs->isBusy()) {
         m_predictAgain = true; // the newest request wins once the running one ends
         return;
     }
@@ -351,20 +345,16 @@ void ViewerPage::predictCurrent()
     const std::filesystem::path file = m_opened->slice.file;
     const int frame = m_opened->slice.info.frame;
     const int saliency = m_prediction->saliencyClass();
-    auto* task = new EngineTask([classifier, file, frame, saliency](TrainingControl&, const EngineTask::Progress&) {
-        return QVariant::fromValue(SharedSlicePrediction(std::make_shared<const SlicePrediction>(classifier->classify(file, frame, saliency))));
-    });
-    connect(task, &EngineTask::succeeded, this, [this](const QVariant& v) {
-        m_predictThread->stop(false);
-        if (m_predictAgain)
-            return predictCurrent();
-        showPrediction(v.value<SharedSlicePrediction>());
-    });
-    connect(task, &EngineTask::failed, this, [this](const QString& message) {
-        m_predictThread->stop(false);
-        m_prediction->setError(message);
-    });
-    m_predictThread->start(task, [task] { task->run(); }, [task] { task->requestStop(); });
+    m_predictJobs->run<SharedSlicePrediction>(
+        [classifier, file, frame, saliency](JobContext&) {
+            return SharedSlicePrediction(std::make_shared<const SlicePrediction>(classifier->classify(file, frame, saliency)));
+        },
+        {[this](const SharedSlicePrediction& prediction) {
+             if (m_predictAgain)
+                 return predictCurrent();
+             showPrediction(prediction);
+         },
+         [this](const QString& message) { m_prediction->setError(message); }});
 }
 
 void ViewerPage::showPrediction(const SharedSlicePrediction& result)

@@ -21,7 +21,7 @@ class PredictionPanel;
 class ScanPane;
 class SliceView;
 class ViewerToolBar;
-class WorkerThread;
+class JobRunner;
 
 // The clinician's page: open a DICOM or image slice, or a 3D scan (a DICOM series or NIfTI file;
 // dialog, drag and drop, command line), see it windowed as radiology viewers do, read its DICOM
@@ -83,6 +83,8 @@ protected:
 private:
     void connectToolBar();
     void startOpening(const QString& path, std::optional<int> frame, std::function<void(const QString&)> ifNoScan);
+    void showDocument(const ViewerDocument& document, const QString& file, const std::function<void(const QString&)>& ifNoScan);
+    void showModel(const SharedClassifier& classifier, const QString& modelFile);
     void showOpened(const SharedOpenedSlice& opened);
     void showScan(const SharedOpenedScan& scan, const QString& path);
     void showScanSlice();
@@ -100,9 +102,9 @@ private:
     ScanPane* m_scan;
     QLabel* m_pixel;
     QLabel* m_windowLabel;
-    WorkerThread* m_loadThread;
-    WorkerThread* m_modelThread;
-    WorkerThread* m_predictThread;
+    JobRunner* m_loadJobs;
+    JobRunner* m_modelJobs;
+    JobRunner* m_predictJobs;
     SharedOpenedSlice m_opened;
     SharedClassifier m_classifier;
     SharedSlicePrediction m_lastPrediction;
