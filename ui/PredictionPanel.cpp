@@ -14,6 +14,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSlider>
+#include <QTextDocument>
 #include <QVBoxLayout>
 
 namespace neurodx::ui {
@@ -132,9 +133,12 @@ PredictionPanel::PredictionPanel(QWidget* parent)
     layout->addWidget(notice);
 }
 
-void PredictionPanel::setModel(const QString& name, const QString& summary, const QStringList& classNames)
+void PredictionPanel::setModel(const QString& name, const QString& summary, const QStringList& classNames, const QStringList& warnings)
 {
-    m_model->setText(QStringLiteral("<b>%1</b><br>%2").arg(name.toHtmlEscaped(), summary.toHtmlEscaped()));
+    QString text = QStringLiteral("<b>%1</b><br>%2").arg(name.toHtmlEscaped(), summary.toHtmlEscaped());
+    for (const QString& warning : warnings)
+        text += QStringLiteral("<br><span style=\"color:#b00020\"><b>%1</b> %2</span>").arg(tr("Warning:"), warning.toHtmlEscaped());
+    m_model->setText(text);
     m_classNames = classNames;
     for (QProgressBar* bar : m_bars)
         delete bar;
@@ -153,6 +157,13 @@ void PredictionPanel::setModel(const QString& name, const QString& summary, cons
     for (int c = 0; c < classNames.size(); ++c)
         m_saliencyClass->addItem(classNames[c], c);
     clearPrediction();
+}
+
+QString PredictionPanel::modelText() const
+{
+    QTextDocument document;
+    document.setHtml(m_model->text());
+    return document.toPlainText();
 }
 
 void PredictionPanel::clearModel(const QString& reason)

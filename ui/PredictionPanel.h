@@ -26,7 +26,9 @@ class PredictionPanel final : public QWidget {
 public:
     explicit PredictionPanel(QWidget* parent = nullptr);
 
-    void setModel(const QString& name, const QString& summary, const QStringList& classNames);
+    // `warnings`: what to know before trusting any prediction of this model (modelWarnings()),
+    // shown in red under its summary.
+    void setModel(const QString& name, const QString& summary, const QStringList& classNames, const QStringList& warnings = {});
     void clearModel(const QString& reason);
     void setBusy(const QString& message);
     void setPrediction(const std::vector<double>& probabilities, int predicted, const QStringList& warnings);
@@ -45,6 +47,7 @@ public:
     QString warningsText() const;
     // The "unlike the training data" warning shown above the probabilities; empty when hidden.
     QString outlierText() const;
+    QString modelText() const; // the model's name, summary and warnings as shown (plain text)
     // What the probabilities are ("calibrated on 48 validation slices (temperature 1.42)") and
     // whether the calibration switch can be used (the model file has a temperature).
     void setCalibration(const QString& description, bool available, bool on);

@@ -2,18 +2,16 @@
 
 #include "evaluation/RunFolder.h"
 
-#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QSettings>
-#include <QStandardPaths>
 
 namespace neurodx::ui {
 
 QString runsRoot()
 {
-    const QString fallback = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("runs"));
-    return QSettings().value(QStringLiteral("runs/root"), fallback).toString();
+    const QString chosen = QSettings().value(QStringLiteral("runs/root")).toString();
+    return chosen.isEmpty() ? QString::fromStdString(defaultRunsRoot().string()) : chosen;
 }
 
 void setRunsRoot(const QString& folder)
@@ -23,23 +21,13 @@ void setRunsRoot(const QString& folder)
 
 QString newRunFolder(const QString& kind)
 {
-    const QDir root(runsRoot());
-    const QString stem = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")) + QLatin1Char('-') + kind;
-    QString name = stem;
-    for (int n = 2; root.exists(name); ++n)
-        name = stem + QLatin1Char('-') + QString::number(n);
-    return root.filePath(name);
+    return QString::fromStdString(createRunFolder(QDir::toNativeSeparators(runsRoot()).toStdString(), kind.toStdString()).string());
 }
 
 QString viewerStartModel()
 {
     const QString saved = QSettings().value(QStringLiteral("viewer/model")).toString();
-    if (!saved.isEmpty() && QFileInfo::exists(saved))
-        return saved;
-    for (const std::filesystem::path& run : findRunFolders(runsRoot().toStdString()))
-        if (std::filesystem::exists(run / "best.pt"))
-            return QString::fromStdString((run / "best.pt").string());
-    return {};
+    return !saved.isEmpty() && QFileInfo::exists(saved) ? saved : QString();
 }
 
 } // namespace neurodx::ui

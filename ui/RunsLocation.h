@@ -4,13 +4,16 @@
 
 namespace neurodx::ui {
 
-// Where new training runs and tuning searches go (a setting; by default the user's application
-// data folder), and a fresh, sortable folder name for one.
+// Where new training runs and tuning searches go and where the Runs page looks: the folder the user
+// chose there (setting runs/root), else the root the CLI writes to as well (defaultRunsRoot()).
 QString runsRoot();
 void setRunsRoot(const QString& folder);
-QString newRunFolder(const QString& kind); // <root>/<yyyyMMdd-HHmmss>-<kind>, unique
-// The model the viewer opens by itself: the one it used last (setting viewer/model) if the file
-// still exists, else the newest run's best.pt in runsRoot(); empty when there is none.
+// A new, empty run folder <root>/<yyyyMMdd-HHmmss>-<kind>, named as the CLI names its runs
+// (createRunFolder). Throws NeuroDxError when it cannot be created.
+QString newRunFolder(const QString& kind);
+// The model the viewer opens by itself: the one the user chose last (setting viewer/model; a
+// finished training's best.pt counts as chosen) if the file still exists, else none. Never a run
+// the user did not pick: the newest run may well be a chance-level one.
 QString viewerStartModel();
 
 } // namespace neurodx::ui

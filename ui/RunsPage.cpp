@@ -36,6 +36,29 @@ QString figure(const nlohmann::json& metrics, const char* level, const char* nam
     return QString::number(metrics[level][name].get<double>(), 'f', 3);
 }
 
+// "128 px x 1" from config.json's training.input; "-" when the run does not say.
+QString inputText(const nlohmann::json& config)
+{
+    const nlohmann::json input = config.value("training", nlohmann::json::object()).value("input", nlohmann::json::object());
+    if (!input.is_object() || !input.value("size", nlohmann::json()).is_number_integer())
+        return QStringLiteral("-");
+    return QStringLiteral("%1 px x %2").arg(input["size"].get<int>()).arg(input.value("channels", 1));
+}
+
+// "subject 0.70/0.15/0.15, seed 42" from config.json's training.split.
+QString splitText(const nlohmann::json& config)
+{
+    const nlohmann::json split = config.value("training", nlohmann::json::object()).value("split", nlohmann::json::object());
+    if (!split.is_object() || !split.value("ratios", nlohmann::json()).is_array())
+        return QStringLiteral("-");
+    QStringList ratios;
+    for (const nlohmann::json& r : split["ratios"])
+        ratios << (r.is_number() ? QString::number(r.get<double>(), 'f', 2) : QStringLiteral("?"));
+    return QStringLiteral("%1 %2, seed %3")
+        .arg(QString::fromStdString(split.value("mode", std::string("subject"))), ratios.join(QLatin1Char('/')))
+        .arg(split.value("seed", nlohmann::json()).is_number() ? QString::number(split["seed"].get<std::uint64_t>()) : QStringLiteral("?"));
+}
+
 } // namespace
 
 RunsPage::RunsPage(QWidget* parent)
@@ -64,7 +87,8 @@ RunsPage::RunsPage(QWidget* parent)
     });
 
     m_runs->setObjectName(QStringLiteral("runList"));
-    m_runs->setHeaderLabels({tr("Run"), tr("Model"), tr("Epochs"), tr("Best val acc"), tr("Test accuracy"), tr("Test macro AUC"), tr("Stopped")});
+    m_runs->setHeaderLabels({tr("Run"), tr("Model"), tr("Input"), tr("Dataset"), tr("Split"), tr("Epochs"), tr("Best val acc"), tr("Test accuracy"),
+                             tr("Test macro AUC"), tr("Stopped")});
     m_runs->setRootIsDecorated(false);
     m_runs->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_runs->setSortingEnabled(true);
@@ -136,11 +160,16 @@ void RunsPage::refresh()
                 if (std::isfinite(e.valAccuracy) && !(bestValAcc >= e.valAccuracy))
                     bestValAcc = e.valAccuracy;
             item->setText(1, QString::fromStdString(record.architecture()));
-            item->setData(2, Qt::DisplayRole, static_cast<int>(record.history.size()));
-            item->setText(3, std::isfinite(bestValAcc) ? QString::number(bestValAcc, 'f', 3) : QStringLiteral("-"));
-            item->setText(4, figure(record.metrics, "slice_level", "accuracy"));
-            item->setText(5, figure(record.metrics, "slice_level", "macro_auc"));
-            item->setText(6, record.metrics.is_object() ? QString::fromStdString(record.metrics.value("stop_reason", std::string())) : tr("(no test)"));
+            item->setText(2, inputText(record.config));
+            const QString dataset = QString::fromStdString(record.datasetRoot().string());
+            item->setText(3, QFileInfo(dataset).fileName());
+            item->setToolTip(3, QDir::toNativeSeparators(dataset));
+            item->setText(4, splitText(record.config));
+            item->setData(5, Qt::DisplayRole, static_cast<int>(record.history.size()));
+            item->setText(6, std::isfinite(bestValAcc) ? QString::number(bestValAcc, 'f', 3) : QStringLiteral("-"));
+            item->setText(7, figure(record.metrics, "slice_level", "accuracy"));
+            item->setText(8, figure(record.metrics, "slice_level", "macro_auc"));
+            item->setText(9, record.metrics.is_object() ? QString::fromStdString(record.metrics.value("stop_reason", std::string())) : tr("(no test)"));
         } catch (const std::exception& e) {
             item->setText(1, tr("unreadable"));
             item->setToolTip(1, QString::fromStdString(e.what()));

@@ -190,9 +190,9 @@ void TrainingPage::startTraining()
     if (m_splitProvider)
         job.training.split = m_splitProvider();
     job.initialWeights = m_form->initialWeights().toStdString();
-    job.runFolder = newRunFolder(QString::fromStdString(job.training.model.architecture)).toStdString();
     try {
         validate(job.training);
+        job.runFolder = newRunFolder(QString::fromStdString(job.training.model.architecture)).toStdString();
     } catch (const std::exception& e) {
         emit trainingFailed(QString::fromStdString(e.what()));
         return;

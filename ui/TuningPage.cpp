@@ -259,7 +259,13 @@ void TuningPage::startSearch(const QString& folder)
         m_status->setText(QString::fromStdString(e.what()));
         return;
     }
-    m_folder = folder.isEmpty() ? newRunFolder(QStringLiteral("tuning")) : folder;
+    try {
+        m_folder = folder.isEmpty() ? newRunFolder(QStringLiteral("tuning")) : folder;
+    } catch (const std::exception& e) {
+        emit failed(QString::fromStdString(e.what()));
+        m_status->setText(QString::fromStdString(e.what()));
+        return;
+    }
     job.folder = m_folder.toStdString();
     m_objectiveName = m_objective->currentText();
     m_trialRecords.clear();
@@ -365,7 +371,12 @@ void TuningPage::startAudit()
         return;
     }
     TrainingJobConfig job = baseJob();
-    job.runFolder = newRunFolder(QStringLiteral("audit")).toStdString();
+    try {
+        job.runFolder = newRunFolder(QStringLiteral("audit")).toStdString();
+    } catch (const std::exception& e) {
+        emit failed(QString::fromStdString(e.what()));
+        return;
+    }
     job.bootstrapResamples = 0;
     for (int a = 0; a < 3; ++a)
         m_auditArms[a]->setText(tr("training..."));

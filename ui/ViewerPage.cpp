@@ -15,6 +15,7 @@
 #include "ViewerToolBar.h"
 
 #include "evaluation/RunFolder.h"
+#include "inference/InputWarnings.h"
 
 #include <QDir>
 #include <QDragEnterEvent>
@@ -309,7 +310,8 @@ void ViewerPage::showModel(const SharedClassifier& classifier, const QString& mo
     m_classifier = classifier;
     QSettings().setValue(QStringLiteral("viewer/model"), modelFile);
     const QString name = QFileInfo(modelFile).dir().dirName() + QLatin1Char('/') + QFileInfo(modelFile).fileName();
-    m_prediction->setModel(name, QString::fromStdString(m_classifier->summary()), toQStringList(m_classifier->classNames()));
+    m_prediction->setModel(name, QString::fromStdString(m_classifier->summary()), toQStringList(m_classifier->classNames()),
+                           toQStringList(modelWarnings(m_classifier->metadata(), m_classifier->classNames().size())));
     m_prediction->setCalibration(QString::fromStdString(m_classifier->calibrationText()), m_classifier->canCalibrate(), m_classifier->isCalibrated());
     m_scan->setClassifier(m_classifier); // predicts the open scan, if any
     emit modelLoaded(modelFile);

@@ -72,7 +72,7 @@ const std::vector<CommandEntry>& commands()
          "  tune DIR     Hyperband (keras-tuner's schedule) or random search over filters/units/lr/dropout\n"
          "               [--strategy hyperband|random] [--max-epochs 10] [--factor 3] [--iterations 1]\n"
          "               [--max-trials 10] [--objective val_acc|val_loss] [--search \"units=64:512:64;dropout=0..0.5\"]\n"
-         "               [--output tuning]  (run again with the same options to resume) [--classes ...] [--metadata ...]\n"
+         "               [--output DIR]  (an existing search's folder resumes it) [--classes ...] [--metadata ...]\n"
          "               and the training options\n",
          true},
         {"cv",
@@ -94,6 +94,8 @@ const std::vector<CommandEntry>& commands()
 
 const char* const kFooter =
     "Every command takes --json for machine-readable output and --quiet to hide progress.\n"
+    "Given no output folder, train, tune, cv and audit write a new folder <time>-<kind> in the runs folder\n"
+    "the GUI lists ($NEURODX_RUNS_DIR, else the per-user data folder); a run folder serves as its best.pt.\n"
     "Exit codes: 0 success, 1 failure, 2 bad usage or unreadable input.\n"
     "\n"
     "NeuroDx is research software, not a certified medical device.\n";

@@ -18,11 +18,11 @@ namespace neurodx::cli {
 
 namespace {
 
-TrainingJobConfig jobFrom(const CliArguments& args, const std::string& defaultFolder)
+TrainingJobConfig jobFrom(const CliArguments& args, const OutputFolder& output)
 {
     TrainingJobConfig job;
     job.dataset = args.positional()[0];
-    job.runFolder = args.value("output", defaultFolder);
+    job.runFolder = output.path();
     job.training = trainingConfigFrom(args);
     job.scan = scanOptionsFrom(args);
     job.bootstrapResamples = 200;
@@ -49,7 +49,8 @@ int runCrossValidate(const std::vector<std::string>& argv)
 {
     const CliArguments args(argv, valueOptions(), flagOptions());
     args.requirePositional(1, "the dataset folder (neurodx-cli cv DIR --folds K)");
-    const TrainingJobConfig job = jobFrom(args, "cv");
+    const OutputFolder output(args, "cv");
+    const TrainingJobConfig job = jobFrom(args, output);
     const int folds = args.intValue("folds", 5, 3, 100);
     ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json")));
     TrainingControl control;
@@ -78,7 +79,8 @@ int runAudit(const std::vector<std::string>& argv)
 {
     const CliArguments args(argv, valueOptions(), flagOptions());
     args.requirePositional(1, "the dataset folder (neurodx-cli audit DIR)");
-    const TrainingJobConfig job = jobFrom(args, "audit");
+    const OutputFolder output(args, "audit");
+    const TrainingJobConfig job = jobFrom(args, output);
     ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json")));
     TrainingControl control;
     const InterruptHandler interrupt(control);

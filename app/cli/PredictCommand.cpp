@@ -9,6 +9,7 @@
 #include "common/ComputeSetup.h"
 #include "common/NeuroDxError.h"
 #include "dataset/ImageFiles.h"
+#include "inference/InputWarnings.h"
 #include "inference/Predictor.h"
 #include "inference/ScanPrediction.h"
 #include "volume/NiftiReader.h"
@@ -192,6 +193,9 @@ std::string slicesTable(const std::vector<Prediction>& predictions, const std::v
 // What the probabilities are and whether images were checked against the training data.
 std::string modelNotes(const Predictor& predictor)
 {
+    std::string warnings;
+    for (const std::string& w : modelWarnings(predictor.bundle().metadata, predictor.classNames().size()))
+        warnings += "warning: " + w + "\n";
     std::string text = "Probabilities: " + (predictor.isCalibrated() ? predictor.calibration().describe()
                                                                     : predictor.calibration().isCalibrated() ? std::string("raw softmax (--no-calibration)")
                                                                                                              : predictor.calibration().describe()) + "\n";
@@ -205,7 +209,7 @@ std::string modelNotes(const Predictor& predictor)
     }
     else
         text += "This model file cannot tell whether an image is unlike its training data (it was written before NeuroDx stored that)\n";
-    return text;
+    return warnings + text;
 }
 
 } // namespace
@@ -256,6 +260,8 @@ int runPredict(const std::vector<std::string>& argv)
 
     std::string text;
     if (format == "csv") {
+        for (const std::string& w : modelWarnings(predictor.bundle().metadata, classes.size()))
+            std::cerr << "warning: " << w << "\n"; // stdout holds the CSV
         text = scans.empty() ? predictionsCsv(predictions, classes) : scansCsv(scans, classes, args.flag("per-slice"));
     } else if (format == "json") {
         nlohmann::json list = nlohmann::json::array();
@@ -267,6 +273,7 @@ int runPredict(const std::vector<std::string>& argv)
                                             {"temperature", predictor.temperature()},
                                             {"validation_slices", predictor.calibration().validationSlices}}},
                            {"outlier_check", predictor.hasFeatureDensity()},
+                           {"model_warnings", modelWarnings(predictor.bundle().metadata, classes.size())},
                            {"predictions", list}};
         if (!scans.empty()) {
             nlohmann::json scanList = nlohmann::json::array();

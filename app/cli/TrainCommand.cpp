@@ -11,28 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <ctime>
 #include <iostream>
 
 namespace neurodx::cli {
-
-namespace {
-
-std::string defaultRunFolder()
-{
-    const std::time_t now = std::time(nullptr);
-    std::tm local{};
-#if defined(_WIN32)
-    localtime_s(&local, &now);
-#else
-    localtime_r(&now, &local);
-#endif
-    char name[64];
-    std::strftime(name, sizeof name, "runs/run-%Y%m%d-%H%M%S", &local);
-    return name;
-}
-
-} // namespace
 
 int runTrain(const std::vector<std::string>& argv)
 {
@@ -50,7 +31,8 @@ int runTrain(const std::vector<std::string>& argv)
     job.resume = args.flag("resume");
     if (job.resume && !args.value("output"))
         throw UsageError{"--resume needs --output RUN_FOLDER (the run to continue)"};
-    job.runFolder = args.value("output", defaultRunFolder());
+    const OutputFolder output(args, job.training.model.architecture);
+    job.runFolder = output.path();
     if (const auto split = args.value("split-file"))
         job.splitFile = *split;
     job.initialWeights = args.value("weights", "");

@@ -1,5 +1,7 @@
 #include "TrainingOptions.h"
 
+#include "evaluation/RunFolder.h"
+
 #include "ModelSpec.h"
 #include "CommandContext.h"
 
@@ -83,6 +85,23 @@ TrainingConfig trainingConfigFrom(const CliArguments& args, TrainingConfig c)
     c.model.imageSize = c.input.size;
     c.model.inputChannels = c.input.channels;
     return c;
+}
+
+OutputFolder::OutputFolder(const CliArguments& args, const std::string& kind)
+{
+    if (const auto output = args.value("output")) {
+        m_path = *output;
+        return;
+    }
+    m_path = createRunFolder(defaultRunsRoot(), kind);
+    m_created = true;
+}
+
+OutputFolder::~OutputFolder()
+{
+    std::error_code ec;
+    if (m_created && std::filesystem::is_empty(m_path, ec) && !ec)
+        std::filesystem::remove(m_path, ec);
 }
 
 } // namespace neurodx::cli

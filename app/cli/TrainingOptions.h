@@ -4,6 +4,7 @@
 
 #include "training/TrainingJob.h"
 
+#include <filesystem>
 #include <set>
 #include <string>
 
@@ -13,5 +14,22 @@ namespace neurodx::cli {
 std::set<std::string> trainingValueOptions();
 std::set<std::string> trainingFlagOptions();
 TrainingConfig trainingConfigFrom(const CliArguments& args, TrainingConfig defaults = {});
+
+// Where train, tune, cv and audit write: --output when given, else a new folder
+// <yyyyMMdd-HHmmss>-<kind> in the runs root the GUI lists too (defaultRunsRoot()). A folder made
+// here that is still empty when the command ends (it failed before writing anything) is removed.
+class OutputFolder {
+public:
+    OutputFolder(const CliArguments& args, const std::string& kind);
+    ~OutputFolder();
+    OutputFolder(const OutputFolder&) = delete;
+    OutputFolder& operator=(const OutputFolder&) = delete;
+
+    const std::filesystem::path& path() const { return m_path; }
+
+private:
+    std::filesystem::path m_path;
+    bool m_created = false;
+};
 
 } // namespace neurodx::cli

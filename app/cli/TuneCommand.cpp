@@ -28,7 +28,8 @@ int runTune(const std::vector<std::string>& argv)
 
     TuningJobConfig job;
     job.dataset = args.positional()[0];
-    job.folder = args.value("output", "tuning");
+    const OutputFolder output(args, "tuning");
+    job.folder = output.path();
     TrainingConfig base;
     base.model.architecture = "cnn";
     job.training = trainingConfigFrom(args, base);

@@ -24,7 +24,8 @@ struct ChildProcessResult {
     std::string description; // what happened, in words: "signal 11 (Segmentation fault)"
 };
 
-// True where runInChildProcess isolates (POSIX); elsewhere (Windows) the work runs in this process.
+// True where runInChildProcess isolates (POSIX); elsewhere (Windows, and builds with AddressSanitizer,
+// whose allocator is not fork-safe before LLVM 18) the work runs in this process.
 bool childProcessIsolationAvailable();
 
 // Runs `work` in a child and returns how it ended. The work must only compute and return: no threads

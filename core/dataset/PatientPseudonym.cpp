@@ -1,5 +1,7 @@
 #include "PatientPseudonym.h"
 
+#include "common/UserFolders.h"
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
@@ -111,22 +113,10 @@ fs::path userPseudonymKeyFile()
 {
     if (const char* overridden = std::getenv("NEURODX_PSEUDONYM_KEY"); overridden && *overridden)
         return overridden;
-    fs::path base;
-#if defined(_WIN32)
-    if (const char* appData = std::getenv("APPDATA"))
-        base = appData;
-#elif defined(__APPLE__)
-    if (const char* home = std::getenv("HOME"))
-        base = fs::path(home) / "Library" / "Application Support";
-#else
-    if (const char* config = std::getenv("XDG_CONFIG_HOME"); config && *config)
-        base = config;
-    else if (const char* home = std::getenv("HOME"))
-        base = fs::path(home) / ".config";
-#endif
-    if (base.empty())
+    const fs::path folder = userConfigFolder();
+    if (folder.empty())
         return {}; // never a shared folder such as /tmp, where another user could plant a key
-    return base / "NeuroDx" / "pseudonym.key";
+    return folder / "pseudonym.key";
 }
 
 std::string hmacSha256Hex(const std::string& key, const std::string& message)

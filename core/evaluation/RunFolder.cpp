@@ -2,9 +2,12 @@
 
 #include "common/JsonFile.h"
 #include "common/NeuroDxError.h"
+#include "common/UserFolders.h"
 #include "dataset/MetadataCsv.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -36,6 +39,41 @@ int RunRecord::bestEpoch() const
         if (history[i].valLoss == history[i].valLoss && (best < 0 || history[i].valLoss < history[static_cast<std::size_t>(best)].valLoss))
             best = static_cast<int>(i);
     return best;
+}
+
+fs::path defaultRunsRoot()
+{
+    if (const char* chosen = std::getenv("NEURODX_RUNS_DIR"); chosen && *chosen)
+        return chosen;
+    const fs::path data = userDataFolder();
+    return data.empty() ? fs::path("runs") : data / "runs";
+}
+
+fs::path createRunFolder(const fs::path& root, const std::string& kind)
+{
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+#if defined(_WIN32)
+    localtime_s(&local, &now);
+#else
+    localtime_r(&now, &local);
+#endif
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
+    const std::string stem = std::string(stamp) + "-" + kind;
+    std::error_code ec;
+    fs::create_directories(root, ec);
+    if (ec)
+        throw NeuroDxError(ErrorKind::Io, root, "cannot create the runs folder: " + ec.message());
+    for (int n = 1; n < 10000; ++n) {
+        const fs::path folder = root / (n == 1 ? stem : stem + "-" + std::to_string(n));
+        // create_directory is mkdir: it succeeds for exactly one caller, whoever else tries the name.
+        if (fs::create_directory(folder, ec))
+            return folder;
+        if (ec)
+            throw NeuroDxError(ErrorKind::Io, folder, "cannot create the run folder: " + ec.message());
+    }
+    throw NeuroDxError(ErrorKind::Io, root, "cannot find a free run folder name for " + stem);
 }
 
 bool isRunFolder(const fs::path& folder)

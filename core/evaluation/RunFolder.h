@@ -27,6 +27,16 @@ struct RunRecord {
     int bestEpoch() const;               // by val_loss as the checkpoint chose it; -1 without validation
 };
 
+// Where runs, searches and audits go when no --output is given, for the CLI and the GUI alike:
+// $NEURODX_RUNS_DIR when set, else userDataFolder()/runs, else ./runs (no home folder).
+std::filesystem::path defaultRunsRoot();
+
+// A new, empty folder root/<yyyyMMdd-HHmmss>-<kind> (local time; -2, -3 ... appended while the name
+// is taken), with root created as needed. Created exclusively, so two runs started in the same
+// second (two processes, or the CLI and the GUI) never share a folder. Throws NeuroDxError (Io)
+// naming the folder when it cannot be created.
+std::filesystem::path createRunFolder(const std::filesystem::path& root, const std::string& kind);
+
 // A folder is a run when it has config.json and history.csv or best.pt.
 bool isRunFolder(const std::filesystem::path& folder);
 

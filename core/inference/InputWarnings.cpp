@@ -1,5 +1,7 @@
 #include "InputWarnings.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -34,6 +36,28 @@ std::vector<std::string> predictionWarnings(const SliceInfo& info, int inputSize
     if (prediction.unlikeTraining)
         warnings.insert(warnings.begin(), kUnlikeTrainingWarning);
     return warnings;
+}
+
+std::vector<std::string> modelWarnings(const nlohmann::json& metadata, std::size_t classCount)
+{
+    if (classCount < 2 || !metadata.is_object())
+        return {};
+    const auto validation = metadata.find("validation");
+    if (validation == metadata.end() || !validation->is_object())
+        return {};
+    const auto accuracy = validation->find("accuracy");
+    if (accuracy == validation->end() || !accuracy->is_number())
+        return {};
+    const double chance = 1.0 / static_cast<double>(classCount);
+    const double value = accuracy->get<double>();
+    if (value >= chance + kWeakModelMargin)
+        return {};
+    char text[320];
+    std::snprintf(text, sizeof text,
+                  "this model's validation accuracy is %.2f, close to chance (%.2f for %zu classes): it has not learned to tell the "
+                  "classes apart, so its predictions mean little (train longer or on more data, or choose another model)",
+                  value, chance, classCount);
+    return {text};
 }
 
 } // namespace neurodx

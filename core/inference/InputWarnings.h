@@ -21,4 +21,13 @@ std::vector<std::string> inputWarnings(const SliceInfo& info, int inputSize, dou
 std::vector<std::string> predictionWarnings(const SliceInfo& info, int inputSize, const Prediction& prediction,
                                             double lowConfidence = kLowConfidence);
 
+// How far above chance (1 / classes) a model's validation accuracy must be before its predictions
+// are worth reading without a warning.
+inline constexpr double kWeakModelMargin = 0.15;
+
+// What to know about a model before trusting any of its predictions, from its file's metadata: a
+// validation accuracy within kWeakModelMargin of chance (the model has not learned the classes).
+// Empty when the metadata holds no validation figures (an imported Keras model) or nothing is wrong.
+std::vector<std::string> modelWarnings(const nlohmann::json& metadata, std::size_t classCount);
+
 } // namespace neurodx

@@ -204,8 +204,24 @@ void saveModelFile(const std::filesystem::path& file, const Classifier& model, c
     });
 }
 
-ModelBundle loadModelFile(const std::filesystem::path& file)
+std::filesystem::path resolveModelPath(const std::filesystem::path& path)
 {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(path, ec))
+        return path;
+    const std::filesystem::path best = path / "best.pt";
+    if (std::filesystem::is_regular_file(best, ec))
+        return best;
+    if (std::filesystem::is_regular_file(path / "config.json", ec))
+        throw NeuroDxError(ErrorKind::UnreadableFile, path,
+                           "this run folder has no best.pt: the run ended before its first epoch was checkpointed "
+                           "(resume it with train --resume --output, or give a model file)");
+    throw NeuroDxError(ErrorKind::UnreadableFile, path, "a folder, not a model: give a model file (.pt or Keras .h5) or a run folder holding best.pt");
+}
+
+ModelBundle loadModelFile(const std::filesystem::path& given)
+{
+    const std::filesystem::path file = resolveModelPath(given);
     if (isKerasModelFile(file)) // a Keras .h5 model, converted on the fly (core/interop)
         return importKerasModel(file).bundle;
     const c10::impl::GenericDict dict = unpickleDict(file, readBytes(file));

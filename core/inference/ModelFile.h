@@ -35,7 +35,12 @@ nlohmann::json modelMetadata(const ModelSpec& spec, const std::vector<std::strin
 // previous file survives a failed write. Throws NeuroDxError(Io) naming the file.
 void saveModelFile(const std::filesystem::path& file, const Classifier& model, const nlohmann::json& metadata);
 
-// Reads, checks and builds the model. Throws NeuroDxError naming the file and saying what is wrong:
+// A model given as a folder means the run's best.pt: the path itself when it is a file, `folder/best.pt`
+// when the folder holds one. Throws NeuroDxError naming the folder otherwise (a run that ended before
+// its first checkpoint, or a folder that is not a run).
+std::filesystem::path resolveModelPath(const std::filesystem::path& path);
+
+// Reads, checks and builds the model (a run folder: its best.pt, see resolveModelPath). Throws NeuroDxError naming the file and saying what is wrong:
 // not a NeuroDx model file, written by a newer version, unknown architecture, a tensor missing or of
 // the wrong shape, damaged or truncated.
 ModelBundle loadModelFile(const std::filesystem::path& file);

@@ -27,7 +27,10 @@ struct SliceClassifier::Impl {
     // the predictor at the start of each call, so one call never mixes the two kinds.
     std::atomic<bool> calibrated{true};
 
-    Impl(const std::filesystem::path& modelFile, InferencePrecision precision) : file(modelFile), predictor(Predictor::fromFile(modelFile, precision)) {}
+    Impl(const std::filesystem::path& modelFile, InferencePrecision precision)
+        : file(resolveModelPath(modelFile)), predictor(Predictor::fromFile(file, precision))
+    {
+    }
 
     Classifier& model() { return *predictor.bundle().model; }
 };

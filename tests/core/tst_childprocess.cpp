@@ -88,14 +88,17 @@ void ChildProcessTest::endsAsTheWorkEnded()
     QFETCH(QString, description);
     QElapsedTimer timer;
     timer.start();
-    const ChildProcessResult result = runInChildProcess([work] { return doWork(work); }, std::chrono::seconds(1), work == Work::AnswerTooLarge ? 2u << 20 : 64u << 20);
+    // Only the hanging child meets its 1 s limit; the others get ample time on a loaded machine.
+    const std::chrono::seconds limit(work == Work::Hang ? 1 : 60);
+    const ChildProcessResult result = runInChildProcess([work] { return doWork(work); }, limit, work == Work::AnswerTooLarge ? 2u << 20 : 64u << 20);
     QCOMPARE(result.ending, ending);
     QVERIFY2(QString::fromStdString(result.description).contains(description), result.description.c_str());
     if (ending == Ending::Returned)
         QVERIFY(result.output == doWork(work));
     else
         QVERIFY(result.output.empty());
-    QVERIFY2(timer.elapsed() < 10000, "the caller waited for a hung child beyond its limit");
+    if (work == Work::Hang)
+        QVERIFY2(timer.elapsed() < 10000, "the caller waited for a hung child beyond its limit");
 }
 
 void ChildProcessTest::childCannotChangeTheCaller()

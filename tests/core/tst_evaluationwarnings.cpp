@@ -1,6 +1,10 @@
 // evaluationWarnings: what a reader of test figures must know before trusting them. Built from plain
-// labels, probabilities and subjects, the way a run's predictions.csv is read back.
+// labels, probabilities and subjects, the way a run's predictions.csv is read back. modelWarnings:
+// what a user of a model must know before trusting its predictions, from the model file's metadata.
 #include "evaluation/Evaluation.h"
+#include "inference/InputWarnings.h"
+
+#include <nlohmann/json.hpp>
 
 #include <QtTest>
 
@@ -34,6 +38,8 @@ class EvaluationWarningsTest : public QObject {
 private slots:
     void warnsWhereFiguresMislead_data();
     void warnsWhereFiguresMislead();
+    void warnsAboutAModelNearChance_data();
+    void warnsAboutAModelNearChance();
 };
 
 void EvaluationWarningsTest::warnsWhereFiguresMislead_data()
@@ -59,6 +65,36 @@ void EvaluationWarningsTest::warnsWhereFiguresMislead()
     QCOMPARE(int(warnings.size()), int(expected.size()));
     for (int i = 0; i < expected.size(); ++i)
         QVERIFY2(QString::fromStdString(warnings[static_cast<std::size_t>(i)]).contains(expected[i]), warnings[static_cast<std::size_t>(i)].c_str());
+}
+
+void EvaluationWarningsTest::warnsAboutAModelNearChance_data()
+{
+    QTest::addColumn<QString>("metadata"); // the model file's metadata, as JSON
+    QTest::addColumn<int>("classes");
+    QTest::addColumn<QString>("expected"); // a part of the warning, or empty for none
+    QTest::newRow("3 classes, 0.36: chance level") << R"({"validation": {"accuracy": 0.36, "loss": 1.09}})" << 3
+                                                   << "validation accuracy is 0.36, close to chance (0.33 for 3 classes)";
+    QTest::newRow("3 classes, 0.47: still within the margin") << R"({"validation": {"accuracy": 0.47}})" << 3 << "close to chance";
+    QTest::newRow("3 classes, 0.49: learnt something") << R"({"validation": {"accuracy": 0.49}})" << 3 << "";
+    QTest::newRow("2 classes, 0.55: chance level") << R"({"validation": {"accuracy": 0.55}})" << 2 << "(0.50 for 2 classes)";
+    QTest::newRow("2 classes, 0.90") << R"({"validation": {"accuracy": 0.90}})" << 2 << "";
+    QTest::newRow("no validation figures (an imported Keras model)") << R"({"architecture": {"name": "cnn"}})" << 3 << "";
+    QTest::newRow("damaged: accuracy not a number") << R"({"validation": {"accuracy": "high"}})" << 3 << "";
+    QTest::newRow("metadata not an object") << R"([1, 2])" << 3 << "";
+}
+
+void EvaluationWarningsTest::warnsAboutAModelNearChance()
+{
+    QFETCH(QString, metadata);
+    QFETCH(int, classes);
+    QFETCH(QString, expected);
+    const std::vector<std::string> warnings = modelWarnings(nlohmann::json::parse(metadata.toStdString()), static_cast<std::size_t>(classes));
+    if (expected.isEmpty()) {
+        QVERIFY2(warnings.empty(), warnings.empty() ? "" : warnings.front().c_str());
+        return;
+    }
+    QCOMPARE(warnings.size(), std::size_t{1});
+    QVERIFY2(QString::fromStdString(warnings.front()).contains(expected), warnings.front().c_str());
 }
 
 QTEST_APPLESS_MAIN(EvaluationWarningsTest)

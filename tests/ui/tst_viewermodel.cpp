@@ -8,6 +8,7 @@
 #include "ViewerPage.h"
 #include "ViewerWaits.h"
 
+#include "inference/InputWarnings.h"
 #include "inference/SliceClassifier.h"
 #include "training/TrainingJob.h"
 
@@ -44,6 +45,7 @@ private slots:
     void startsWithTheLastModel_data();
     void startsWithTheLastModel();
     void warnsAboutImagesUnlikeTheTrainingData();
+    void saysWhenTheModelIsNearChance();
     void calibrationSwitchShowsTheRawSoftmax();
 
 private:
@@ -89,8 +91,8 @@ void ViewerModelTest::startsWithTheLastModel_data()
     QTest::addColumn<bool>("runInRunsFolder");
     QTest::addColumn<bool>("loads");
     QTest::newRow("the remembered model") << "model" << false << true;
-    QTest::newRow("remembered file gone: the newest run") << "gone" << true << true;
-    QTest::newRow("nothing remembered: the newest run") << "" << true << true;
+    QTest::newRow("remembered file gone: not the newest run") << "gone" << true << false;
+    QTest::newRow("nothing remembered: not the newest run") << "" << true << false;
     QTest::newRow("remembered file gone, no run") << "gone" << false << false;
     QTest::newRow("nothing at all") << "" << false << false;
 }
@@ -170,6 +172,20 @@ void ViewerModelTest::calibrationSwitchShowsTheRawSoftmax()
     page.setCalibrated(true);
     QVERIFY(predicted.wait(20000));
     QCOMPARE(page.prediction()->displayedProbabilities(), calibrated);
+}
+
+void ViewerModelTest::saysWhenTheModelIsNearChance()
+{
+    // The panel shows exactly the engine's verdict on this model (tst_evaluationwarnings checks the rule).
+    ViewerPage page;
+    QVERIFY(loadModelAndWait(page, m_model));
+    const SliceClassifier model(m_model);
+    const std::vector<std::string> warnings = modelWarnings(model.metadata(), model.classNames().size());
+    const QString shown = page.prediction()->modelText();
+    QCOMPARE(shown.contains("Warning:"), !warnings.empty());
+    for (const std::string& warning : warnings)
+        QVERIFY2(shown.contains(QString::fromStdString(warning)), qPrintable(shown));
+    QVERIFY2(shown.contains("validation accuracy"), qPrintable(shown)); // the summary itself is still there
 }
 
 QTEST_MAIN(ViewerModelTest)
