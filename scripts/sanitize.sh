@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test suite under sanitizers, each in its own build folder (clang-14; Debian's libraries are
 # not instrumented, and tests/sanitizers/*.supp lists what is suppressed inside them, nothing of ours):
-#   scripts/sanitize.sh            ASan + UBSan, every test                   (build-fuzz, shared with fuzz.sh)
+#   scripts/sanitize.sh            ASan + UBSan, every test                   (build-fuzz, shared with fuzz.sh; CI runs it)
 #   scripts/sanitize.sh thread     ThreadSanitizer, the tests labelled threads (build-tsan; CI runs it)
 # Extra arguments go to ctest (e.g. -R tst_dicom).
 set -euo pipefail
