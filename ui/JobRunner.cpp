@@ -40,7 +40,8 @@ void JobRunner::cancelAndWait()
     for (const Job& job : m_jobs) {
         job.thread->quit();
         job.thread->wait();
-        delete job.thread; // a QObject worker was deleted as its thread finished
+        delete job.worker;
+        delete job.thread;
     }
     m_jobs.clear();
 }
@@ -91,21 +92,21 @@ JobRunner::Id JobRunner::start(QObject* worker, std::function<void()> work, std:
         work();
         thread->quit();
     });
-    connect(thread, &QThread::finished, worker, &QObject::deleteLater);
-    return startThread(thread, std::move(requestStop));
+    return startThread(thread, std::move(requestStop), worker);
 }
 
-JobRunner::Id JobRunner::startThread(QThread* thread, std::function<void()> requestStop)
+JobRunner::Id JobRunner::startThread(QThread* thread, std::function<void()> requestStop, QObject* worker)
 {
     cancel();
     const Id id = ++m_lastId;
-    m_jobs.push_back({id, thread, std::move(requestStop)});
+    m_jobs.push_back({id, thread, std::move(requestStop), worker});
     m_current = id;
     // A thread that ended is freed on the GUI thread, whether its job is current or long replaced.
     connect(thread, &QThread::finished, this, [this, thread] {
         const auto job = std::find_if(m_jobs.begin(), m_jobs.end(), [&](const Job& j) { return j.thread == thread; });
         if (job == m_jobs.end())
             return;
+        delete job->worker; // its thread has ended: no event of it is being processed
         m_jobs.erase(job);
         thread->deleteLater();
     });

@@ -92,7 +92,7 @@ private:
     // `body` computes the result on the job's thread and hands the GUI-thread delivery to
     // JobContext::m_post; failures and cancellation are handled around it here.
     Id startBody(std::function<std::function<void()>(JobContext&)> body, FailureHandlers handlers);
-    Id startThread(QThread* thread, std::function<void()> requestStop);
+    Id startThread(QThread* thread, std::function<void()> requestStop, QObject* worker = nullptr);
     // Queues `deliver` to the GUI thread, to run only if job `id` is still current then.
     void post(Id id, std::function<void()> deliver);
 
@@ -100,6 +100,9 @@ private:
         Id id;
         QThread* thread;
         std::function<void()> requestStop;
+        // A start()ed worker, deleted here on the GUI thread once its thread has ended, so that
+        // requestStop() can never reach a worker that is already gone.
+        QObject* worker = nullptr;
     };
     std::vector<Job> m_jobs; // every job whose thread has not ended, current or replaced
     Id m_current = 0;

@@ -5,6 +5,7 @@
 #include "common/NeuroDxError.h"
 
 #include <QElapsedTimer>
+#include <QPointer>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
@@ -78,6 +79,7 @@ private slots:
     void progressIsThrottled();
     void replacedWorkersLateSignalsAreDropped();
     void destructorWaitsForReplacedJobs();
+    void aFinishedWorkerStaysUntilTheGuiLetsItGo();
 };
 
 void TestJobRunner::typedResultArrivesOnTheGuiThread()
@@ -245,6 +247,32 @@ void TestJobRunner::destructorWaitsForReplacedJobs()
         runner.run<int>([](JobContext&) { return 0; }, {[](int) {}, [](const QString&) {}}); // replaces it
     } // cancels both and waits: nothing runs on after its runner is gone
     QVERIFY(ended);
+}
+
+void TestJobRunner::aFinishedWorkerStaysUntilTheGuiLetsItGo()
+{
+    // The worker's thread ends right after its work; the GUI hears of it only later. A cancel() in
+    // between reaches the worker's requestStop: the worker must still exist then (deleted by its
+    // own thread at the end, it would be written to after being freed).
+    JobRunner runner;
+    std::atomic<bool> workDone{false};
+    auto* worker = new SignallingWorker(1, nullptr);
+    const QPointer<SignallingWorker> alive(worker);
+    bool stopReached = false;
+    runner.start(worker, [worker, &workDone] {
+        worker->work();
+        workDone = true;
+    }, [&stopReached] { stopReached = true; });
+    QElapsedTimer waited;
+    waited.start();
+    while (!workDone && waited.elapsed() < 5000)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100)); // its thread ends; no GUI event runs meanwhile
+    QVERIFY(workDone);
+    QVERIFY2(alive, "the worker was deleted before the GUI thread let it go");
+    runner.cancel();
+    QVERIFY(stopReached);
+    QTRY_VERIFY(!alive); // freed on the GUI thread once its thread's end is handled
 }
 
 QTEST_MAIN(TestJobRunner)
