@@ -67,7 +67,7 @@ TrainingCurves::TrainingCurves(QWidget* parent)
       m_replotTimer(new QTimer(this))
 {
     setObjectName(QStringLiteral("trainingCurves"));
-    setToolTip(tr("Drag to pan, wheel to zoom; the dashed line marks the best epoch (lowest validation loss)"));
+    setToolTip(tr("Drag to pan, wheel to zoom; the dashed line marks the epoch best.pt holds (lowest validation loss, or training loss without validation)"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_loss, 1);
@@ -141,13 +141,10 @@ void TrainingCurves::addEpoch(const EpochRecord& record)
     if (std::isfinite(record.valLoss)) {
         m_loss->graph(EpochValidation)->addData(x, record.valLoss);
         m_accuracy->graph(EpochValidation)->addData(x, record.valAccuracy);
-        int best = -1;
-        for (std::size_t i = 0; i < m_epochs.size(); ++i)
-            if (std::isfinite(m_epochs[i].valLoss) && (best < 0 || m_epochs[i].valLoss < m_epochs[static_cast<std::size_t>(best)].valLoss))
-                best = static_cast<int>(i);
-        if (best >= 0)
-            setBestEpoch(m_epochs[static_cast<std::size_t>(best)].epoch);
     }
+    // The epoch best.pt holds, by the trainer's own rule (lowest loss when there is no validation).
+    if (const int best = checkpointEpoch(m_epochs); best >= 0)
+        setBestEpoch(m_epochs[static_cast<std::size_t>(best)].epoch);
     scheduleReplot();
 }
 

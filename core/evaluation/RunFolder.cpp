@@ -34,11 +34,8 @@ int RunRecord::bestEpoch() const
     // 0-based in memory; metrics.json counts from 1 since it says "epochs_from": 1 (from 0 before).
     if (metrics.is_object() && metrics.contains("best_epoch") && metrics["best_epoch"].is_number_integer())
         return metrics["best_epoch"].get<int>() - metrics.value("epochs_from", 0);
-    int best = -1;
-    for (std::size_t i = 0; i < history.size(); ++i)
-        if (history[i].valLoss == history[i].valLoss && (best < 0 || history[i].valLoss < history[static_cast<std::size_t>(best)].valLoss))
-            best = static_cast<int>(i);
-    return best;
+    const int best = checkpointEpoch(history);
+    return best < 0 ? -1 : history[static_cast<std::size_t>(best)].epoch;
 }
 
 fs::path defaultRunsRoot()

@@ -189,7 +189,7 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
         emit(e);
     }
 
-    const std::string checkpointMonitor = hasValidation ? "val_loss" : "loss";
+    const std::string checkpointMonitor = neurodx::checkpointMonitor(hasValidation);
     const bool writeRun = !data.runFolder.empty();
     if (writeRun) {
         std::error_code ec;

@@ -4,6 +4,7 @@
 #include "common/NeuroDxError.h"
 #include "dataset/MetadataCsv.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -38,6 +39,25 @@ bool improves(const std::string& monitor, double candidate, double best, double 
 double worstValue(const std::string& monitor)
 {
     return isLoss(monitor) ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
+}
+
+std::string checkpointMonitor(bool hasValidation)
+{
+    return hasValidation ? "val_loss" : "loss";
+}
+
+int checkpointEpoch(const std::vector<EpochRecord>& history)
+{
+    const bool hasValidation = std::any_of(history.begin(), history.end(), [](const EpochRecord& r) { return !std::isnan(r.valLoss); });
+    const std::string monitor = checkpointMonitor(hasValidation);
+    double best = worstValue(monitor);
+    int bestIndex = -1;
+    for (std::size_t i = 0; i < history.size(); ++i)
+        if (improves(monitor, history[i].value(monitor), best)) {
+            best = history[i].value(monitor);
+            bestIndex = static_cast<int>(i);
+        }
+    return bestIndex;
 }
 
 std::string historyCsv(const std::vector<EpochRecord>& history)

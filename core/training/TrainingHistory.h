@@ -24,6 +24,13 @@ struct EpochRecord {
 bool improves(const std::string& monitor, double candidate, double best, double minDelta = 0.0);
 double worstValue(const std::string& monitor);
 
+// What ModelCheckpoint watches to choose best.pt: val_loss, or loss when there is no validation part.
+std::string checkpointMonitor(bool hasValidation);
+// The epoch best.pt holds (its index in `history`): the first epoch that improved checkpointMonitor
+// last, by the same rule the trainer uses while it trains; -1 for an empty history. The one rule
+// behind the trainer's checkpoint, the curves' best-epoch mark and a run folder read back.
+int checkpointEpoch(const std::vector<EpochRecord>& history);
+
 // history.csv with Keras CSVLogger's columns (epoch,acc,loss,lr,val_acc,val_loss) plus seconds.
 // Epochs are numbered from 1, as the console and every summary number them (Keras' CSVLogger writes
 // from 0 while fit() prints from 1; NeuroDx uses one convention everywhere).

@@ -197,6 +197,7 @@ void TrainerTest::bestWeightsComeBackFromBestFile()
     const ModelBundle best = loadModelFile(run / "best.pt");
     const ModelBundle last = loadModelFile(run / "last.pt");
     QCOMPARE(best.metadata.at("epoch").get<int>(), result.bestEpoch);
+    QCOMPARE(checkpointEpoch(result.history), result.bestEpoch); // the rule the curves and run folders use
     const auto returned = result.model->parameters();
     for (std::size_t i = 0; i < returned.size(); ++i)
         QVERIFY(torch::equal(returned[i], best.model->parameters()[i]));

@@ -6,6 +6,7 @@
 #include <QTimer>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace neurodx;
@@ -16,7 +17,8 @@ class TrainingCurvesTest : public QObject {
 private slots:
     void smoothingIsDebiasedEma_data();
     void smoothingIsDebiasedEma();
-    void marksTheLowestValidationLoss();
+    void marksTheEpochBestPtHolds_data();
+    void marksTheEpochBestPtHolds();
     void logAxisAndClear();
     void replotsAreCoalesced();
 };
@@ -52,27 +54,42 @@ void TrainingCurvesTest::smoothingIsDebiasedEma()
     QCOMPARE(curves.batchPointCount(), int(losses.size()));
 }
 
-void TrainingCurvesTest::marksTheLowestValidationLoss()
+void TrainingCurvesTest::marksTheEpochBestPtHolds_data()
 {
+    // Each epoch's training and validation loss ("nan": no validation); the mark the curves show,
+    // which must be the epoch ModelCheckpoint saved (checkpointEpoch, the trainer's own rule).
+    QTest::addColumn<QList<double>>("losses");
+    QTest::addColumn<QList<double>>("valLosses");
+    QTest::addColumn<int>("expected");
+    const double nan = std::nan("");
+    QTest::newRow("lowest validation loss, not the lowest training loss") << QList<double>{1.0, 0.5, 0.3, 0.2} << QList<double>{1.0, 0.6, 0.8, 0.65} << 1;
+    QTest::newRow("a tie keeps the first (strict improvement)") << QList<double>{1.0, 0.9, 0.8} << QList<double>{0.7, 0.6, 0.6} << 1;
+    QTest::newRow("no validation part: lowest training loss") << QList<double>{1.0, 0.4, 0.7} << QList<double>{nan, nan, nan} << 1;
+    QTest::newRow("an epoch without validation changes nothing") << QList<double>{1.0, 0.5, 0.1} << QList<double>{0.9, 0.7, nan} << 1;
+    QTest::newRow("only NaNs in validation before it starts") << QList<double>{1.0, 0.5, 0.4} << QList<double>{nan, 0.8, 0.9} << 1;
+}
+
+void TrainingCurvesTest::marksTheEpochBestPtHolds()
+{
+    QFETCH(QList<double>, losses);
+    QFETCH(QList<double>, valLosses);
+    QFETCH(int, expected);
     TrainingCurves curves;
-    const double valLosses[] = {1.0, 0.6, 0.8, 0.65};
-    for (int e = 0; e < 4; ++e) {
+    std::vector<EpochRecord> history;
+    for (int e = 0; e < losses.size(); ++e) {
         EpochRecord r;
         r.epoch = e;
-        r.loss = 1.0 / (e + 1);
+        r.loss = losses[e];
         r.valLoss = valLosses[e];
-        r.accuracy = r.valAccuracy = 0.5;
+        r.accuracy = 0.5;
+        r.valAccuracy = std::isnan(valLosses[e]) ? std::nan("") : 0.5;
         curves.addEpoch(r);
+        history.push_back(r);
     }
-    QCOMPARE(curves.bestEpoch(), 1);
-    QCOMPARE(curves.epochPointCount(), 4);
-    QCOMPARE(curves.lossPlot()->graph(3)->dataCount(), 4); // validation
-    EpochRecord noValidation;
-    noValidation.epoch = 4;
-    noValidation.valLoss = noValidation.valAccuracy = std::nan("");
-    curves.addEpoch(noValidation);
-    QCOMPARE(curves.lossPlot()->graph(3)->dataCount(), 4);
-    QCOMPARE(curves.bestEpoch(), 1);
+    QCOMPARE(curves.bestEpoch(), expected);
+    QCOMPARE(checkpointEpoch(history), expected);
+    QCOMPARE(curves.epochPointCount(), static_cast<int>(losses.size()));
+    QCOMPARE(curves.lossPlot()->graph(3)->dataCount(), static_cast<int>(std::count_if(valLosses.begin(), valLosses.end(), [](double v) { return !std::isnan(v); })));
 }
 
 void TrainingCurvesTest::logAxisAndClear()
