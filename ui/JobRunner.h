@@ -126,6 +126,7 @@ template <class Worker, class Signal, class Receiver, class Slot>
 void JobRunner::deliver(Worker* worker, Signal signal, Receiver* context, Slot slot)
 {
     connect(worker, signal, context, [this, context, id = m_lastId + 1, slot = std::move(slot)](const auto&... args) {
+        (void)context; // used by the member-function branch only
         if (id != m_current)
             return;
         if constexpr (std::is_member_function_pointer_v<Slot>)
