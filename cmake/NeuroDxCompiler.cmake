@@ -16,3 +16,15 @@ function(neurodx_warnings target)
         target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
     endif()
 endfunction()
+
+# lld when installed: ~80 executables link against LibTorch, Qt and the engine, and GNU ld takes
+# ~5 s for each where lld takes under 1 s (measured on tst_trainer in the ASan build). GCC and clang
+# both accept -fuse-ld=lld; MSVC and Apple's toolchains keep their own linkers.
+option(NEURODX_USE_LLD "Link with lld when it is installed" ON)
+if(NEURODX_USE_LLD AND NOT MSVC AND NOT APPLE)
+    include(CheckLinkerFlag)
+    check_linker_flag(CXX "-fuse-ld=lld" NEURODX_LINKER_LLD_WORKS)
+    if(NEURODX_LINKER_LLD_WORKS)
+        add_link_options(-fuse-ld=lld)
+    endif()
+endif()

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     # toolchain
-    build-essential cmake ninja-build pkg-config ccache
+    build-essential cmake ninja-build pkg-config ccache lld
     # engine: LibTorch with an optimised BLAS (the reference libblas makes dense layers ~30x slower)
     libtorch-dev libopenblas0-pthread libjemalloc-dev
     # imaging
