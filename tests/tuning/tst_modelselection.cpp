@@ -28,7 +28,7 @@ void ModelSelectionTest::initTestCase()
     PhantomOptions phantoms;
     phantoms.subjectsPerClass = 12;
     phantoms.slicesPerSubject = 10;
-    phantoms.size = 64;
+    phantoms.size = 32;
     writeSyntheticDataset(toPath(m_dir.path()) / "data", phantoms);
 }
 
@@ -41,7 +41,7 @@ TrainingJobConfig ModelSelectionTest::job(const char* folder, int epochs) const
     j.training.model.filters1 = 16;
     j.training.model.filters2 = 16;
     j.training.model.hiddenUnits = 64;
-    j.training.input = {64, 1};
+    j.training.input = {32, 1};
     j.training.epochs = epochs;
     j.training.batchSize = 16;
     j.training.threads = 2;
