@@ -8,7 +8,10 @@ namespace neurodx::ui {
 
 QString SliceOverlay::corner(int corner) const
 {
-    const auto tag = [&](const char* name) { return QString::fromStdString(tagValue(*tags, name)); };
+    // An identifying attribute (core's one list) is left out while identifiers are hidden.
+    const auto tag = [&](const char* name) {
+        return hideIdentifiers && isIdentifyingAttribute(name) ? QString() : QString::fromStdString(tagValue(*tags, name));
+    };
     const auto number = [](double v) { return QString::number(v, 'g', 6); };
     QStringList lines;
     switch (corner) {
@@ -20,9 +23,7 @@ QString SliceOverlay::corner(int corner) const
                   << QFileInfo(file).fileName();
         break;
     case 1:
-        lines << tag("StudyDescription") << (tags->empty() ? seriesDescription : tag("SeriesDescription"));
-        if (!hideIdentifiers)
-            lines << tag("StudyDate") << tag("InstitutionName");
+        lines << tag("StudyDescription") << (tags->empty() ? seriesDescription : tag("SeriesDescription")) << tag("StudyDate") << tag("InstitutionName");
         break;
     case 2:
         lines << scanLines;

@@ -24,12 +24,14 @@ QString modelName(const SliceClassifier& classifier)
     return QString::fromStdString(classifier.file().parent_path().filename().string() + "/" + classifier.file().filename().string());
 }
 
+// Every identifying attribute the file has (core's one list, DicomTagNode::identifying), in file
+// order; UIDs identify too but say nothing to a reader of the report.
 QStringList identifiers(const ViewerReportSource& source)
 {
     QStringList lines;
-    for (const char* name : {"PatientName", "PatientID", "PatientBirthDate", "PatientSex", "StudyDate", "StudyDescription", "SeriesDescription", "InstitutionName"})
-        if (const std::string v = tagValue(*source.tags, name); !v.empty())
-            lines << QStringLiteral("%1: %2").arg(QString::fromLatin1(name), QString::fromStdString(v));
+    for (const DicomTagNode& node : *source.tags)
+        if (node.identifying && node.children.empty() && node.vr != "UI" && !node.value.empty())
+            lines << QStringLiteral("%1: %2").arg(QString::fromStdString(node.name), QString::fromStdString(node.value));
     lines << QObject::tr("File: %1").arg(QDir::toNativeSeparators(source.file));
     return lines;
 }

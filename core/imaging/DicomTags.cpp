@@ -85,6 +85,12 @@ void collect(DcmItem& item, std::vector<DicomTagNode>& out)
 
 } // namespace
 
+bool isIdentifyingAttribute(const std::string& keyword)
+{
+    DcmTag tag;
+    return DcmTag::findTagFromName(keyword.c_str(), tag).good() && isIdentifying(tag.getXTag());
+}
+
 std::vector<DicomTagNode> readDicomTags(const std::filesystem::path& file)
 {
     ensureDcmtkReady();

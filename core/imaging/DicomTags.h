@@ -21,6 +21,12 @@ struct DicomTagNode {
 // decoded. Throws NeuroDxError naming the file when it is not a readable DICOM object.
 std::vector<DicomTagNode> readDicomTags(const std::filesystem::path& file);
 
+// Whether the attribute with this keyword ("PatientName", "StudyDate") identifies a person: the
+// basic de-identification profile's attributes (PS3.15 E.1-1). The one list that
+// DicomTagNode::identifying, the viewer's corners and its reports all follow. False for a keyword
+// DCMTK's dictionary does not know.
+bool isIdentifyingAttribute(const std::string& keyword);
+
 // The value of a top-level attribute by keyword ("PatientName"), or "" when absent.
 std::string tagValue(const std::vector<DicomTagNode>& tags, const std::string& name);
 

@@ -2,6 +2,7 @@
 
 #include "common/NeuroDxError.h"
 #include "imaging/DicomReader.h"
+#include "imaging/DicomTags.h"
 #include "imaging/SliceLoader.h"
 
 #include <dcmtk/config/osconfig.h>
@@ -32,6 +33,8 @@ private slots:
     void brokenFilesNameTheProblem();
     void refusesAbsurdDimensionsBeforeDecoding();
     void dualPersonalityTiffPreambleIsReadAsDicom();
+    void identifyingAttributesAreOneList_data();
+    void identifyingAttributesAreOneList();
 
 private:
     fs::path path(const std::string& name) const { return toPath(m_dir.path()) / name; }
@@ -304,6 +307,43 @@ void DicomReaderTest::dualPersonalityTiffPreambleIsReadAsDicom()
     const Slice slice = loadSlice(path("dual.dcm"));
     QCOMPARE(slice.info.format, ImageFormat::Dicom);
     QCOMPARE(slice.pixels.at<float>(9, 11), static_cast<float>(stored.at<std::uint16_t>(9, 11)));
+}
+
+void DicomReaderTest::identifyingAttributesAreOneList_data()
+{
+    QTest::addColumn<QString>("keyword");
+    QTest::addColumn<bool>("identifying");
+    QTest::newRow("PatientName") << "PatientName" << true;
+    QTest::newRow("PatientID") << "PatientID" << true;
+    QTest::newRow("PatientBirthDate") << "PatientBirthDate" << true;
+    QTest::newRow("StudyDate: dates identify (basic profile)") << "StudyDate" << true;
+    QTest::newRow("InstitutionName") << "InstitutionName" << true;
+    QTest::newRow("SeriesDescription") << "SeriesDescription" << false;
+    QTest::newRow("Modality") << "Modality" << false;
+    QTest::newRow("Rows") << "Rows" << false;
+    QTest::newRow("unknown keyword") << "NoSuchAttribute" << false;
+}
+
+// The keyword lookup the viewer's corners use and the flag the tag tree and reports use agree.
+void DicomReaderTest::identifyingAttributesAreOneList()
+{
+    QFETCH(QString, keyword);
+    QFETCH(bool, identifying);
+    QCOMPARE(isIdentifyingAttribute(keyword.toStdString()), identifying);
+    DicomWriteOptions options;
+    options.patientName = "Doe^Jane";
+    options.patientId = "PID-4711";
+    options.seriesDescription = "T1 AXIAL";
+    const fs::path file = path("identifying.dcm");
+    writeDicom(file, {rampImage(8, 8, CV_16UC1, 1.0)}, options);
+    int leaves = 0;
+    for (const DicomTagNode& node : readDicomTags(file)) {
+        if (!node.children.empty())
+            continue;
+        ++leaves;
+        QVERIFY2(node.identifying == isIdentifyingAttribute(node.name), node.name.c_str());
+    }
+    QVERIFY(leaves > 10);
 }
 
 QTEST_APPLESS_MAIN(DicomReaderTest)
