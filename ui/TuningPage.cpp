@@ -325,7 +325,7 @@ void TuningPage::addTrial(const TrialRecord& trial)
     m_trials->setItem(row, 2, new QTableWidgetItem(hyperparameterText(trial.hyperparameters)));
     m_trials->setItem(row, 3, number(trial.epochs, 0));
     m_trials->setItem(row, 4, number(trial.score, 4));
-    m_trials->setItem(row, 5, new QTableWidgetItem(QString::fromStdString(trial.status) +
+    m_trials->setItem(row, 5, new QTableWidgetItem(QString::fromStdString(trialStatusName(trial.status)) +
                                                    (trial.error.empty() ? QString() : QStringLiteral(": ") + QString::fromStdString(trial.error))));
     m_trials->setItem(row, 6, number(trial.seconds, 1));
     m_trials->setSortingEnabled(true);
@@ -339,7 +339,7 @@ void TuningPage::updateBestCurve()
     double bestScore = worstValue(objective);
     int n = 0;
     for (const TrialRecord& t : m_trialRecords) {
-        if (t.status != "COMPLETED")
+        if (t.status != TrialStatus::Completed)
             continue;
         ++n;
         if (improves(objective, t.score, bestScore))

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <stdexcept>
 
 namespace fs = std::filesystem;
 
@@ -49,13 +50,36 @@ nlohmann::json TuningConfig::toJson() const
             {"seed", seed}};
 }
 
+std::string trialStatusName(TrialStatus status)
+{
+    switch (status) {
+    case TrialStatus::Pending:
+        return "PENDING";
+    case TrialStatus::Completed:
+        return "COMPLETED";
+    case TrialStatus::Failed:
+        return "FAILED";
+    case TrialStatus::Cancelled:
+        return "CANCELLED";
+    }
+    return "PENDING";
+}
+
+TrialStatus trialStatusFromName(const std::string& name)
+{
+    for (const TrialStatus status : {TrialStatus::Pending, TrialStatus::Completed, TrialStatus::Failed, TrialStatus::Cancelled})
+        if (trialStatusName(status) == name)
+            return status;
+    throw std::invalid_argument("'" + name + "' is not a trial status (PENDING, COMPLETED, FAILED, CANCELLED)");
+}
+
 nlohmann::json TrialRecord::toJson() const
 {
     nlohmann::json epochsJson = nlohmann::json::array();
     for (const EpochRecord& r : history)
         epochsJson.push_back({{"epoch", r.epoch}, {"loss", r.loss}, {"acc", r.accuracy}, {"val_loss", r.valLoss}, {"val_acc", r.valAccuracy}, {"seconds", r.seconds}});
     return {{"trial_id", id},       {"hyperparameters", hyperparameters}, {"bracket", bracket}, {"round", round},
-            {"initial_epoch", initialEpoch}, {"epochs", epochs},          {"parent", parent},   {"status", status},
+            {"initial_epoch", initialEpoch}, {"epochs", epochs},          {"parent", parent},   {"status", trialStatusName(status)},
             {"metrics", epochsJson}, {"score", score}, {"seconds", seconds}, {"error", error}};
 }
 
@@ -69,7 +93,7 @@ TrialRecord TrialRecord::fromJson(const nlohmann::json& j)
     t.initialEpoch = j.at("initial_epoch").get<int>();
     t.epochs = j.at("epochs").get<int>();
     t.parent = j.at("parent").get<std::string>();
-    t.status = j.at("status").get<std::string>();
+    t.status = trialStatusFromName(j.at("status").get<std::string>());
     for (const auto& e : j.at("metrics")) {
         EpochRecord r;
         r.epoch = e.at("epoch").get<int>();
@@ -90,7 +114,7 @@ int bestTrialIndex(const std::vector<TrialRecord>& trials, const std::string& ob
 {
     int best = -1;
     for (std::size_t i = 0; i < trials.size(); ++i) {
-        if (trials[i].status == "COMPLETED" && (best < 0 || improves(objective, trials[i].score, trials[static_cast<std::size_t>(best)].score)))
+        if (trials[i].status == TrialStatus::Completed && (best < 0 || improves(objective, trials[i].score, trials[static_cast<std::size_t>(best)].score)))
             best = static_cast<int>(i);
     }
     return best;
@@ -142,7 +166,7 @@ TrialRecord Tuner::runOrReuse(TrialRecord trial, TrainingControl& control, Tunin
     if (fs::exists(trialFile)) {
         try {
             const TrialRecord saved = TrialRecord::fromJson(readJsonFile(trialFile));
-            if (saved.status == "COMPLETED" && saved.hyperparameters == trial.hyperparameters && saved.epochs == trial.epochs &&
+            if (saved.status == TrialStatus::Completed && saved.hyperparameters == trial.hyperparameters && saved.epochs == trial.epochs &&
                 saved.initialEpoch == trial.initialEpoch)
                 return saved; // resumed search: never repeat a finished trial
         } catch (const std::exception&) {
@@ -154,21 +178,21 @@ TrialRecord Tuner::runOrReuse(TrialRecord trial, TrainingControl& control, Tunin
     const auto start = Clock::now();
     try {
         trial.history = m_runner(trial, trialFolder, parentFolder, control);
-        trial.status = control.isCancelled() ? "CANCELLED" : "COMPLETED";
+        trial.status = control.isCancelled() ? TrialStatus::Cancelled : TrialStatus::Completed;
     } catch (const NeuroDxError& e) {
         if (e.kind() == ErrorKind::Cancelled)
-            trial.status = "CANCELLED";
+            trial.status = TrialStatus::Cancelled;
         else {
-            trial.status = "FAILED";
+            trial.status = TrialStatus::Failed;
             trial.error = e.what();
         }
     }
     trial.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     result.trainingSeconds += trial.seconds;
     trial.score = scoreOf(trial.history, m_config.objective);
-    if (trial.status == "COMPLETED" && trial.history.empty())
-        trial.status = "FAILED";
-    if (trial.status != "CANCELLED")
+    if (trial.status == TrialStatus::Completed && trial.history.empty())
+        trial.status = TrialStatus::Failed;
+    if (trial.status != TrialStatus::Cancelled)
         writeJsonFile(trialFile, trial.toJson(), 2);
     return trial;
 }
@@ -216,7 +240,7 @@ TuningResult Tuner::run(TrainingControl& control)
                         // Successive halving: the best of the previous round continue from their checkpoints.
                         std::vector<TrialRecord> ranked;
                         for (const TrialRecord& t : previous) {
-                            if (t.status == "COMPLETED")
+                            if (t.status == TrialStatus::Completed)
                                 ranked.push_back(t);
                         }
                         std::stable_sort(ranked.begin(), ranked.end(), [&](const TrialRecord& a, const TrialRecord& b) {

@@ -29,6 +29,12 @@ struct TuningConfig {
     nlohmann::json toJson() const;
 };
 
+// Where a trial stands. trial.json and trials.csv spell it as keras-tuner does (trialStatusName).
+enum class TrialStatus { Pending, Completed, Failed, Cancelled };
+std::string trialStatusName(TrialStatus status); // "PENDING", "COMPLETED", "FAILED", "CANCELLED"
+// keras-tuner's word back; std::invalid_argument for any other word.
+TrialStatus trialStatusFromName(const std::string& name);
+
 // One trial, as keras-tuner's trial.json holds it.
 struct TrialRecord {
     std::string id;                    // "0000", "0001", ... in schedule order
@@ -37,7 +43,7 @@ struct TrialRecord {
     int initialEpoch = 0;              // > 0 for promoted trials: they continue their parent
     int epochs = 0;
     std::string parent;                // the promoted trial's parent id
-    std::string status = "PENDING";    // PENDING, COMPLETED, FAILED, CANCELLED
+    TrialStatus status = TrialStatus::Pending;
     std::vector<EpochRecord> history;  // this trial's epochs only (initialEpoch..epochs-1)
     double score = 0;                  // best objective value over this trial's epochs
     double seconds = 0;

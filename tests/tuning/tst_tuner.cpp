@@ -75,6 +75,7 @@ private slots:
     void lossObjectiveIsMinimised();
     void failedTrialsAreRecorded();
     void refusesAFolderWithOtherSettings();
+    void statusIsKerasTunersWord();
 
 private:
     fs::path folder(const char* name) const { return toPath(m_dir.path()) / name; }
@@ -92,7 +93,7 @@ void TunerTest::hyperbandRunsKerasTunersSchedule()
         auto& entry = seen[{t.bracket, t.round}];
         ++entry.first;
         entry.second = t.epochs;
-        QCOMPARE(QString::fromStdString(t.status), QStringLiteral("COMPLETED"));
+        QCOMPARE(t.status, TrialStatus::Completed);
         QVERIFY(fs::exists(folder("schedule") / ("trial_" + t.id) / "trial.json"));
     }
     const std::map<std::pair<int, int>, std::pair<int, int>> expected{{{2, 0}, {12, 2}}, {{2, 1}, {4, 4}}, {{2, 2}, {2, 10}},
@@ -218,7 +219,7 @@ void TunerTest::failedTrialsAreRecorded()
     TrainingControl control;
     const TuningResult result = Tuner(seedConfig(), folder("failed"), script.runner()).run(control);
     QCOMPARE(result.trials.size(), std::size_t{30 - 0 - 0}); // a failed round-0 trial is simply not promoted
-    QCOMPARE(QString::fromStdString(result.trials[2].status), QStringLiteral("FAILED"));
+    QCOMPARE(result.trials[2].status, TrialStatus::Failed);
     QVERIFY(QString::fromStdString(result.trials[2].error).contains("scripted failure"));
 }
 
@@ -236,6 +237,20 @@ void TunerTest::refusesAFolderWithOtherSettings()
         QVERIFY(QString(e.what()).contains("other settings"));
     }
     QVERIFY_THROWS_EXCEPTION(NeuroDxError, Tuner(TuningConfig{TuningConfig::Strategy::Hyperband, 10, 1}, folder("x"), script.runner()));
+}
+
+// The engine holds an enum; trial.json keeps keras-tuner's words, and a word it does not know is an error.
+void TunerTest::statusIsKerasTunersWord()
+{
+    for (const TrialStatus status : {TrialStatus::Pending, TrialStatus::Completed, TrialStatus::Failed, TrialStatus::Cancelled}) {
+        QCOMPARE(trialStatusFromName(trialStatusName(status)), status);
+        TrialRecord trial;
+        trial.status = status;
+        QCOMPARE(QString::fromStdString(trial.toJson().at("status").get<std::string>()), QString::fromStdString(trialStatusName(status)));
+        QCOMPARE(TrialRecord::fromJson(trial.toJson()).status, status);
+    }
+    QCOMPARE(QString::fromStdString(trialStatusName(TrialStatus::Completed)), QStringLiteral("COMPLETED"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, trialStatusFromName("completed"));
 }
 
 QTEST_APPLESS_MAIN(TunerTest)

@@ -130,7 +130,7 @@ void TuningPageTest::resumingRepeatsNoTrial()
     QCOMPARE(search(page, folder), folder);
     QCOMPARE(page->trialTable()->rowCount(), 3);
     for (const TrialRecord& trial : page->trials())
-        QCOMPARE(trial.status, std::string("COMPLETED"));
+        QCOMPARE(trial.status, TrialStatus::Completed);
     const std::string rewritten = changedFiles(trialFiles, snapshotFiles(folder.toStdString(), "trial_"));
     QVERIFY2(rewritten.empty(), rewritten.c_str());
 }
