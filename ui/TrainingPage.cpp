@@ -7,6 +7,7 @@
 #include "JobRunner.h"
 
 #include "evaluation/RunFolder.h"
+#include "training/TrainingEta.h"
 
 #include <QCheckBox>
 #include <QDateTime>
@@ -300,9 +301,7 @@ void TrainingPage::onBatches(const QVector<BatchPoint>& points, const TrainingPr
     m_epochProgress->setValue(p.epoch);
     m_batchProgress->setRange(0, p.batchesPerEpoch);
     m_batchProgress->setValue(p.batch);
-    const double perBatch = p.batch > 0 ? p.epochSeconds / p.batch : 0;
-    const double epochEstimate = m_lastEpochSeconds > 0 ? m_lastEpochSeconds : perBatch * p.batchesPerEpoch;
-    const double left = perBatch * (p.batchesPerEpoch - p.batch) + epochEstimate * (p.epochs - p.epoch - 1);
+    const double left = trainingTimeLeft(p.epoch, p.epochs, p.batch, p.batchesPerEpoch, p.epochSeconds, m_lastEpochSeconds).runSeconds;
     m_speed->setText(tr("%1 slices/s, %2 left").arg(p.slicesPerSecond, 0, 'f', 1).arg(duration(left)));
     m_stage->setText(tr("Epoch %1 of %2: loss %3, accuracy %4").arg(p.epoch + 1).arg(p.epochs).arg(p.runningLoss, 0, 'f', 4).arg(p.runningAccuracy, 0, 'f', 3));
 }

@@ -2,6 +2,8 @@
 
 #include "CommandContext.h"
 
+#include "training/TrainingEta.h"
+
 #include <cmath>
 #include <cstdio>
 
@@ -110,9 +112,8 @@ void ProgressPrinter::drawBar(const TrainingEvent& e)
     if (e.batch != e.batchesPerEpoch && now - m_lastDraw < std::chrono::milliseconds(100))
         return;
     m_lastDraw = now;
-    // ETA of this epoch's training at its pace so far (validation comes after), as Keras shows it.
-    const double perBatch = e.batch > 0 ? e.epochSeconds / e.batch : 0.0;
-    const double eta = perBatch * (e.batchesPerEpoch - e.batch);
+    // ETA of this epoch's training (validation comes after), as Keras shows it.
+    const double eta = trainingTimeLeft(e.epoch, e.epochs, e.batch, e.batchesPerEpoch, e.epochSeconds, 0).epochSeconds;
     const int digits = static_cast<int>(std::to_string(e.batchesPerEpoch).size());
     std::fprintf(stderr, "\r\033[K%*d/%d %s - ETA: %s%s - %.0f slices/s", digits, e.batch, e.batchesPerEpoch, bar(e.batch, e.batchesPerEpoch).c_str(),
                  duration(eta).c_str(), figures(e.runningLoss, e.runningAccuracy).c_str(), e.slicesPerSecond);
