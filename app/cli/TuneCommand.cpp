@@ -20,7 +20,7 @@ namespace neurodx::cli {
 int runTune(const std::vector<std::string>& argv)
 {
     std::set<std::string> values = trainingValueOptions();
-    values.insert({"strategy", "max-epochs", "factor", "iterations", "max-trials", "objective", "search", "output", "classes", "metadata"});
+    values.insert({"strategy", "max-epochs", "factor", "iterations", "max-trials", "objective", "search", "output", "split-file", "classes", "metadata"});
     std::set<std::string> flags = trainingFlagOptions();
     flags.insert({"json", "quiet"});
     const CliArguments args(argv, values, flags);
@@ -34,6 +34,8 @@ int runTune(const std::vector<std::string>& argv)
     base.model.architecture = "cnn";
     job.training = trainingConfigFrom(args, base);
     job.scan = scanOptionsFrom(args);
+    if (const auto split = args.value("split-file"))
+        job.splitFile = *split;
     TuningConfig& t = job.tuning;
     const std::string strategy = args.value("strategy", "hyperband");
     if (strategy != "hyperband" && strategy != "random")
@@ -56,7 +58,7 @@ int runTune(const std::vector<std::string>& argv)
     const InterruptHandler interrupt(control);
     const TuningResult result = runTuningJob(job, control, {[&](const std::string& s) { printer.stage(s); },
                                                            [&](const TrialRecord& trial) {
-                                                               printer.stage("trial " + trial.id + " " + trial.status + ": " + t.objective + " " + fixedPoint(trial.score));
+                                                               printer.stage("trial " + trial.id + " " + trialStatusName(trial.status) + ": " + t.objective + " " + fixedPoint(trial.score));
                                                            },
                                                            {}});
     const double overhead = result.totalSeconds > 0 ? 1.0 - result.trainingSeconds / result.totalSeconds : 0.0;
@@ -80,7 +82,7 @@ int runTune(const std::vector<std::string>& argv)
         for (const auto& [name, value] : trial.hyperparameters.items())
             hps += (hps.empty() ? "" : " ") + name + "=" + value.dump();
         table.addRow({trial.id + (trial.parent.empty() ? "" : " <- " + trial.parent), hps,
-                      std::to_string(trial.initialEpoch) + "-" + std::to_string(trial.epochs), fixedPoint(trial.score), trial.status, fixedPoint(trial.seconds, 1)});
+                      std::to_string(trial.initialEpoch) + "-" + std::to_string(trial.epochs), fixedPoint(trial.score), trialStatusName(trial.status), fixedPoint(trial.seconds, 1)});
     }
     std::cout << table.render();
     if (result.bestTrial >= 0) {

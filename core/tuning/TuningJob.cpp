@@ -118,7 +118,7 @@ std::string trialsCsv(const std::vector<TrialRecord>& trials)
     for (const TrialRecord& t : trials) {
         std::snprintf(text, sizeof text, "%.6f", t.score);
         csv += t.id + "," + csvField(t.hyperparameters.dump()) + "," + std::to_string(t.bracket) + "," + std::to_string(t.round) + "," + std::to_string(t.initialEpoch) + "," +
-               std::to_string(t.epochs) + "," + t.parent + "," + text + "," + t.status + ",";
+               std::to_string(t.epochs) + "," + t.parent + "," + text + "," + trialStatusName(t.status) + ",";
         std::snprintf(text, sizeof text, "%.2f", t.seconds);
         csv += std::string(text) + "\n";
     }
@@ -136,9 +136,16 @@ TuningResult runTuningJob(const TuningJobConfig& job, TrainingControl& control, 
     stage("scanning " + job.dataset.string());
     const DatasetIndex index = scanDataset(job.dataset, job.scan, &control.cancelToken());
     index.requireTwoClassesWithImages();
-    const DatasetSplit split = splitDataset(index, job.training.split);
+    // The given split, else the one a search being resumed wrote, else a new one.
+    const fs::path saved = job.folder / "split.json";
+    const std::optional<fs::path> splitFile = job.splitFile ? job.splitFile : fs::exists(saved) ? std::optional<fs::path>(saved) : std::nullopt;
+    const DatasetSplit split = splitFile ? loadSplit(*splitFile, index) : splitDataset(index, job.training.split);
+    if (!split.report.sharedSubjects.empty() && job.training.split.mode == SplitMode::BySubject)
+        throw NeuroDxError(ErrorKind::InvalidDataset, splitFile ? *splitFile : job.dataset, "the split shares subjects between parts");
     fs::create_directories(job.folder);
-    saveSplit(job.folder / "split.json", index, split);
+    std::error_code ec;
+    if (!splitFile || !fs::equivalent(*splitFile, saved, ec))
+        saveSplit(saved, index, split);
     const auto cacheOf = [&](SplitPart part) {
         stage(std::string("decoding ") + std::to_string(split.part(part).size()) + " " + splitPartName(part) + " slices");
         return buildSliceCache(index, split.part(part), job.training.input, job.training.threads, &control.cancelToken());

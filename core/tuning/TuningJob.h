@@ -5,6 +5,7 @@
 #include "tuning/Tuner.h"
 
 #include <filesystem>
+#include <optional>
 #include <functional>
 #include <string>
 
@@ -19,6 +20,9 @@ struct TuningJobConfig {
     TuningConfig tuning;
     TrainingConfig training; // the base every trial starts from (epochs come from the schedule)
     ScanOptions scan;
+    // Hold out the subjects of this split.json (e.g. the final training's) instead of splitting anew.
+    // Without it a resumed search keeps the split.json its folder holds.
+    std::optional<std::filesystem::path> splitFile;
 };
 
 struct TuningJobCallbacks {

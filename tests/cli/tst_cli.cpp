@@ -50,6 +50,7 @@ private slots:
     void predictionsAreCalibratedAndChecked();
     void interruptLeavesValidCheckpoints();
     void tuneResumesAndHandsBestToTrain();
+    void tuneHoldsOutTheGivenSplit();
     void crossValidationAndAuditRun();
     void badSearchSpaceIsAUsageError();
 
@@ -466,6 +467,36 @@ void CliTest::tuneResumesAndHandsBestToTrain()
     QCOMPARE(config.at("training").at("input").at("size").get<int>(), 32);
     QCOMPARE(config.at("training").at("batch_size").get<int>(), 8);
     QCOMPARE(config.at("training").at("split").at("ratios").get<std::vector<double>>(), (std::vector<double>{0.5, 0.25, 0.25}));
+}
+
+// `tune --split-file`: the search holds out the subjects the final training will be tested on, not a
+// split of its own (here one made with another seed, so the two would differ).
+void CliTest::tuneHoldsOutTheGivenSplit()
+{
+    const fs::path given = toPath(m_dir.path()) / "given-split.json";
+    const CliResult split = runCli({"split", str(m_dataset), "--seed", "7", "--ratios", "0.5,0.25,0.25", "--output", str(given)});
+    QVERIFY2(split.exitCode == 0, split.err.constData());
+    const fs::path tuning = toPath(m_dir.path()) / "tuning-given-split";
+    const CliResult tune = runCli({"tune", str(m_dataset), "--output", str(tuning), "--split-file", str(given), "--strategy", "random",
+                                   "--max-trials", "1", "--max-epochs", "1", "--image-size", "32", "--search", "filters1=4;filters2=4;units=8", "--quiet"});
+    QVERIFY2(tune.exitCode == 0, tune.err.constData());
+    const auto parts = [](const fs::path& file) {
+        std::ifstream in(file);
+        return nlohmann::json::parse(in).at("parts");
+    };
+    QCOMPARE(parts(tuning / "split.json"), parts(given));
+    // A split of another dataset is refused, naming the file.
+    const fs::path foreign = toPath(m_dir.path()) / "foreign-split.json";
+    {
+        std::ofstream out(foreign);
+        out << R"({"format": "neurodx-split", "version": 1, "mode": "subject", "seed": 1, "ratios": [0.5, 0.25, 0.25],
+                   "class_order": ["CN", "MCI", "AD"], "parts": {"train": [{"path": "CN/nobody.png", "label": 0, "subject": "x"}],
+                   "validation": [], "test": []}})";
+    }
+    const CliResult refused = runCli({"tune", str(m_dataset), "--output", str(toPath(m_dir.path()) / "tuning-foreign"), "--split-file", str(foreign),
+                                      "--strategy", "random", "--max-trials", "1", "--max-epochs", "1", "--image-size", "32"});
+    QVERIFY(refused.exitCode != 0);
+    QVERIFY2(refused.err.contains("foreign-split.json"), refused.err.constData());
 }
 
 void CliTest::crossValidationAndAuditRun()
