@@ -7,6 +7,7 @@
 #include "RunsPage.h"
 #include "TrainingPage.h"
 #include "TrainingSettingsForm.h"
+#include "training/TrainingSettings.h"
 #include "TuningPage.h"
 #include "ViewerPage.h"
 
@@ -163,13 +164,18 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_runs, &RunsPage::failed, this, [this](const QString& message) { showError(tr("Runs"), message); });
 
     createMenus();
+    resize(1280, 800);
+}
+
+void MainWindow::restoreSettings()
+{
     const QSettings settings;
-    if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
-        resize(1280, 800);
+    restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
     for (QSplitter* splitter : findChildren<QSplitter*>())
         if (!splitter->objectName().isEmpty())
             splitter->restoreState(settings.value(QStringLiteral("splitters/") + splitter->objectName()).toByteArray());
+    m_training->settings()->loadSettings();
 }
 
 MainWindow::~MainWindow() = default;
@@ -240,6 +246,8 @@ void MainWindow::openDataset(const QString& folder)
 
 void MainWindow::openDemo()
 {
+    // The demo as `neurodx-cli demo` runs it: its dataset and its training settings.
+    m_training->settings()->setConfig(demoTrainingConfig());
     showPage(Page::Dataset);
     m_dataset->openDemo();
 }

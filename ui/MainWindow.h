@@ -37,6 +37,9 @@ public:
 
     void openDataset(const QString& folder);
     void openDemo();
+    // The window's geometry, splitters and the training form as the user left them (QSettings).
+    // Explicit, so a window made by a test starts from the defaults; closing saves them.
+    void restoreSettings();
     void openRun(const QString& folder);
     void openImage(const QString& file);
     // A dataset folder, a run folder, an image, or a scan (a NIfTI file, a DICOM series' file or

@@ -1,9 +1,12 @@
 #include "TrainingSettingsForm.h"
 
 #include "common/ComputeSetup.h"
+#include "common/NeuroDxError.h"
+#include "training/TrainingSettings.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -23,18 +26,61 @@ namespace neurodx::ui {
 
 namespace {
 
-QSpinBox* spin(int low, int high, const QString& tip)
+// Widgets made from a setting's declaration: named after it, its range, its help as the tooltip.
+const TrainingSetting& declared(const char* name)
 {
+    return trainingSetting(name);
+}
+
+QString labelOf(const char* name)
+{
+    return QCoreApplication::translate("TrainingSetting", declared(name).formLabel.c_str());
+}
+
+QString helpOf(const TrainingSetting& setting)
+{
+    return QCoreApplication::translate("TrainingSetting", setting.help.c_str());
+}
+
+QSpinBox* spinFor(const char* name)
+{
+    const TrainingSetting& setting = declared(name);
     auto* box = new QSpinBox;
-    box->setRange(low, high);
-    box->setToolTip(tip);
+    box->setObjectName(QString::fromLatin1(name));
+    box->setRange(static_cast<int>(setting.minimum), static_cast<int>(setting.maximum));
+    box->setToolTip(helpOf(setting));
     return box;
 }
 
-QCheckBox* check(const QString& text, const QString& tip)
+QDoubleSpinBox* realFor(const char* name, int decimals, double step)
 {
-    auto* box = new QCheckBox(text);
-    box->setToolTip(tip);
+    const TrainingSetting& setting = declared(name);
+    auto* box = new QDoubleSpinBox;
+    box->setObjectName(QString::fromLatin1(name));
+    box->setDecimals(decimals);
+    box->setRange(setting.minimum, setting.maximum);
+    box->setSingleStep(step);
+    box->setToolTip(helpOf(setting));
+    return box;
+}
+
+QCheckBox* checkFor(const char* name)
+{
+    const TrainingSetting& setting = declared(name);
+    auto* box = new QCheckBox(labelOf(name));
+    box->setObjectName(QString::fromLatin1(name));
+    box->setToolTip(helpOf(setting));
+    return box;
+}
+
+QComboBox* comboFor(const char* name)
+{
+    const TrainingSetting& setting = declared(name);
+    auto* box = new QComboBox;
+    box->setObjectName(QString::fromLatin1(name));
+    for (const std::string& choice : setting.choices)
+        box->addItem(QString::fromStdString(choice), QString::fromStdString(choice));
+    box->setToolTip(helpOf(setting));
     return box;
 }
 
@@ -42,41 +88,52 @@ QCheckBox* check(const QString& text, const QString& tip)
 
 TrainingSettingsForm::TrainingSettingsForm(QWidget* parent)
     : QWidget(parent),
-      m_architecture(new QComboBox),
-      m_filters1(spin(1, 512, tr("Filters of the first convolution (custom CNN)"))),
-      m_filters2(spin(1, 512, tr("Filters of the second convolution (custom CNN)"))),
-      m_units(spin(1, 8192, tr("Units of the hidden dense layer (custom CNN)"))),
-      m_dropout(new QDoubleSpinBox),
-      m_freezeBackbone(check(tr("Freeze backbone"), tr("ResNet50V2 (--freeze-backbone): keep the backbone fixed and train the head only, "
-                                                       "as the seed's transfer model did; needs weights to start from"))),
+      m_architecture(comboFor("model")),
+      m_filters1(spinFor("filters1")),
+      m_filters2(spinFor("filters2")),
+      m_units(spinFor("units")),
+      m_dropout(realFor("dropout", 2, 0.1)),
+      m_freezeBackbone(checkFor("freeze-backbone")),
       m_weights(new QLineEdit),
       m_freezeWarning(new QLabel),
-      m_imageSize(spin(16, 1024, tr("Slices are resized to this square side (the seed: 256)"))),
-      m_channels(spin(1, 3, tr("1: grey (default); 3: grey copied three times, for ImageNet-style weights"))),
-      m_epochs(spin(1, 10000, tr("Maximum number of epochs (early stopping may end sooner)"))),
-      m_batchSize(spin(1, 4096, tr("Slices per batch (the seed: 32)"))),
-      m_learningRate(new QDoubleSpinBox),
-      m_earlyStopping(check(tr("Early stopping"), tr("Stop when the validation loss has not improved for 'patience' epochs and restore the best weights"))),
-      m_patience(spin(1, 1000, tr("Epochs without improvement before stopping"))),
-      m_reduceLr(check(tr("Reduce learning rate on plateau"), tr("Divide the learning rate by 10 when the validation loss stalls for 3 epochs"))),
-      m_augment(check(tr("Augmentation"), tr("Random flips and rotations of training slices (never of validation or test)"))),
-      m_horizontalFlip(check(tr("Horizontal flip"), tr("Mirror left-right at random"))),
-      m_verticalFlip(check(tr("Vertical flip"), tr("Mirror top-bottom at random (the seed did)"))),
-      m_rotation(new QDoubleSpinBox),
-      m_classWeights(check(tr("Balanced class weights"), tr("Weigh the loss by inverse class frequency (Keras' class_weight='balanced')"))),
-      m_threads(spin(0, 1024, tr("Compute threads; 0 = all %1 cores").arg(QThread::idealThreadCount()))),
-      m_bf16(check(tr("bfloat16 mixed precision"), cpuSupportsBf16() ? tr("Faster on this CPU (AVX512-BF16); weights stay float32")
-                                                                      : tr("Needs a CPU with AVX512-BF16; this one has none"))),
-      m_seed(spin(0, 999999, tr("Seeds initial weights, shuffling and augmentation: the same seed gives the same run")))
+      m_imageSize(spinFor("image-size")),
+      m_channels(new QComboBox),
+      m_epochs(spinFor("epochs")),
+      m_batchSize(spinFor("batch-size")),
+      m_learningRate(realFor("learning-rate", 6, 1e-4)),
+      m_earlyStopping(checkFor("early-stopping")),
+      m_monitor(comboFor("monitor")),
+      m_patience(spinFor("patience")),
+      m_reduceLr(checkFor("reduce-lr")),
+      m_augment(checkFor("augment")),
+      m_horizontalFlip(checkFor("horizontal-flip")),
+      m_verticalFlip(checkFor("vertical-flip")),
+      m_rotation(realFor("rotation", 1, 1.0)),
+      m_classWeights(comboFor("class-weights")),
+      m_threads(spinFor("threads")),
+      m_bf16(checkFor("bf16")),
+      m_seed(spinFor("seed"))
 {
-    for (const ModelArchitecture& a : modelArchitectures())
-        m_architecture->addItem(QString::fromStdString(a.name), QString::fromStdString(a.name));
     for (int i = 0; i < m_architecture->count(); ++i)
-        m_architecture->setItemData(i, QString::fromStdString(modelArchitectures()[static_cast<std::size_t>(i)].description), Qt::ToolTipRole);
-    m_architecture->setToolTip(tr("vanilla and tuned: the seed's CNNs; cnn: your own filters and units; resnet50v2: the transfer model"));
-    m_dropout->setRange(0.0, 0.9);
-    m_dropout->setSingleStep(0.1);
-    m_dropout->setToolTip(tr("Dropout after the hidden dense layer (CNNs)"));
+        for (const ModelArchitecture& a : modelArchitectures())
+            if (m_architecture->itemData(i).toString().toStdString() == a.name)
+                m_architecture->setItemData(i, QString::fromStdString(a.description), Qt::ToolTipRole);
+    // Channels: the declaration's range holds 1 and 3, its rule leaves out 2.
+    const TrainingSetting& channels = declared("channels");
+    m_channels->setObjectName(QStringLiteral("channels"));
+    m_channels->setToolTip(helpOf(channels));
+    for (long long n = static_cast<long long>(channels.minimum); n <= static_cast<long long>(channels.maximum); ++n)
+        if (checkSettingValue(channels, n).empty())
+            m_channels->addItem(QString::number(n), static_cast<int>(n));
+    m_imageSize->setSingleStep(4);
+    // A size the network cannot pool twice is corrected where the user sees it.
+    connect(m_imageSize, &QSpinBox::editingFinished, this, [this] {
+        const TrainingSetting& size = declared("image-size");
+        if (!checkSettingValue(size, static_cast<long long>(m_imageSize->value())).empty())
+            m_imageSize->setValue(std::max(static_cast<int>(size.minimum), m_imageSize->value() / 4 * 4));
+    });
+    if (!cpuSupportsBf16())
+        m_bf16->setToolTip(tr("Needs a CPU with AVX512-BF16; this one has none"));
     m_weights->setPlaceholderText(tr("none: train from scratch"));
     m_weights->setMinimumWidth(m_weights->fontMetrics().horizontalAdvance(m_weights->placeholderText()) + 24); // never cut off
     m_freezeWarning->setObjectName(QStringLiteral("freezeWarning"));
@@ -86,6 +143,7 @@ TrainingSettingsForm::TrainingSettingsForm(QWidget* parent)
                                 "Choose a weights file (e.g. Keras' ImageNet ResNet50V2 .h5) or untick Freeze backbone."));
     m_freezeWarning->hide();
     connect(m_weights, &QLineEdit::textChanged, this, [this] { updateEnabled(); });
+    m_weights->setObjectName(QStringLiteral("weights"));
     m_weights->setToolTip(tr("Start from these weights (a NeuroDx model file or TorchScript archive), matched by tensor name"));
     auto* browse = new QPushButton(tr("..."));
     browse->setToolTip(tr("Choose a weight file"));
@@ -98,56 +156,45 @@ TrainingSettingsForm::TrainingSettingsForm(QWidget* parent)
     weightsRow->setContentsMargins(0, 0, 0, 0);
     weightsRow->addWidget(m_weights, 1);
     weightsRow->addWidget(browse);
-    m_learningRate->setDecimals(6);
-    m_learningRate->setRange(1e-6, 1.0);
-    m_learningRate->setSingleStep(1e-4);
-    m_learningRate->setToolTip(tr("Adam's learning rate (Keras' default 0.001)"));
-    m_rotation->setRange(0, 180);
     m_rotation->setSuffix(tr(" deg"));
-    m_rotation->setToolTip(tr("Largest random rotation (the seed's RandomRotation(0.1) = 36 degrees)"));
     m_threads->setSpecialValueText(tr("all cores"));
 
     auto* model = new QGroupBox(tr("Model"));
     auto* modelForm = new QFormLayout(model);
-    modelForm->addRow(tr("Architecture"), m_architecture);
-    modelForm->addRow(tr("Filters 1 / 2"), [&] {
-        auto* w = new QWidget;
-        auto* l = new QHBoxLayout(w);
-        l->setContentsMargins(0, 0, 0, 0);
-        l->addWidget(m_filters1);
-        l->addWidget(m_filters2);
-        return w;
-    }());
-    modelForm->addRow(tr("Dense units"), m_units);
-    modelForm->addRow(tr("Dropout"), m_dropout);
+    modelForm->addRow(labelOf("model"), m_architecture);
+    modelForm->addRow(labelOf("filters1"), m_filters1);
+    modelForm->addRow(labelOf("filters2"), m_filters2);
+    modelForm->addRow(labelOf("units"), m_units);
+    modelForm->addRow(labelOf("dropout"), m_dropout);
     modelForm->addRow(QString(), m_freezeBackbone);
     modelForm->addRow(tr("Weights"), weightsRow);
     modelForm->addRow(QString(), m_freezeWarning);
-    modelForm->addRow(tr("Image size"), m_imageSize);
-    modelForm->addRow(tr("Channels"), m_channels);
+    modelForm->addRow(labelOf("image-size"), m_imageSize);
+    modelForm->addRow(labelOf("channels"), m_channels);
 
     auto* optimisation = new QGroupBox(tr("Training"));
     auto* optimisationForm = new QFormLayout(optimisation);
-    optimisationForm->addRow(tr("Epochs"), m_epochs);
-    optimisationForm->addRow(tr("Batch size"), m_batchSize);
-    optimisationForm->addRow(tr("Learning rate"), m_learningRate);
+    optimisationForm->addRow(labelOf("epochs"), m_epochs);
+    optimisationForm->addRow(labelOf("batch-size"), m_batchSize);
+    optimisationForm->addRow(labelOf("learning-rate"), m_learningRate);
     optimisationForm->addRow(m_earlyStopping);
-    optimisationForm->addRow(tr("Patience"), m_patience);
+    optimisationForm->addRow(labelOf("monitor"), m_monitor);
+    optimisationForm->addRow(labelOf("patience"), m_patience);
     optimisationForm->addRow(m_reduceLr);
-    optimisationForm->addRow(m_classWeights);
+    optimisationForm->addRow(labelOf("class-weights"), m_classWeights);
 
     auto* augmentation = new QGroupBox(tr("Augmentation"));
     auto* augmentationForm = new QFormLayout(augmentation);
     augmentationForm->addRow(m_augment);
     augmentationForm->addRow(m_horizontalFlip);
     augmentationForm->addRow(m_verticalFlip);
-    augmentationForm->addRow(tr("Rotation"), m_rotation);
+    augmentationForm->addRow(labelOf("rotation"), m_rotation);
 
     auto* compute = new QGroupBox(tr("Compute"));
     auto* computeForm = new QFormLayout(compute);
-    computeForm->addRow(tr("Threads"), m_threads);
+    computeForm->addRow(labelOf("threads"), m_threads);
     computeForm->addRow(m_bf16);
-    computeForm->addRow(tr("Seed"), m_seed);
+    computeForm->addRow(labelOf("seed"), m_seed);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -157,28 +204,14 @@ TrainingSettingsForm::TrainingSettingsForm(QWidget* parent)
     layout->addWidget(compute);
     layout->addStretch(1);
 
-    TrainingConfig defaults;
-    defaults.model.architecture = "tuned";
-    defaults.input.size = 128;
-    defaults.epochs = 12;
-    const QSettings settings;
-    const QString saved = settings.value(QStringLiteral("training/config")).toString();
-    if (!saved.isEmpty()) {
-        try {
-            defaults = trainingConfigFromJson(nlohmann::json::parse(saved.toStdString()));
-        } catch (const std::exception&) {
-            // settings from another version: keep the defaults
-        }
-    }
-    setConfig(defaults);
-    m_weights->setText(settings.value(QStringLiteral("training/weights")).toString());
+    setConfig(TrainingConfig{}); // the declared defaults, until loadSettings()
 
     for (QComboBox* box : {m_architecture})
         connect(box, &QComboBox::currentIndexChanged, this, [this] {
             updateEnabled();
             emit changed();
         });
-    for (QCheckBox* box : {m_freezeBackbone, m_earlyStopping, m_reduceLr, m_augment, m_horizontalFlip, m_verticalFlip, m_classWeights, m_bf16})
+    for (QCheckBox* box : {m_freezeBackbone, m_earlyStopping, m_reduceLr, m_augment, m_horizontalFlip, m_verticalFlip, m_bf16})
         connect(box, &QCheckBox::toggled, this, [this] {
             updateEnabled();
             emit changed();
@@ -216,6 +249,7 @@ void TrainingSettingsForm::updateEnabled()
     m_dropout->setEnabled(architecture != QLatin1String("resnet50v2"));
     m_freezeBackbone->setEnabled(architecture == QLatin1String("resnet50v2"));
     m_patience->setEnabled(m_earlyStopping->isChecked());
+    m_monitor->setEnabled(m_earlyStopping->isChecked());
     for (QWidget* w : std::initializer_list<QWidget*>{m_horizontalFlip, m_verticalFlip, m_rotation})
         w->setEnabled(m_augment->isChecked());
     m_bf16->setEnabled(cpuSupportsBf16() || m_bf16->isChecked());
@@ -223,61 +257,45 @@ void TrainingSettingsForm::updateEnabled()
 
 TrainingConfig TrainingSettingsForm::config() const
 {
-    TrainingConfig c;
-    c.model.architecture = m_architecture->currentData().toString().toStdString();
-    c.model.filters1 = m_filters1->value();
-    c.model.filters2 = m_filters2->value();
-    c.model.hiddenUnits = m_units->value();
-    c.model.dropout = m_dropout->value();
-    c.model.freezeBackbone = m_freezeBackbone->isChecked();
-    c.input.size = m_imageSize->value();
-    c.input.channels = m_channels->value() >= 2 ? 3 : 1;
-    c.model.imageSize = c.input.size;
-    c.model.inputChannels = c.input.channels;
-    c.epochs = m_epochs->value();
-    c.batchSize = m_batchSize->value();
-    c.learningRate = m_learningRate->value();
-    c.earlyStopping.enabled = m_earlyStopping->isChecked();
-    c.earlyStopping.patience = m_patience->value();
-    c.reduceLr.enabled = m_reduceLr->isChecked();
-    c.augment = m_augment->isChecked();
-    c.augmentation.horizontalFlip = m_horizontalFlip->isChecked();
-    c.augmentation.verticalFlip = m_verticalFlip->isChecked();
-    c.augmentation.maxRotationDegrees = m_rotation->value();
-    c.balancedClassWeights = m_classWeights->isChecked();
-    c.threads = m_threads->value();
-    c.bf16 = m_bf16->isChecked();
-    c.seed = static_cast<std::uint64_t>(m_seed->value());
+    // Each field sets its declared setting; what the form does not show (split, min delta, ...) stays
+    // as the last setConfig() gave it.
+    TrainingConfig c = m_shownConfig;
+    for (const TrainingSetting& setting : trainingSettings()) {
+        const QWidget* field = findChild<QWidget*>(QString::fromStdString(setting.name));
+        if (const auto* spin = qobject_cast<const QSpinBox*>(field))
+            setting.set(c, static_cast<long long>(spin->value()));
+        else if (const auto* real = qobject_cast<const QDoubleSpinBox*>(field))
+            setting.set(c, real->value());
+        else if (const auto* check = qobject_cast<const QCheckBox*>(field))
+            setting.set(c, check->isChecked());
+        else if (const auto* combo = qobject_cast<const QComboBox*>(field))
+            setting.set(c, setting.kind == SettingKind::Integer ? SettingValue(static_cast<long long>(combo->currentData().toInt()))
+                                                                : SettingValue(combo->currentData().toString().toStdString()));
+    }
     return c;
 }
 
 void TrainingSettingsForm::setConfig(const TrainingConfig& c)
 {
-    const int index = m_architecture->findData(QString::fromStdString(c.model.architecture));
-    m_architecture->setCurrentIndex(index >= 0 ? index : 0);
-    m_filters1->setValue(c.model.filters1);
-    m_filters2->setValue(c.model.filters2);
-    m_units->setValue(c.model.hiddenUnits);
+    m_shownConfig = c;
+    for (const TrainingSetting& setting : trainingSettings()) {
+        QWidget* field = findChild<QWidget*>(QString::fromStdString(setting.name));
+        const SettingValue value = setting.get(c);
+        if (auto* spin = qobject_cast<QSpinBox*>(field))
+            spin->setValue(static_cast<int>(std::get<long long>(value)));
+        else if (auto* real = qobject_cast<QDoubleSpinBox*>(field))
+            real->setValue(std::get<double>(value));
+        else if (auto* check = qobject_cast<QCheckBox*>(field))
+            check->setChecked(std::get<bool>(value));
+        else if (auto* combo = qobject_cast<QComboBox*>(field)) {
+            const int index = setting.kind == SettingKind::Integer ? combo->findData(static_cast<int>(std::get<long long>(value)))
+                                                                   : combo->findData(QString::fromStdString(std::get<std::string>(value)));
+            combo->setCurrentIndex(std::max(index, 0));
+        }
+    }
+    m_bf16->setChecked(c.bf16 && cpuSupportsBf16());
     m_customSizes = {c.model.filters1, c.model.filters2, c.model.hiddenUnits};
     m_shownArchitecture.clear(); // updateEnabled() below shows the preset's or these sizes
-    m_dropout->setValue(c.model.dropout);
-    m_freezeBackbone->setChecked(c.model.freezeBackbone);
-    m_imageSize->setValue(c.input.size);
-    m_channels->setValue(c.input.channels);
-    m_epochs->setValue(c.epochs);
-    m_batchSize->setValue(c.batchSize);
-    m_learningRate->setValue(c.learningRate);
-    m_earlyStopping->setChecked(c.earlyStopping.enabled);
-    m_patience->setValue(c.earlyStopping.patience);
-    m_reduceLr->setChecked(c.reduceLr.enabled);
-    m_augment->setChecked(c.augment);
-    m_horizontalFlip->setChecked(c.augmentation.horizontalFlip);
-    m_verticalFlip->setChecked(c.augmentation.verticalFlip);
-    m_rotation->setValue(c.augmentation.maxRotationDegrees);
-    m_classWeights->setChecked(c.balancedClassWeights);
-    m_threads->setValue(c.threads);
-    m_bf16->setChecked(c.bf16 && cpuSupportsBf16());
-    m_seed->setValue(static_cast<int>(c.seed));
     updateEnabled();
     emit changed();
 }
@@ -292,6 +310,32 @@ void TrainingSettingsForm::setInitialWeights(const QString& file)
     m_weights->setText(file);
 }
 
+void TrainingSettingsForm::loadSettings()
+{
+    const QSettings settings;
+    TrainingConfig c;
+    const QString before = settings.value(QStringLiteral("training/config")).toString(); // versions before the declarations
+    if (!before.isEmpty()) {
+        try {
+            c = trainingConfigFromJson(nlohmann::json::parse(before.toStdString()));
+        } catch (const std::exception&) {
+            // damaged or another version's: the defaults
+        }
+    }
+    for (const TrainingSetting& setting : trainingSettings()) {
+        const QString key = QString::fromStdString(setting.persistedKey());
+        if (!settings.contains(key))
+            continue;
+        try {
+            setting.set(c, parseSettingValue(setting, settings.value(key).toString().toStdString()));
+        } catch (const NeuroDxError&) {
+            // out of today's range (another version's): the default stays
+        }
+    }
+    setConfig(c);
+    m_weights->setText(settings.value(QStringLiteral("training/weights")).toString());
+}
+
 void TrainingSettingsForm::saveSettings() const
 {
     // The user's own CNN sizes are remembered even while a preset's are shown (and go into config()).
@@ -302,7 +346,9 @@ void TrainingSettingsForm::saveSettings() const
         remembered.model.hiddenUnits = m_customSizes.hiddenUnits;
     }
     QSettings settings;
-    settings.setValue(QStringLiteral("training/config"), QString::fromStdString(toJson(remembered).dump()));
+    for (const TrainingSetting& setting : trainingSettings())
+        settings.setValue(QString::fromStdString(setting.persistedKey()), QString::fromStdString(settingValueText(setting.get(remembered))));
+    settings.remove(QStringLiteral("training/config"));
     settings.setValue(QStringLiteral("training/weights"), initialWeights());
 }
 

@@ -1,5 +1,7 @@
 #include "CommandHelp.h"
 
+#include "TrainingOptions.h"
+
 #include <vector>
 
 namespace neurodx::cli {
@@ -11,13 +13,6 @@ struct CommandEntry {
     const char* text; // the lines under "Commands:", indented as there
     bool trains;      // takes the training options
 };
-
-const char* const kTrainingOptions =
-    "               [--model vanilla|tuned|cnn|resnet50v2] [--epochs 10] [--batch-size 32] [--learning-rate 0.001]\n"
-    "               [--patience 5] [--no-early-stopping] [--split-mode subject|slice] [--ratios 0.8,0.1,0.1]\n"
-    "               [--seed 42] [--threads N] [--image-size 256] [--channels 1|3] [--no-augment]\n"
-    "               [--class-weights none|balanced] [--reduce-lr] [--freeze-backbone] [--bf16 | --bf16-convolutions]\n"
-    "               [--filters1 32 --filters2 64 --units 64 --dropout 0] [--hyperparameters best.json]\n";
 
 const std::vector<CommandEntry>& commands()
 {
@@ -72,7 +67,7 @@ const std::vector<CommandEntry>& commands()
          "  tune DIR     Hyperband (keras-tuner's schedule) or random search over filters/units/lr/dropout\n"
          "               [--strategy hyperband|random] [--max-epochs 10] [--factor 3] [--iterations 1]\n"
          "               [--max-trials 10] [--objective val_acc|val_loss] [--search \"units=64:512:64;dropout=0..0.5\"]\n"
-         "               [--output DIR]  (an existing search's folder resumes it) [--classes ...] [--metadata ...]\n"
+         "               [--output DIR]  (an existing search's folder resumes it) [--split-file F] [--classes ...] [--metadata ...]\n"
          "               and the training options\n",
          true},
         {"cv",
@@ -108,7 +103,7 @@ std::string usageText()
     for (const CommandEntry& entry : commands())
         text += entry.text;
     text += "\nTraining options (train, tune, cv, audit, demo):\n";
-    text += kTrainingOptions;
+    text += trainingOptionsHelp();
     return text + "\n" + kFooter;
 }
 
@@ -119,7 +114,7 @@ std::string commandUsage(const std::string& command)
             continue;
         std::string text = std::string("Usage: neurodx-cli ") + entry.name + " [OPTIONS]\n\n" + entry.text;
         if (entry.trains)
-            text += "\nTraining options:\n" + std::string(kTrainingOptions);
+            text += "\nTraining options:\n" + trainingOptionsHelp();
         return text + "\n" + kFooter;
     }
     return {};

@@ -13,6 +13,7 @@
 #include "common/Version.h"
 #include "inference/Predictor.h"
 #include "synthetic/PhantomGenerator.h"
+#include "training/TrainingSettings.h"
 
 #include <nlohmann/json.hpp>
 
@@ -23,23 +24,6 @@
 namespace fs = std::filesystem;
 
 namespace neurodx::cli {
-
-namespace {
-
-// The demo's defaults: the seed's tuned CNN on 128x128 phantoms, sized to finish in about a
-// minute on two cores.
-TrainingConfig demoTrainingDefaults()
-{
-    TrainingConfig c;
-    c.model.architecture = "tuned";
-    c.input.size = 128;
-    c.input.channels = 1;
-    c.epochs = 12;
-    c.earlyStopping.patience = 4;
-    return c;
-}
-
-} // namespace
 
 // The built-in demo: synthesise the phantom dataset, train the default model with a subject-level
 // split, evaluate it on the held-out subjects, and predict fresh PNG and DICOM slices.
@@ -65,7 +49,7 @@ int runDemo(const std::vector<std::string>& argv)
     TrainingJobConfig job;
     job.dataset = dataset;
     job.runFolder = root / "run";
-    job.training = trainingConfigFrom(args, demoTrainingDefaults());
+    job.training = trainingConfigFrom(args, demoTrainingConfig());
     TrainingControl control;
     const InterruptHandler interrupt(control);
     const TrainingJobResult result = runTrainingJob(job, control,

@@ -14,6 +14,8 @@ namespace neurodx::cli {
 std::set<std::string> trainingValueOptions();
 std::set<std::string> trainingFlagOptions();
 TrainingConfig trainingConfigFrom(const CliArguments& args, TrainingConfig defaults = {});
+// One line per training option: flag, help, range and default, all from the declarations.
+std::string trainingOptionsHelp();
 
 // Where train, tune, cv and audit write: --output when given, else a new folder
 // <yyyyMMdd-HHmmss>-<kind> in the runs root the GUI lists too (defaultRunsRoot()). A folder made

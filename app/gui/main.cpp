@@ -32,6 +32,7 @@ int main(int argc, char** argv)
     parser.process(app);
 
     neurodx::ui::MainWindow window;
+    window.restoreSettings();
     window.show();
     if (parser.isSet(quitAfterLoad)) {
         QObject::connect(&window, &neurodx::ui::MainWindow::datasetLoaded, &app, [] { QTimer::singleShot(200, qApp, &QApplication::quit); });

@@ -1,5 +1,7 @@
 #include "TrainingConfig.h"
 
+#include "TrainingSettings.h"
+
 #include "common/TextUtil.h"
 #include "common/ComputeSetup.h"
 #include "common/NeuroDxError.h"
@@ -91,21 +93,14 @@ TrainingConfig trainingConfigFromJson(const nlohmann::json& j)
 void validate(const TrainingConfig& c)
 {
     const auto bad = [](const std::string& what) { throw NeuroDxError(ErrorKind::InvalidArgument, what); };
-    if (c.epochs < 1 || c.epochs > 100000)
-        bad("epochs must be 1..100000");
-    if (c.batchSize < 1 || c.batchSize > 4096)
-        bad("batch size must be 1..4096");
-    if (!(c.learningRate > 0.0 && c.learningRate < 10.0))
-        bad("learning rate must be above 0 and below 10");
-    if (c.input.channels != 1 && c.input.channels != 3)
-        bad("input channels must be 1 or 3");
-    if (c.input.size < 16 || c.input.size > 1024 || c.input.size % 4 != 0)
-        bad("input size must be 16..1024 and divisible by 4");
-    for (const std::string* monitor : {&c.earlyStopping.monitor, &c.reduceLr.monitor}) {
-        if (*monitor != "val_loss" && *monitor != "val_acc" && *monitor != "loss" && *monitor != "acc")
-            bad("monitor '" + *monitor + "' is not one of val_loss, val_acc, loss, acc");
-    }
-    if (c.earlyStopping.patience < 0 || c.reduceLr.patience < 0)
+    // Every declared setting in its declared range (TrainingSettings: the CLI and the form use the same).
+    for (const TrainingSetting& setting : trainingSettings())
+        if (const std::string problem = checkSettingValue(setting, setting.get(c)); !problem.empty())
+            bad(problem);
+    // What no front end offers, read from config.json files and hyperparameter files.
+    if (c.reduceLr.monitor != "val_loss" && c.reduceLr.monitor != "val_acc" && c.reduceLr.monitor != "loss" && c.reduceLr.monitor != "acc")
+        bad("monitor '" + c.reduceLr.monitor + "' is not one of val_loss, val_acc, loss, acc");
+    if (c.reduceLr.patience < 0)
         bad("patience cannot be negative");
     if (!(c.reduceLr.factor > 0.0 && c.reduceLr.factor < 1.0))
         bad("the learning-rate reduction factor must lie between 0 and 1");

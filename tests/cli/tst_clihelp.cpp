@@ -19,6 +19,7 @@ private slots:
     void badUsageExitsWithTwo();
     void readmeListsWhatHelpLists_data();
     void readmeListsWhatHelpLists();
+    void readmeShowsTheTrainingOptionsAsHelpDoes();
 };
 
 void CliHelpTest::version()
@@ -41,8 +42,8 @@ void CliHelpTest::helpIsPerCommand_data()
                                  << QStringList{"train DIR", "--freeze-backbone", "--max-epochs"};
     QTest::newRow("train --help") << QStringList{"train", "DIR", "--help"} << QStringList{"neurodx-cli train", "--resume", "--freeze-backbone", "--split-file"}
                                   << QStringList{"scan DIR", "--entries", "--max-epochs"};
-    QTest::newRow("help tune") << QStringList{"help", "tune"} << QStringList{"neurodx-cli tune", "--max-epochs", "--freeze-backbone"}
-                               << QStringList{"--split-file", "predict MODEL"};
+    QTest::newRow("help tune") << QStringList{"help", "tune"} << QStringList{"neurodx-cli tune", "--max-epochs", "--freeze-backbone", "--split-file"}
+                               << QStringList{"--resume", "predict MODEL"};
     QTest::newRow("audit -h") << QStringList{"audit", "-h"} << QStringList{"leakage audit", "--image-size", "not a certified medical device"}
                               << QStringList{"--folds", "--entries"};
 }
@@ -160,6 +161,23 @@ void CliHelpTest::readmeListsWhatHelpLists()
     const CliResult r = runCli(args);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("unknown option --zz-sentinel"), qPrintable(args.join(' ') + ": " + QString::fromUtf8(r.err)));
+}
+
+// README's block of training options is the help text itself (declared once, in core).
+void CliHelpTest::readmeShowsTheTrainingOptionsAsHelpDoes()
+{
+    const CliResult help = runCli({"train", "--help"});
+    QCOMPARE(help.exitCode, 0);
+    const QString text = QString::fromUtf8(help.out);
+    const qsizetype start = text.indexOf("Training options:\n");
+    QVERIFY(start >= 0);
+    const qsizetype from = start + QStringLiteral("Training options:\n").size();
+    const QString block = text.mid(from, text.indexOf("\n\n", from) + 1 - from);
+    QVERIFY(block.count('\n') > 20);
+    QFile file(QProcessEnvironment::systemEnvironment().value("NEURODX_SOURCE_DIR") + "/README.md");
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY2(QString::fromUtf8(file.readAll()).contains("```\n" + block + "```\n"),
+             qPrintable("README's training options differ from --help's; paste these:\n" + block));
 }
 
 QTEST_APPLESS_MAIN(CliHelpTest)

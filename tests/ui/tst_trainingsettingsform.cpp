@@ -1,15 +1,21 @@
 // The training form says what will be trained: a preset's real layer sizes (greyed), the user's own
 // sizes back for "cnn", the CLI's words, a visible warning for a frozen backbone without weights,
-// and fields wide enough for their placeholder text.
+// and fields wide enough for their placeholder text. Each field is its setting's declaration
+// (label, range, choices, tooltip, default: core/training/TrainingSettings.h, the CLI's side in
+// tst_trainingsettings), and the remembered settings are read and written only when asked.
 #include "IsolatedSettings.h"
 
 #include "TrainingSettingsForm.h"
+#include "training/TrainingSettings.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSettings>
 #include <QSpinBox>
 #include <QtTest>
 
@@ -42,6 +48,9 @@ private slots:
     void frozenBackboneWithoutWeightsWarns();
     void wordsAndWidths();
     void ownSizesSurviveARestartOnAPreset();
+    void fieldsAreTheDeclarations_data();
+    void fieldsAreTheDeclarations();
+    void settingsAreReadAndWrittenOnlyWhenAsked();
 
 private:
     std::optional<IsolatedSettings> m_settings;
@@ -74,7 +83,7 @@ void TrainingSettingsFormTest::presetsShowTheirRealSizes()
     QFETCH(bool, editable);
     TrainingSettingsForm form;
     chooseOwnCnn(form);
-    auto* box = form.findChild<QComboBox*>();
+    auto* box = form.findChild<QComboBox*>("model");
     QVERIFY(box);
     // Through a preset and to the row under test, as a user clicks.
     box->setCurrentIndex(box->findData(QStringLiteral("tuned")));
@@ -94,7 +103,7 @@ void TrainingSettingsFormTest::frozenBackboneWithoutWeightsWarns()
     TrainingSettingsForm form;
     form.resize(420, 900);
     form.show();
-    auto* box = form.findChild<QComboBox*>();
+    auto* box = form.findChild<QComboBox*>("model");
     auto* warning = form.findChild<QLabel*>("freezeWarning");
     QCheckBox* freeze = nullptr;
     for (QCheckBox* check : form.findChildren<QCheckBox*>())
@@ -134,18 +143,107 @@ void TrainingSettingsFormTest::ownSizesSurviveARestartOnAPreset()
     {
         TrainingSettingsForm form;
         chooseOwnCnn(form);
-        auto* box = form.findChild<QComboBox*>();
+        auto* box = form.findChild<QComboBox*>("model");
         box->setCurrentIndex(box->findData(QStringLiteral("tuned")));
         QCOMPARE(form.config().model.hiddenUnits, 320); // what a run with "tuned" trains
         form.saveSettings();
     }
-    TrainingSettingsForm restarted; // reads the saved settings
+    TrainingSettingsForm restarted;
+    restarted.loadSettings();
     QCOMPARE(QString::fromStdString(restarted.config().model.architecture), QStringLiteral("tuned"));
     QCOMPARE(restarted.config().model.hiddenUnits, 320);
-    auto* box = restarted.findChild<QComboBox*>();
+    auto* box = restarted.findChild<QComboBox*>("model");
     box->setCurrentIndex(box->findData(QStringLiteral("cnn")));
     const TrainingConfig c = restarted.config();
     QCOMPARE(QList<int>({c.model.filters1, c.model.filters2, c.model.hiddenUnits}), QList<int>({8, 12, 24}));
+}
+
+void TrainingSettingsFormTest::fieldsAreTheDeclarations_data()
+{
+    QTest::addColumn<QString>("name");
+    for (const TrainingSetting& s : trainingSettings())
+        if (!s.formLabel.empty())
+            QTest::newRow(s.name.c_str()) << QString::fromStdString(s.name);
+}
+
+// Label, range or choices, tooltip and the value a fresh form shows: each the declaration's.
+void TrainingSettingsFormTest::fieldsAreTheDeclarations()
+{
+    QFETCH(QString, name);
+    const TrainingSetting& s = trainingSetting(name.toStdString());
+    TrainingSettingsForm form;
+    QWidget* field = form.findChild<QWidget*>(name);
+    QVERIFY2(field, "no field is named after the setting");
+    const QString label = QString::fromStdString(s.formLabel);
+    const QString shownDefault = QString::fromStdString(settingValueText(defaultValue(s)));
+    if (auto* check = qobject_cast<QCheckBox*>(field)) {
+        QCOMPARE(check->text(), label);
+        if (name != QLatin1String("bf16")) // without AVX512-BF16 it says why it is off instead
+            QCOMPARE(check->toolTip(), QString::fromStdString(s.help));
+        if (name != QLatin1String("bf16"))
+            QCOMPARE(check->isChecked(), std::get<bool>(defaultValue(s)));
+        return;
+    }
+    QCOMPARE(field->toolTip(), QString::fromStdString(s.help));
+    QLabel* rowLabel = nullptr;
+    for (QFormLayout* layout : form.findChildren<QFormLayout*>())
+        if (QWidget* l = layout->labelForField(field))
+            rowLabel = qobject_cast<QLabel*>(l);
+    QVERIFY2(rowLabel, "the field has no row label");
+    QCOMPARE(rowLabel->text(), label);
+    if (auto* spin = qobject_cast<QSpinBox*>(field)) {
+        QCOMPARE(spin->minimum(), static_cast<int>(s.minimum));
+        QCOMPARE(spin->maximum(), static_cast<int>(s.maximum));
+        if (name != QLatin1String("filters1") && name != QLatin1String("filters2") && name != QLatin1String("units")) // a preset's sizes show
+            QCOMPARE(QString::number(spin->value()), shownDefault);
+    } else if (auto* real = qobject_cast<QDoubleSpinBox*>(field)) {
+        QCOMPARE(real->minimum(), s.minimum);
+        QCOMPARE(real->maximum(), s.maximum);
+        QCOMPARE(real->value(), std::get<double>(defaultValue(s)));
+    } else if (auto* combo = qobject_cast<QComboBox*>(field)) {
+        QStringList offered, declared;
+        for (int i = 0; i < combo->count(); ++i)
+            offered << combo->itemData(i).toString();
+        if (s.kind == SettingKind::Choice) {
+            for (const std::string& choice : s.choices)
+                declared << QString::fromStdString(choice);
+        } else { // whole numbers: those of the range its rule allows
+            for (long long n = static_cast<long long>(s.minimum); n <= static_cast<long long>(s.maximum); ++n)
+                if (checkSettingValue(s, n).empty())
+                    declared << QString::number(n);
+        }
+        QCOMPARE(offered, declared);
+        QCOMPARE(combo->currentData().toString(), shownDefault);
+    } else {
+        QFAIL("a field of a kind this test does not know");
+    }
+}
+
+void TrainingSettingsFormTest::settingsAreReadAndWrittenOnlyWhenAsked()
+{
+    const int declaredEpochs = static_cast<int>(std::get<long long>(defaultValue(trainingSetting("epochs"))));
+    {
+        TrainingSettingsForm form;
+        form.findChild<QSpinBox*>("epochs")->setValue(declaredEpochs + 7);
+    }
+    QVERIFY(!QSettings().contains("training/epochs")); // an edit alone writes nothing
+    {
+        TrainingSettingsForm form;
+        form.findChild<QSpinBox*>("epochs")->setValue(declaredEpochs + 7);
+        form.saveSettings();
+    }
+    QCOMPARE(QSettings().value("training/epochs").toString(), QString::number(declaredEpochs + 7));
+    TrainingSettingsForm fresh; // a constructor reads nothing
+    QCOMPARE(fresh.config().epochs, declaredEpochs);
+    fresh.loadSettings();
+    QCOMPARE(fresh.config().epochs, declaredEpochs + 7);
+    // A remembered value today's declaration refuses (another version's) leaves the default.
+    QSettings().setValue("training/epochs", "0");
+    QSettings().setValue("training/model", "resnet9000");
+    TrainingSettingsForm damaged;
+    damaged.loadSettings();
+    QCOMPARE(damaged.config().epochs, declaredEpochs);
+    QCOMPARE(QString::fromStdString(damaged.config().model.architecture), QStringLiteral("vanilla"));
 }
 
 QTEST_MAIN(TrainingSettingsFormTest)
