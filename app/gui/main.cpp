@@ -1,5 +1,6 @@
 // neurodx: the NeuroDx desktop application. Research use only, not a medical device.
 #include "MainWindow.h"
+#include "SettingsReset.h"
 
 #include "common/ComputeSetup.h"
 #include "common/Version.h"
@@ -8,6 +9,8 @@
 #include <QCommandLineParser>
 #include <QIcon>
 #include <QTimer>
+
+#include <cstdio>
 
 int main(int argc, char** argv)
 {
@@ -26,10 +29,17 @@ int main(int argc, char** argv)
     const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the built-in synthetic demo dataset."));
     const QCommandLineOption quitAfterLoad(QStringLiteral("quit-after-load"),
                                            QStringLiteral("Quit once the dataset is shown (for smoke tests and screenshots)."));
+    const QCommandLineOption resetSettings(QStringLiteral("reset-settings"),
+                                           QStringLiteral("Forget the remembered window layout, training settings, recent files and runs folder, then start. "
+                                                          "Runs and models stay where they are."));
     parser.addOption(demo);
     parser.addOption(quitAfterLoad);
+    parser.addOption(resetSettings);
     parser.addPositionalArgument(QStringLiteral("path"), QStringLiteral("A dataset folder, a run folder, an image (DICOM, PNG, JPEG, BMP, TIFF) or a scan (NIfTI file, DICOM series folder or any file of it) to open."), QStringLiteral("[path]"));
     parser.process(app);
+
+    if (parser.isSet(resetSettings))
+        std::printf("NeuroDx: settings reset (%s emptied); runs and models are kept\n", qPrintable(neurodx::ui::resetSettings()));
 
     neurodx::ui::MainWindow window;
     window.restoreSettings();

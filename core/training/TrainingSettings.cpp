@@ -107,7 +107,16 @@ std::vector<TrainingSetting> declareSettings()
     std::vector<TrainingSetting> s;
     s.push_back(choice("model", "--model", "Architecture",
                        "vanilla and tuned: the seed's CNNs; cnn: your own filters and units; resnet50v2: the transfer model", "model/architecture",
-                       architectureNames(), [](const C& c) { return c.model.architecture; }, [](C& c, const std::string& v) { c.model.architecture = v; }));
+                       architectureNames(), [](const C& c) { return c.model.architecture; }, [](C& c, const std::string& v) {
+                           c.model.architecture = v;
+                           // A preset's fixed sizes, so that config.json says what is trained (options after it may still set them).
+                           CnnSizes preset;
+                           if (cnnPresetSizes(v, preset)) {
+                               c.model.filters1 = preset.filters1;
+                               c.model.filters2 = preset.filters2;
+                               c.model.hiddenUnits = preset.hiddenUnits;
+                           }
+                       }));
     s.push_back(integer("filters1", "--filters1", "Filters 1", "Filters of the first convolution (custom CNN)", "model/filters1", 1, 1024,
                         [](const C& c) { return c.model.filters1; }, [](C& c, long long v) { c.model.filters1 = static_cast<int>(v); }));
     s.push_back(integer("filters2", "--filters2", "Filters 2", "Filters of the second convolution (custom CNN)", "model/filters2", 1, 1024,

@@ -1,6 +1,9 @@
 // The first window, offscreen: it shows exactly what the engine's scan computed.
 #include "IsolatedSettings.h"
 #include "RunsLocation.h"
+#include "SettingsReset.h"
+#include "TrainingPage.h"
+#include "TrainingSettingsForm.h"
 #include "ClassCountChart.h"
 #include "DatasetPage.h"
 #include "MainWindow.h"
@@ -9,6 +12,7 @@
 #include "TestTree.h"
 
 #include "dataset/DatasetScanner.h"
+#include "training/TrainingSettings.h"
 
 #include <QLabel>
 #include <QSignalSpy>
@@ -35,6 +39,7 @@ private slots:
     void listsSkippedFilesByReason();
     void missingFolderIsAMessageNotACrash();
     void demoOpensSyntheticDataset();
+    void settingsRestoreOnlyWhenAskedAndReset();
     void closingDuringAScanWaitsCleanly();
     void screenshot();
     void everyPageBuilds_data();
@@ -141,6 +146,41 @@ void MainWindowTest::demoOpensSyntheticDataset()
     const PhantomOptions defaults;
     QCOMPARE(index->entries.size(), std::size_t(3 * defaults.subjectsPerClass * defaults.slicesPerSubject));
     QCOMPARE(index->totalSubjects(), std::size_t(3 * defaults.subjectsPerClass));
+    // The demo trains as `neurodx-cli demo` does.
+    const TrainingConfig shown = window.trainingPage()->settings()->config();
+    for (const TrainingSetting& setting : trainingSettings())
+        QCOMPARE(QString::fromStdString(setting.name + " " + settingValueText(setting.get(shown))),
+                 QString::fromStdString(setting.name + " " + settingValueText(setting.get(demoTrainingConfig()))));
+}
+
+// What the user chose comes back through restoreSettings() (as neurodx's main() calls it), not in a
+// window's constructor; --reset-settings forgets it and keeps the runs.
+void MainWindowTest::settingsRestoreOnlyWhenAskedAndReset()
+{
+    const QString runs = QDir(m_settings->folder()).filePath(QStringLiteral("my-runs"));
+    QVERIFY(QDir().mkpath(runs + "/20261130-010203-tuned"));
+    setRunsRoot(runs);
+    {
+        MainWindow window;
+        TrainingConfig chosen = window.trainingPage()->settings()->config();
+        chosen.epochs = 77;
+        window.trainingPage()->settings()->setConfig(chosen);
+        window.trainingPage()->settings()->saveSettings();
+    }
+    const TrainingConfig defaults;
+    MainWindow fresh;
+    QCOMPARE(fresh.trainingPage()->settings()->config().epochs, defaults.epochs);
+    fresh.restoreSettings();
+    QCOMPARE(fresh.trainingPage()->settings()->config().epochs, 77);
+    QCOMPARE(runsRoot(), runs);
+
+    const QString file = resetSettings();
+    QVERIFY2(file.startsWith(m_settings->folder()), qPrintable(file)); // the settings file, nothing else
+    MainWindow afterReset;
+    afterReset.restoreSettings();
+    QCOMPARE(afterReset.trainingPage()->settings()->config().epochs, defaults.epochs);
+    QVERIFY(runsRoot() != runs);
+    QVERIFY(QFileInfo::exists(runs + "/20261130-010203-tuned")); // the user's runs stay
 }
 
 void MainWindowTest::closingDuringAScanWaitsCleanly()
