@@ -28,3 +28,12 @@ if(NEURODX_USE_LLD AND NOT MSVC AND NOT APPLE)
         add_link_options(-fuse-ld=lld)
     endif()
 endif()
+
+# neurodx_unity(<target>): compile the target's sources in batches of 8 (CMake's unity build). Qt's
+# and the engine's headers are then parsed once a batch instead of once a file: the GUI library and
+# the command line's commands are mostly header parsing. NEURODX_UNITY_BUILD=OFF compiles file by file
+# (one edit recompiles one file); the sources keep their helpers in distinct names either way.
+option(NEURODX_UNITY_BUILD "Compile the GUI library and the CLI commands in batches" ON)
+function(neurodx_unity target)
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ${NEURODX_UNITY_BUILD} UNITY_BUILD_BATCH_SIZE 8)
+endfunction()

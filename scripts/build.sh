@@ -2,6 +2,7 @@
 # Configures and builds NeuroDx (Release, Ninja) into ./build. Incremental after the first run;
 # ccache is used when present. Usage: scripts/build.sh [extra cmake -D options]
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/cores.sh"
 cd "$(dirname "$0")/.."
 
 generator=()
@@ -13,5 +14,5 @@ if [ ! -f build/CMakeCache.txt ]; then
 elif [ $# -gt 0 ]; then
     cmake -S . -B build "$@"
 fi
-jobs=$(nproc 2>/dev/null || echo 2)
+jobs=$(cores)
 cmake --build build --parallel "$jobs"

@@ -10,6 +10,7 @@
 # A crash leaves its input in build-fuzz/crashes/ and makes the script exit 1; commit it under
 # tests/data/fuzz/<target>/ with a test of the fix (tst_fuzzregressions replays that folder).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/cores.sh"
 cd "$(dirname "$0")/.."
 root=$PWD
 
@@ -37,7 +38,7 @@ if [ ! -f $build/CMakeCache.txt ]; then
     cmake -S . -B $build "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14 \
         -DNEURODX_FUZZ=ON "-DNEURODX_SANITIZE=address;undefined" -DNEURODX_BUILD_GUI=OFF -DNEURODX_BUILD_TESTS=OFF
 fi
-cmake --build $build --parallel "$(nproc)" --target "${all_targets[@]}" neurodx-cli
+cmake --build $build --parallel "$(cores)" --target "${all_targets[@]}" neurodx-cli
 
 # A single malloc above 2 GB fails (returns null) instead of ending the run: libhdf5 asks its cache for
 # sizes read from a damaged file (3 GB, found by fuzz_keras_h5) and handles the failure as an error.
@@ -113,20 +114,35 @@ total=0
 failed=0
 summary=$build/fuzz-summary.txt
 : >$summary
+# Each target is single-threaded: as many run at once as there are cores (CI: 2), then each is
+# reported in order. One input may take 20 s and 2.5 GB at most; larger claims must be refused before that.
+run_target() {
+    local target=$1
+    set +e
+    $build/bin/$target $corpus/$target -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 -malloc_limit_mb=2560 \
+        -print_final_stats=1 -artifact_prefix=$build/crashes/$target- >"$build/logs/$target.log" 2>&1
+    echo $? >"$build/logs/$target.status"
+}
+parallel=$(cores)
+running=0
+for target in "${targets[@]}"; do
+    run_target "$target" &
+    running=$((running + 1))
+    if [ $running -ge "$parallel" ]; then
+        wait -n || true
+        running=$((running - 1))
+    fi
+done
+wait
 for target in "${targets[@]}"; do
     log=$build/logs/$target.log
-    set +e
-    # One input may take 20 s and 2.5 GB at most; larger claims must be refused before that.
-    $build/bin/$target $corpus/$target -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 -malloc_limit_mb=2560 \
-        -print_final_stats=1 -artifact_prefix=$build/crashes/$target- >"$log" 2>&1
-    status=$?
-    set -e
+    status=$(cat "$build/logs/$target.status")
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n 1 || true)
     runs=${runs:-0}
     rate=$((runs / (seconds > 0 ? seconds : 1)))
     total=$((total + runs))
     files=$(find $corpus/$target -type f ! -name .done | wc -l)
-    if [ $status -ne 0 ]; then
+    if [ "$status" -ne 0 ]; then
         failed=1
         printf '%-20s %12s runs  %7s/s  corpus %5s  FAILED (exit %s, see %s)\n' "$target" "$runs" "$rate" "$files" "$status" "$log" | tee -a $summary
         grep -m 5 -E 'ERROR|SUMMARY|runtime error|Test unit written' "$log" | sed 's/^/    /' | tee -a $summary

@@ -5,6 +5,7 @@
 #   scripts/sanitize.sh thread     ThreadSanitizer, the tests labelled threads (build-tsan; CI runs it)
 # Extra arguments go to ctest (e.g. -R tst_dicom).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/cores.sh"
 cd "$(dirname "$0")/.."
 root=$PWD
 
@@ -34,11 +35,11 @@ if [ $mode = address ]; then
     build=build-fuzz
     cmake -S . -B $build "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14 \
         -DNEURODX_FUZZ=ON "-DNEURODX_SANITIZE=address;undefined" -DNEURODX_BUILD_TESTS=ON -DNEURODX_BUILD_GUI=ON >/dev/null
-    cmake --build $build --parallel "$(nproc)"
+    cmake --build $build --parallel "$(cores)"
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0:suppressions=$root/tests/sanitizers/asan.supp
     export LSAN_OPTIONS=suppressions=$root/tests/sanitizers/lsan.supp
     export UBSAN_OPTIONS=suppressions=$root/tests/sanitizers/ubsan.supp:print_stacktrace=1:halt_on_error=1
-    ctest --test-dir $build --output-on-failure --parallel "$(nproc)" --timeout 1800 "$@"
+    ctest --test-dir $build --output-on-failure --parallel "$(cores)" --timeout 1800 "$@"
 else
     export OMP_NUM_THREADS=2 # the threaded tests need threads to race
     build=build-tsan
@@ -47,7 +48,7 @@ else
     # The engine's own threads; the GUI's go through Qt, whose futex-based locks TSan cannot see in
     # Debian's uninstrumented build (tests/ui/CMakeLists.txt).
     tests=(tst_batchloader tst_trainingcontrol)
-    cmake --build $build --parallel "$(nproc)" --target "${tests[@]}"
+    cmake --build $build --parallel "$(cores)" --target "${tests[@]}"
     export TSAN_OPTIONS="suppressions=$root/tests/sanitizers/tsan.supp halt_on_error=1 second_deadlock_stack=1"
     ctest --test-dir $build --output-on-failure -L threads --timeout 1800 "$@"
 fi

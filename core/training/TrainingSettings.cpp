@@ -156,7 +156,7 @@ std::vector<TrainingSetting> declareSettings()
                         0, 1000, [](const C& c) { return c.earlyStopping.patience; },
                         [](C& c, long long v) { c.earlyStopping.patience = static_cast<int>(v); }));
     s.push_back(real("min-delta", "--min-delta", "", "The smallest change of the monitored metric that counts as an improvement",
-                     "early_stopping/min_delta", 0.0, 10.0, [](const C& c) { return c.earlyStopping.minDelta; },
+                     "early_stopping/min_delta", 0.0, 1e9, [](const C& c) { return c.earlyStopping.minDelta; },
                      [](C& c, double v) { c.earlyStopping.minDelta = v; }));
     s.push_back(yesNo("reduce-lr", "--reduce-lr", true, "Reduce learning rate on plateau",
                       "Divide the learning rate by 10 when the validation loss stalls for 3 epochs (Keras' ReduceLROnPlateau)", "reduce_lr/enabled",
