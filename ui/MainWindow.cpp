@@ -35,6 +35,8 @@
 #include <QStyle>
 #include <QTimer>
 
+#include <nlohmann/json.hpp>
+
 namespace neurodx::ui {
 
 namespace {
@@ -248,6 +250,7 @@ void MainWindow::openDemo()
 {
     // The demo as `neurodx-cli demo` runs it: its dataset and its training settings.
     m_training->settings()->setConfig(demoTrainingConfig());
+    m_demoSettingsShown = true;
     showPage(Page::Dataset);
     m_dataset->openDemo();
 }
@@ -392,7 +395,11 @@ void MainWindow::closeEvent(QCloseEvent* event)
     for (QSplitter* splitter : findChildren<QSplitter*>())
         if (!splitter->objectName().isEmpty())
             settings.setValue(QStringLiteral("splitters/") + splitter->objectName(), splitter->saveState());
-    m_training->settings()->saveSettings();
+    // The demo's preset is the demo's, not the user's choice: unchanged, it does not replace what the
+    // user chose before (a training started with it has saved it already).
+    const bool untouchedDemo = m_demoSettingsShown && toJson(m_training->settings()->config()) == toJson(demoTrainingConfig());
+    if (!untouchedDemo)
+        m_training->settings()->saveSettings();
     // Cancel every job and wait for it here, so nothing runs on while the window goes away.
     m_dataset->cancelScan();
     m_training->cancelAndWait();

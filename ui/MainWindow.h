@@ -93,6 +93,7 @@ private:
     QMenu* m_recentMenu = nullptr;
     QPointer<ImportDialog> m_import;
     std::function<bool(const QString&)> m_confirmClose;
+    bool m_demoSettingsShown = false; // the form shows the demo's preset (openDemo)
 };
 
 } // namespace neurodx::ui

@@ -100,7 +100,7 @@ TrainingSettingsForm::TrainingSettingsForm(QWidget* parent)
       m_channels(new QComboBox),
       m_epochs(spinFor("epochs")),
       m_batchSize(spinFor("batch-size")),
-      m_learningRate(realFor("learning-rate", 6, 1e-4)),
+      m_learningRate(realFor("learning-rate", 9, 1e-4)),
       m_earlyStopping(checkFor("early-stopping")),
       m_monitor(comboFor("monitor")),
       m_patience(spinFor("patience")),
@@ -272,6 +272,8 @@ TrainingConfig TrainingSettingsForm::config() const
             setting.set(c, setting.kind == SettingKind::Integer ? SettingValue(static_cast<long long>(combo->currentData().toInt()))
                                                                 : SettingValue(combo->currentData().toString().toStdString()));
     }
+    if (!c.bf16) // the form has no field for it: bf16 off means float32 throughout
+        c.bf16ConvolutionsOnly = false;
     return c;
 }
 

@@ -32,6 +32,9 @@ QStringList identifiers(const ViewerReportSource& source)
     for (const DicomTagNode& node : *source.tags)
         if (node.identifying && node.children.empty() && node.vr != "UI" && !node.value.empty())
             lines << QStringLiteral("%1: %2").arg(QString::fromStdString(node.name), QString::fromStdString(node.value));
+    for (const char* name : {"StudyDescription", "SeriesDescription"}) // not identifying, but what the study was
+        if (const std::string v = tagValue(*source.tags, name); !v.empty())
+            lines << QStringLiteral("%1: %2").arg(QString::fromLatin1(name), QString::fromStdString(v));
     lines << QObject::tr("File: %1").arg(QDir::toNativeSeparators(source.file));
     return lines;
 }

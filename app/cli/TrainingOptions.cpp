@@ -25,6 +25,23 @@ std::string optionName(const TrainingSetting& setting)
     return setting.cliFlag.substr(2); // "--epochs" -> "epochs", as CliArguments names options
 }
 
+void applyOption(const CliArguments& args, const TrainingSetting& setting, TrainingConfig& c)
+{
+    if (setting.kind == SettingKind::Switch) {
+        if (args.flag(optionName(setting)))
+            setting.set(c, setting.flagSets);
+        return;
+    }
+    const auto text = args.value(optionName(setting));
+    if (!text)
+        return;
+    try {
+        setting.set(c, parseSettingValue(setting, *text));
+    } catch (const NeuroDxError& e) {
+        throw UsageError{e.what()};
+    }
+}
+
 } // namespace
 
 std::set<std::string> trainingValueOptions()
@@ -47,6 +64,10 @@ std::set<std::string> trainingFlagOptions()
 
 TrainingConfig trainingConfigFrom(const CliArguments& args, TrainingConfig c)
 {
+    // --model first: a hyperparameter file then turns a preset into "cnn" with the searched sizes,
+    // as a search's printed command expects, instead of the preset resetting them afterwards.
+    const TrainingSetting& model = trainingSetting("model");
+    applyOption(args, model, c);
     if (const auto file = args.value("hyperparameters")) {
         // best_hyperparameters.json from `neurodx-cli tune`, or a bare {"filters1": 16, ...} object.
         const nlohmann::json j = readJsonFile(*file);
@@ -59,25 +80,11 @@ TrainingConfig trainingConfigFrom(const CliArguments& args, TrainingConfig c)
             throw NeuroDxError(ErrorKind::CorruptFile, *file, std::string("not a hyperparameter file: ") + e.what());
         }
     }
-    // Each option as its declaration says (TrainingSettings); a flag only sets what it names, so a
-    // setting from --hyperparameters' file stays unless an option overrides it.
-    for (const TrainingSetting& setting : trainingSettings()) {
-        if (setting.cliFlag.empty())
-            continue;
-        if (setting.kind == SettingKind::Switch) {
-            if (args.flag(optionName(setting)))
-                setting.set(c, setting.flagSets);
-            continue;
-        }
-        const auto text = args.value(optionName(setting));
-        if (!text)
-            continue;
-        try {
-            setting.set(c, parseSettingValue(setting, *text));
-        } catch (const NeuroDxError& e) {
-            throw UsageError{e.what()};
-        }
-    }
+    // Each other option as its declaration says (TrainingSettings); a flag only sets what it names,
+    // so a setting from --hyperparameters' file stays unless an option overrides it.
+    for (const TrainingSetting& setting : trainingSettings())
+        if (!setting.cliFlag.empty() && &setting != &model)
+            applyOption(args, setting, c);
     c.split.ratios = splitRatiosFrom(args, c.split.ratios);
     return c;
 }

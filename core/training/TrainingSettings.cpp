@@ -121,9 +121,9 @@ std::vector<TrainingSetting> declareSettings()
                         [](const C& c) { return c.model.filters1; }, [](C& c, long long v) { c.model.filters1 = static_cast<int>(v); }));
     s.push_back(integer("filters2", "--filters2", "Filters 2", "Filters of the second convolution (custom CNN)", "model/filters2", 1, 1024,
                         [](const C& c) { return c.model.filters2; }, [](C& c, long long v) { c.model.filters2 = static_cast<int>(v); }));
-    s.push_back(integer("units", "--units", "Dense units", "Units of the hidden dense layer (custom CNN)", "model/hidden_units", 1, 8192,
+    s.push_back(integer("units", "--units", "Dense units", "Units of the hidden dense layer (custom CNN)", "model/hidden_units", 1, 65536,
                         [](const C& c) { return c.model.hiddenUnits; }, [](C& c, long long v) { c.model.hiddenUnits = static_cast<int>(v); }));
-    s.push_back(real("dropout", "--dropout", "Dropout", "Dropout after the hidden dense layer (CNNs)", "model/dropout", 0.0, 0.9,
+    s.push_back(real("dropout", "--dropout", "Dropout", "Dropout after the hidden dense layer (CNNs)", "model/dropout", 0.0, 0.99,
                      [](const C& c) { return c.model.dropout; }, [](C& c, double v) { c.model.dropout = v; }));
     s.push_back(yesNo("freeze-backbone", "--freeze-backbone", true, "Freeze backbone",
                       "ResNet50V2: keep the backbone fixed and train the head only, as the seed's transfer model did; needs weights to start from",
@@ -140,11 +140,11 @@ std::vector<TrainingSetting> declareSettings()
     channels.rule = "1 or 3";
     channels.satisfiesRule = [](const SettingValue& v) { return std::get<long long>(v) != 2; };
     s.push_back(channels);
-    s.push_back(integer("epochs", "--epochs", "Epochs", "Maximum number of epochs (early stopping may end sooner)", "epochs", 1, 10000,
+    s.push_back(integer("epochs", "--epochs", "Epochs", "Maximum number of epochs (early stopping may end sooner)", "epochs", 1, 100000,
                         [](const C& c) { return c.epochs; }, [](C& c, long long v) { c.epochs = static_cast<int>(v); }));
     s.push_back(integer("batch-size", "--batch-size", "Batch size", "Slices per batch (the seed: 32)", "batch_size", 1, 4096,
                         [](const C& c) { return c.batchSize; }, [](C& c, long long v) { c.batchSize = static_cast<int>(v); }));
-    s.push_back(real("learning-rate", "--learning-rate", "Learning rate", "Adam's learning rate (Keras' default 0.001)", "learning_rate", 1e-6, 1.0,
+    s.push_back(real("learning-rate", "--learning-rate", "Learning rate", "Adam's learning rate (Keras' default 0.001)", "learning_rate", 1e-9, 9.99,
                      [](const C& c) { return c.learningRate; }, [](C& c, double v) { c.learningRate = v; }));
     s.push_back(yesNo("early-stopping", "--no-early-stopping", false, "Early stopping",
                       "Stop when the monitored metric has not improved for 'patience' epochs, and restore the best weights", "early_stopping/enabled",
@@ -153,7 +153,7 @@ std::vector<TrainingSetting> declareSettings()
                        {"val_loss", "val_acc", "loss", "acc"}, [](const C& c) { return c.earlyStopping.monitor; },
                        [](C& c, const std::string& v) { c.earlyStopping.monitor = v; }));
     s.push_back(integer("patience", "--patience", "Patience", "Epochs without improvement before early stopping ends the run", "early_stopping/patience",
-                        0, 1000, [](const C& c) { return c.earlyStopping.patience; },
+                        0, 100000, [](const C& c) { return c.earlyStopping.patience; },
                         [](C& c, long long v) { c.earlyStopping.patience = static_cast<int>(v); }));
     s.push_back(real("min-delta", "--min-delta", "", "The smallest change of the monitored metric that counts as an improvement",
                      "early_stopping/min_delta", 0.0, 1e9, [](const C& c) { return c.earlyStopping.minDelta; },

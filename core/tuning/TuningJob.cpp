@@ -67,6 +67,14 @@ std::string trainArguments(const HyperparameterValues& values, const TrainingCon
         arguments += " --batch-size " + std::to_string(base.batchSize);
     if (!base.augment)
         arguments += " --no-augment";
+    if (base.augment && base.augmentation.maxRotationDegrees != defaults.augmentation.maxRotationDegrees) {
+        std::snprintf(text, sizeof text, " --rotation %g", base.augmentation.maxRotationDegrees);
+        arguments += text;
+    }
+    if (base.augment && !base.augmentation.horizontalFlip)
+        arguments += " --no-horizontal-flip";
+    if (base.augment && !base.augmentation.verticalFlip)
+        arguments += " --no-vertical-flip";
     if (base.balancedClassWeights)
         arguments += " --class-weights balanced";
     if (base.split.mode != defaults.split.mode)
@@ -139,6 +147,12 @@ TuningResult runTuningJob(const TuningJobConfig& job, TrainingControl& control, 
     // The given split, else the one a search being resumed wrote, else a new one.
     const fs::path saved = job.folder / "split.json";
     const std::optional<fs::path> splitFile = job.splitFile ? job.splitFile : fs::exists(saved) ? std::optional<fs::path>(saved) : std::nullopt;
+    std::error_code same;
+    if (job.splitFile && fs::exists(saved) && !fs::equivalent(*job.splitFile, saved, same) &&
+        readJsonFile(*job.splitFile).value("parts", nlohmann::json()) != readJsonFile(saved).value("parts", nlohmann::json()))
+        throw NeuroDxError(ErrorKind::InvalidArgument, saved,
+                           "this search ran its finished trials on the split it holds, not on " + job.splitFile->string() +
+                               ": give that split.json again, or start a new search (another --output)");
     const DatasetSplit split = splitFile ? loadSplit(*splitFile, index) : splitDataset(index, job.training.split);
     if (!split.report.sharedSubjects.empty() && job.training.split.mode == SplitMode::BySubject)
         throw NeuroDxError(ErrorKind::InvalidDataset, splitFile ? *splitFile : job.dataset, "the split shares subjects between parts");

@@ -485,6 +485,13 @@ void CliTest::tuneHoldsOutTheGivenSplit()
         return nlohmann::json::parse(in).at("parts");
     };
     QCOMPARE(parts(tuning / "split.json"), parts(given));
+    // Resuming that search on another split would mix trials scored on two splits: refused.
+    const fs::path other = toPath(m_dir.path()) / "other-split.json";
+    QCOMPARE(runCli({"split", str(m_dataset), "--seed", "8", "--ratios", "0.5,0.25,0.25", "--output", str(other)}).exitCode, 0);
+    const CliResult mixed = runCli({"tune", str(m_dataset), "--output", str(tuning), "--split-file", str(other), "--strategy", "random",
+                                    "--max-trials", "1", "--max-epochs", "1", "--image-size", "32", "--search", "filters1=4;filters2=4;units=8", "--quiet"});
+    QVERIFY(mixed.exitCode != 0);
+    QVERIFY2(mixed.err.contains("another --output"), mixed.err.constData());
     // A split of another dataset is refused, naming the file.
     const fs::path foreign = toPath(m_dir.path()) / "foreign-split.json";
     {

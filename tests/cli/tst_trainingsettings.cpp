@@ -10,7 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+
 #include <QSet>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace neurodx;
@@ -72,6 +75,9 @@ private slots:
     void validateRefusesWhatTheDeclarationsRefuse();
     void configJsonKeepsEverySettingUnderItsKey();
     void demoDiffersOnlyWhereItSays();
+    void formerCommandLinesStillWork_data();
+    void formerCommandLinesStillWork();
+    void modelComesBeforeTheHyperparameterFile();
 };
 
 void TrainingSettingsTest::declarationsAreWhole()
@@ -251,6 +257,44 @@ void TrainingSettingsTest::demoDiffersOnlyWhereItSays()
     QCOMPARE(demo.model.hiddenUnits, 320);
     QCOMPARE(demo.model.imageSize, 128); // the model follows its input
     validate(demo);
+}
+
+// Values the command line took before the declarations (and a search may sample) still pass.
+void TrainingSettingsTest::formerCommandLinesStillWork_data()
+{
+    QTest::addColumn<QString>("flag");
+    QTest::addColumn<QString>("value");
+    QTest::newRow("--units 16384") << "--units" << "16384";
+    QTest::newRow("--learning-rate 1e-7") << "--learning-rate" << "1e-7";
+    QTest::newRow("--learning-rate 2") << "--learning-rate" << "2";
+    QTest::newRow("--dropout 0.95") << "--dropout" << "0.95";
+    QTest::newRow("--epochs 20000") << "--epochs" << "20000";
+    QTest::newRow("--patience 5000") << "--patience" << "5000";
+    QTest::newRow("--min-delta 1e9") << "--min-delta" << "1e9";
+}
+
+void TrainingSettingsTest::formerCommandLinesStillWork()
+{
+    QFETCH(QString, flag);
+    QFETCH(QString, value);
+    const QString error = usageErrorOf({flag.toStdString(), value.toStdString()});
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    validate(parsed({flag.toStdString(), value.toStdString()}));
+}
+
+// `--model tuned --hyperparameters best.json`: the file's sizes win (the model becomes "cnn"), as
+// the command a search prints expects; a preset named after the file does not reset them.
+void TrainingSettingsTest::modelComesBeforeTheHyperparameterFile()
+{
+    QTemporaryDir dir;
+    const std::string file = QDir(dir.path()).filePath("best.json").toStdString();
+    std::ofstream(file) << R"({"filters1": 8, "filters2": 12, "units": 24, "learning_rate": 0.0005})";
+    const TrainingConfig c = parsed({"--model", "tuned", "--hyperparameters", file});
+    QCOMPARE(QString::fromStdString(c.model.architecture), QStringLiteral("cnn"));
+    QCOMPARE(QList<int>({c.model.filters1, c.model.filters2, c.model.hiddenUnits}), QList<int>({8, 12, 24}));
+    QCOMPARE(c.learningRate, 0.0005);
+    // Options other than --model still win over the file.
+    QCOMPARE(parsed({"--hyperparameters", file, "--units", "40"}).model.hiddenUnits, 40);
 }
 
 QTEST_APPLESS_MAIN(TrainingSettingsTest)

@@ -181,6 +181,22 @@ void MainWindowTest::settingsRestoreOnlyWhenAskedAndReset()
     QCOMPARE(afterReset.trainingPage()->settings()->config().epochs, defaults.epochs);
     QVERIFY(runsRoot() != runs);
     QVERIFY(QFileInfo::exists(runs + "/20261130-010203-tuned")); // the user's runs stay
+
+    // Opening the demo shows its preset; closing without training with it keeps the user's choice.
+    {
+        MainWindow window;
+        window.restoreSettings();
+        TrainingConfig chosen = window.trainingPage()->settings()->config();
+        chosen.epochs = 55;
+        window.trainingPage()->settings()->setConfig(chosen);
+        window.trainingPage()->settings()->saveSettings();
+        window.openDemo();
+        QCOMPARE(window.trainingPage()->settings()->config().epochs, demoTrainingConfig().epochs);
+        QVERIFY(window.close());
+    }
+    MainWindow later;
+    later.restoreSettings();
+    QCOMPARE(later.trainingPage()->settings()->config().epochs, 55);
 }
 
 void MainWindowTest::closingDuringAScanWaitsCleanly()

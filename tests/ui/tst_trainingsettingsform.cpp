@@ -19,6 +19,8 @@
 #include <QSpinBox>
 #include <QtTest>
 
+#include <nlohmann/json.hpp>
+
 using namespace neurodx;
 using namespace neurodx::ui;
 using neurodx::test::IsolatedSettings;
@@ -51,6 +53,8 @@ private slots:
     void fieldsAreTheDeclarations_data();
     void fieldsAreTheDeclarations();
     void settingsAreReadAndWrittenOnlyWhenAsked();
+    void settingsOfEarlierVersionsAreRead();
+    void float32MeansFloat32Throughout();
 
 private:
     std::optional<IsolatedSettings> m_settings;
@@ -244,6 +248,39 @@ void TrainingSettingsFormTest::settingsAreReadAndWrittenOnlyWhenAsked()
     damaged.loadSettings();
     QCOMPARE(damaged.config().epochs, declaredEpochs);
     QCOMPARE(QString::fromStdString(damaged.config().model.architecture), QStringLiteral("vanilla"));
+}
+
+// Before the declarations the form kept one JSON value, "training/config".
+void TrainingSettingsFormTest::settingsOfEarlierVersionsAreRead()
+{
+    TrainingConfig before;
+    before.epochs = 33;
+    before.model.architecture = "tuned";
+    QSettings().setValue("training/config", QString::fromStdString(toJson(before).dump()));
+    TrainingSettingsForm form;
+    form.loadSettings();
+    QCOMPARE(form.config().epochs, 33);
+    QCOMPARE(QString::fromStdString(form.config().model.architecture), QStringLiteral("tuned"));
+    form.saveSettings(); // now one key a setting, the old value gone
+    QVERIFY(!QSettings().contains("training/config"));
+    QCOMPARE(QSettings().value("training/epochs").toString(), QStringLiteral("33"));
+}
+
+// A run trained with --bf16-convolutions, shown and then set to float32, stays float32 when saved
+// and read back (the form has no field for the convolutions-only choice).
+void TrainingSettingsFormTest::float32MeansFloat32Throughout()
+{
+    TrainingConfig mixed;
+    mixed.bf16 = false;
+    mixed.bf16ConvolutionsOnly = true;
+    TrainingSettingsForm form;
+    form.setConfig(mixed);
+    QVERIFY(!form.config().bf16ConvolutionsOnly);
+    form.saveSettings();
+    TrainingSettingsForm restarted;
+    restarted.loadSettings();
+    QVERIFY(!restarted.config().bf16);
+    QVERIFY(!restarted.config().bf16ConvolutionsOnly);
 }
 
 QTEST_MAIN(TrainingSettingsFormTest)
