@@ -1,6 +1,7 @@
 #include "TrainingSettings.h"
 
 #include "common/NeuroDxError.h"
+#include "common/TextUtil.h"
 
 #include <cmath>
 #include <cstdio>
@@ -18,25 +19,23 @@ std::string numberText(double value)
     return text;
 }
 
-std::string joined(const std::vector<std::string>& words, const char* separator)
-{
-    std::string text;
-    for (const std::string& word : words)
-        text += (text.empty() ? "" : separator) + word;
-    return text;
-}
-
 // Builders: one line per setting below stays readable.
-TrainingSetting integer(std::string name, std::string flag, std::string label, std::string help, std::string key, long long low, long long high,
-                        std::function<long long(const TrainingConfig&)> get, std::function<void(TrainingConfig&, long long)> set)
+TrainingSetting declaration(SettingKind kind, std::string name, std::string flag, std::string label, std::string help, std::string key)
 {
     TrainingSetting s;
     s.name = std::move(name);
-    s.kind = SettingKind::Integer;
+    s.kind = kind;
     s.cliFlag = std::move(flag);
     s.formLabel = std::move(label);
     s.help = std::move(help);
     s.jsonKey = std::move(key);
+    return s;
+}
+
+TrainingSetting integer(std::string name, std::string flag, std::string label, std::string help, std::string key, long long low, long long high,
+                        std::function<long long(const TrainingConfig&)> get, std::function<void(TrainingConfig&, long long)> set)
+{
+    TrainingSetting s = declaration(SettingKind::Integer, std::move(name), std::move(flag), std::move(label), std::move(help), std::move(key));
     s.minimum = static_cast<double>(low);
     s.maximum = static_cast<double>(high);
     s.get = [get](const TrainingConfig& c) { return SettingValue(get(c)); };
@@ -47,13 +46,7 @@ TrainingSetting integer(std::string name, std::string flag, std::string label, s
 TrainingSetting real(std::string name, std::string flag, std::string label, std::string help, std::string key, double low, double high,
                      std::function<double(const TrainingConfig&)> get, std::function<void(TrainingConfig&, double)> set)
 {
-    TrainingSetting s;
-    s.name = std::move(name);
-    s.kind = SettingKind::Real;
-    s.cliFlag = std::move(flag);
-    s.formLabel = std::move(label);
-    s.help = std::move(help);
-    s.jsonKey = std::move(key);
+    TrainingSetting s = declaration(SettingKind::Real, std::move(name), std::move(flag), std::move(label), std::move(help), std::move(key));
     s.minimum = low;
     s.maximum = high;
     s.get = [get](const TrainingConfig& c) { return SettingValue(get(c)); };
@@ -64,14 +57,8 @@ TrainingSetting real(std::string name, std::string flag, std::string label, std:
 TrainingSetting yesNo(std::string name, std::string flag, bool flagSets, std::string label, std::string help, std::string key,
                       std::function<bool(const TrainingConfig&)> get, std::function<void(TrainingConfig&, bool)> set)
 {
-    TrainingSetting s;
-    s.name = std::move(name);
-    s.kind = SettingKind::Switch;
-    s.cliFlag = std::move(flag);
+    TrainingSetting s = declaration(SettingKind::Switch, std::move(name), std::move(flag), std::move(label), std::move(help), std::move(key));
     s.flagSets = flagSets;
-    s.formLabel = std::move(label);
-    s.help = std::move(help);
-    s.jsonKey = std::move(key);
     s.get = [get](const TrainingConfig& c) { return SettingValue(get(c)); };
     s.set = [set](TrainingConfig& c, const SettingValue& v) { set(c, std::get<bool>(v)); };
     return s;
@@ -80,13 +67,7 @@ TrainingSetting yesNo(std::string name, std::string flag, bool flagSets, std::st
 TrainingSetting choice(std::string name, std::string flag, std::string label, std::string help, std::string key, std::vector<std::string> choices,
                        std::function<std::string(const TrainingConfig&)> get, std::function<void(TrainingConfig&, const std::string&)> set)
 {
-    TrainingSetting s;
-    s.name = std::move(name);
-    s.kind = SettingKind::Choice;
-    s.cliFlag = std::move(flag);
-    s.formLabel = std::move(label);
-    s.help = std::move(help);
-    s.jsonKey = std::move(key);
+    TrainingSetting s = declaration(SettingKind::Choice, std::move(name), std::move(flag), std::move(label), std::move(help), std::move(key));
     s.choices = std::move(choices);
     s.get = [get](const TrainingConfig& c) { return SettingValue(get(c)); };
     s.set = [set](TrainingConfig& c, const SettingValue& v) { set(c, std::get<std::string>(v)); };
@@ -228,7 +209,7 @@ std::string settingRangeText(const TrainingSetting& s)
         text = numberText(s.minimum) + ".." + numberText(s.maximum);
         break;
     case SettingKind::Choice:
-        text = joined(s.choices, "|");
+        text = join(s.choices, "|");
         break;
     case SettingKind::Switch:
         break;
