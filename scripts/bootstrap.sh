@@ -12,6 +12,7 @@ packages=(
     libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libdcmtk-dev libnifti2-dev
     libssl-dev # HMAC-SHA-256 for patient pseudonyms
     nlohmann-json3-dev
+    libcli11-dev # the command line's parser (header-only)
     # Keras .h5 models and weights (core/interop): HDF5's C++ API
     libhdf5-dev
     # GUI: Qt 6 Widgets + PrintSupport, QCustomPlot (Qt 6 build)

@@ -22,11 +22,6 @@
 
 namespace neurodx::cli {
 
-std::set<std::string> scanValueOptions()
-{
-    return {"classes", "metadata"};
-}
-
 bool stderrIsTerminal()
 {
     return NEURODX_ISATTY(NEURODX_FILENO(stderr)) != 0;
@@ -40,6 +35,13 @@ ScanOptions scanOptionsFrom(const CliArguments& args)
     if (const auto csv = args.value("metadata"))
         options.metadataCsv = *csv;
     return options;
+}
+
+std::string ratiosText(const std::array<double, kSplitParts>& ratios)
+{
+    char text[64];
+    std::snprintf(text, sizeof text, "%g,%g,%g", ratios[0], ratios[1], ratios[2]);
+    return text;
 }
 
 std::array<double, kSplitParts> splitRatiosFrom(const CliArguments& args, const std::array<double, kSplitParts>& fallback)

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -25,19 +26,18 @@ namespace fs = std::filesystem;
 
 namespace neurodx::cli {
 
+namespace {
+
+fs::path defaultDemoFolder()
+{
+    return fs::temp_directory_path() / "neurodx-demo";
+}
+
 // The built-in demo: synthesise the phantom dataset, train the default model with a subject-level
 // split, evaluate it on the held-out subjects, and predict fresh PNG and DICOM slices.
-int runDemo(const std::vector<std::string>& argv)
+int runDemo(const CliArguments& args)
 {
-    std::set<std::string> values = phantomValueOptions();
-    for (const std::string& option : trainingValueOptions())
-        values.insert(option);
-    values.insert("output");
-    std::set<std::string> flags = trainingFlagOptions();
-    flags.insert({"json", "quiet"});
-    const CliArguments args(argv, values, flags);
-    args.requirePositional(0, "");
-    const fs::path root = args.value("output", (fs::temp_directory_path() / "neurodx-demo").string());
+    const fs::path root = args.value("output", defaultDemoFolder().string());
     const bool quiet = args.flag("quiet") || args.flag("json");
     ProgressPrinter printer(ProgressPrinter::styleFor(quiet));
 
@@ -95,6 +95,24 @@ int runDemo(const std::vector<std::string>& argv)
     }
     std::cout << "\nPredictions for subjects outside the dataset:\n" << table.render();
     return 0;
+}
+
+} // namespace
+
+CommandSpec demoCommand()
+{
+    CommandSpec c;
+    c.name = "demo";
+    c.summary = "Synthesise the demo dataset, train the default model, evaluate it and predict new subjects' slices.";
+    c.options = {textOption("output", "DIR", "Where the dataset and the run go", defaultDemoFolder().string())};
+    c.trainingOptions = trainingOptionSpecs(demoTrainingConfig());
+    // The training options' --seed seeds the phantoms too (one seed makes the whole demo repeatable).
+    for (const OptionSpec& option : phantomOptionSpecs())
+        if (std::none_of(c.trainingOptions.begin(), c.trainingOptions.end(), [&](const OptionSpec& t) { return t.name == option.name; }))
+            c.options.push_back(option);
+    c.computes = true;
+    c.run = runDemo;
+    return c;
 }
 
 } // namespace neurodx::cli

@@ -17,28 +17,23 @@ namespace fs = std::filesystem;
 
 namespace neurodx::cli {
 
-int runEvaluate(const std::vector<std::string>& argv)
+namespace {
+
+int runEvaluate(const CliArguments& args)
 {
-    std::set<std::string> values = scanValueOptions();
-    values.insert({"part", "output", "split-file", "bootstrap", "threads", "precision"});
-    const CliArguments args(argv, values, {"json", "quiet", "no-calibration"});
-    if (args.positional().size() != 2)
-        throw UsageError{"evaluate takes a model file and a dataset or run folder (neurodx-cli evaluate MODEL DIR|RUN)"};
     const fs::path modelFile = args.positional()[0];
     const fs::path target = args.positional()[1];
-    setComputeThreads(args.intValue("threads", 0, 0, 1024));
+    setComputeThreads(static_cast<int>(args.integer("threads")));
     ModelEvaluationRequest request;
     request.modelFile = modelFile;
     request.target = target;
     if (const auto explicitSplit = args.value("split-file"))
         request.splitFile = fs::path(*explicitSplit);
-    request.part = args.value("part", "");
-    if (!request.part.empty() && request.part != "all" && request.part != "train" && request.part != "validation" && request.part != "test")
-        throw UsageError{"--part must be train, validation, test or all"};
+    request.part = args.value("part", ""); // absent: the engine's choice (see the declaration)
     request.scan = scanOptionsFrom(args);
     request.classesFromModel = !args.value("classes");
-    request.bootstrapResamples = args.intValue("bootstrap", 1000, 0, 100000);
-    request.precision = inferencePrecisionFromName(args.value("precision", "auto"));
+    request.bootstrapResamples = static_cast<int>(args.integer("bootstrap"));
+    request.precision = inferencePrecisionFromName(args.text("precision"));
     request.calibrated = !args.flag("no-calibration");
     const bool quiet = args.flag("quiet") || args.flag("json");
     const ModelEvaluationResult evaluation = evaluateModel(request, nullptr, [&](const std::string& stage) {
@@ -69,6 +64,30 @@ int runEvaluate(const std::vector<std::string>& argv)
         std::cout << "\n" << evaluationText(report);
     }
     return 0;
+}
+
+} // namespace
+
+CommandSpec evaluateCommand()
+{
+    CommandSpec c;
+    c.name = "evaluate";
+    c.summary = "Metrics of a model file on a dataset (all of it) or on a run's test part, with 95% bootstrap intervals.";
+    c.positionals = {{"MODEL", "the model file (best.pt, a run folder, or a Keras .h5)"}, {"DIR|RUN", "the dataset or run folder to evaluate on"}};
+    OptionSpec part = choiceOption("part", "Which part of a run's split to evaluate on", "", {"test", "validation", "train", "all"});
+    part.defaultText = "test of a run, all of a dataset";
+    c.options = {part,
+                 textOption("output", "DIR", "Also write metrics.json, the per-slice CSV and the plots' data there"),
+                 textOption("split-file", "FILE", "The split to take the part from, instead of the run's own"),
+                 wholeOption("bootstrap", "Bootstrap resamples for the confidence intervals (0: none)", 1000, 0, 100000),
+                 wholeOption("threads", "Compute threads (0: one per core)", 0, 0, 1024),
+                 precisionOption(),
+                 switchOption("no-calibration", "The raw softmax instead of the model's temperature-scaled probabilities")};
+    const std::vector<OptionSpec> scan = scanOptions();
+    c.options.insert(c.options.end(), scan.begin(), scan.end());
+    c.computes = true;
+    c.run = runEvaluate;
+    return c;
 }
 
 } // namespace neurodx::cli

@@ -87,12 +87,8 @@ nlohmann::json planJson(const ImportPlan& plan)
             {"scans", scans}};
 }
 
-} // namespace
-
-int runImport(const std::vector<std::string>& argv)
+int runImport(const CliArguments& args)
 {
-    const CliArguments args(argv, {"metadata", "plane", "slices", "classes"}, {"baseline-only", "dry-run", "json", "quiet"});
-    args.requirePositional(2, "the source folder and the output folder (neurodx-cli import SRC OUT)");
     ImportOptions options;
     options.source = args.positional()[0];
     options.output = args.positional()[1];
@@ -101,7 +97,7 @@ int runImport(const std::vector<std::string>& argv)
     if (args.value("classes"))
         options.classes = ClassScheme::fromNames(args.listValue("classes", {}));
     try {
-        const SlicePlane plane = slicePlaneFromName(args.value("plane", "axial"));
+        const SlicePlane plane = slicePlaneFromName(args.text("plane"));
         options.slices = args.value("slices") ? SliceSelection::parse(plane, *args.value("slices")) : SliceSelection{};
         options.slices.plane = plane;
     } catch (const NeuroDxError& e) {
@@ -159,6 +155,25 @@ int runImport(const std::vector<std::string>& argv)
     for (const ImportFailure& f : result.failures)
         std::cerr << "neurodx-cli import: " << validUtf8((options.source / f.relativePath).string() + ": " + f.reason) << "\n";
     return result.failures.empty() ? 0 : 1;
+}
+
+} // namespace
+
+CommandSpec importCommand()
+{
+    CommandSpec c;
+    c.name = "import";
+    c.summary = "Turn 3D scans (DICOM series, NIfTI) into a dataset of 2D slices in class folders.";
+    c.notes = "Run it again with the same options to resume an interrupted import.\n";
+    c.positionals = {{"SRC", "the folder of scans (an ADNI IDA download)"}, {"OUT", "the output folder"}};
+    c.options = {textOption("metadata", "FILE", "The download's collection CSV (subject, group, visit of each image ID)"),
+                 choiceOption("plane", "The plane the slices are cut in", "axial", {"axial", "coronal", "sagittal"}),
+                 textOption("slices", "RULE", "Which slices: central:32, discard:N (drop N at each end), range:A-B or all", "central:32"),
+                 switchOption("baseline-only", "Only each subject's first visit"),
+                 textOption("classes", "A,B,...", "The groups to import, in label order", "CN,MCI,AD"),
+                 switchOption("dry-run", "Show what would be imported and why anything is skipped; write nothing")};
+    c.run = runImport;
+    return c;
 }
 
 } // namespace neurodx::cli

@@ -45,12 +45,8 @@ std::string joined(const std::vector<std::string>& items)
     return text;
 }
 
-} // namespace
-
-int runImportModel(const std::vector<std::string>& argv)
+int runImportModel(const CliArguments& args)
 {
-    const CliArguments args(argv, {"output", "classes"}, {"json", "quiet"});
-    args.requirePositional(1, "the Keras model file (neurodx-cli import-model best_model.h5 --output model.pt)");
     const fs::path source = args.positional()[0];
     const fs::path output = args.value("output") ? fs::path(*args.value("output")) : fs::path(source).replace_extension(".pt");
     if (fs::exists(source) && fs::exists(output) && fs::equivalent(source, output))
@@ -95,6 +91,21 @@ int runImportModel(const std::vector<std::string>& argv)
         std::cout << "  note: " << notice << "\n";
     std::cout << "Wrote " << output.string() << "\n";
     return 0;
+}
+
+} // namespace
+
+CommandSpec importModelCommand()
+{
+    CommandSpec c;
+    c.name = "import-model";
+    c.summary = "Convert a Keras model (.h5) into a NeuroDx model file.";
+    c.notes = "The seed's CNNs and its ResNet50V2 transfer model; predict and evaluate also take the .h5 as it is.\n";
+    c.positionals = {{"FILE.h5", "the Keras model file"}};
+    c.options = {textOption("output", "FILE", "The NeuroDx model file to write", "FILE.pt beside the .h5"),
+                 textOption("classes", "A,B,...", "The model's class names in output order, when the file does not store them", "CN,MCI,AD")};
+    c.run = runImportModel;
+    return c;
 }
 
 } // namespace neurodx::cli

@@ -87,18 +87,15 @@ int scanInfo(const std::string& path, bool json)
     return 0;
 }
 
-} // namespace
 
-int runInfo(const std::vector<std::string>& argv)
+int runInfo(const CliArguments& args)
 {
-    const CliArguments args(argv, {"frame"}, {"json", "quiet"});
-    args.requirePositional(1, "the image file or scan (neurodx-cli info FILE|SCAN)");
     const std::filesystem::path target = args.positional()[0];
     if (std::filesystem::is_directory(target) || isNiftiFile(target))
         return scanInfo(args.positional()[0], args.flag("json"));
     std::optional<int> frame;
     if (args.value("frame"))
-        frame = args.intValue("frame", 0, 0, 100000);
+        frame = static_cast<int>(args.integer("frame"));
 
     const Slice slice = loadSlice(args.positional()[0], frame);
     const IntensityWindow window = intensityWindowFor(slice);
@@ -138,6 +135,21 @@ int runInfo(const std::vector<std::string>& argv)
     table.addRow({"display window", number(window.low) + " .. " + number(window.high) + " (" + window.source + (window.inverted ? ", inverted" : "") + ")"});
     std::cout << table.render();
     return 0;
+}
+
+} // namespace
+
+CommandSpec infoCommand()
+{
+    CommandSpec c;
+    c.name = "info";
+    c.summary = "Print an image's metadata, or a scan's volume, orientation and slices.";
+    c.notes = "An image: DICOM, PNG, JPEG, BMP or TIFF. A scan: a NIfTI file or a DICOM series' folder.\n";
+    c.positionals = {{"FILE|SCAN", "the image file or scan"}};
+    OptionSpec frame = wholeOption("frame", "The frame of a multi-frame DICOM file to read (from 0)", 0, 0, 100000);
+    c.options = {frame};
+    c.run = runInfo;
+    return c;
 }
 
 } // namespace neurodx::cli

@@ -29,29 +29,26 @@ TrainingJobConfig jobFrom(const CliArguments& args, const OutputFolder& output)
     return job;
 }
 
-std::set<std::string> valueOptions()
+CommandSpec modelSelectionCommand(std::string name, std::string summary, int (*run)(const CliArguments&))
 {
-    std::set<std::string> values = trainingValueOptions();
-    values.insert({"output", "classes", "metadata", "folds"});
-    return values;
+    CommandSpec c;
+    c.name = std::move(name);
+    c.summary = std::move(summary);
+    c.positionals = {{"DIR", "the dataset folder"}};
+    c.options = {textOption("output", "DIR", "Where the run folders go", "a new folder in the runs folder")};
+    const std::vector<OptionSpec> scan = scanOptions();
+    c.options.insert(c.options.end(), scan.begin(), scan.end());
+    c.trainingOptions = trainingOptionSpecs();
+    c.computes = true;
+    c.run = run;
+    return c;
 }
 
-std::set<std::string> flagOptions()
+int runCrossValidate(const CliArguments& args)
 {
-    std::set<std::string> flags = trainingFlagOptions();
-    flags.insert({"json", "quiet"});
-    return flags;
-}
-
-} // namespace
-
-int runCrossValidate(const std::vector<std::string>& argv)
-{
-    const CliArguments args(argv, valueOptions(), flagOptions());
-    args.requirePositional(1, "the dataset folder (neurodx-cli cv DIR --folds K)");
     const OutputFolder output(args, "cv");
     const TrainingJobConfig job = jobFrom(args, output);
-    const int folds = args.intValue("folds", 5, 3, 100);
+    const int folds = static_cast<int>(args.integer("folds"));
     ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json")));
     TrainingControl control;
     const InterruptHandler interrupt(control);
@@ -75,10 +72,8 @@ int runCrossValidate(const std::vector<std::string>& argv)
     return result.cancelled ? 1 : 0;
 }
 
-int runAudit(const std::vector<std::string>& argv)
+int runAudit(const CliArguments& args)
 {
-    const CliArguments args(argv, valueOptions(), flagOptions());
-    args.requirePositional(1, "the dataset folder (neurodx-cli audit DIR)");
     const OutputFolder output(args, "audit");
     const TrainingJobConfig job = jobFrom(args, output);
     ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json")));
@@ -103,6 +98,22 @@ int runAudit(const std::vector<std::string>& argv)
         std::cout << "No leakage effect beyond " << fixedPoint(result.margin) << " was measured.\n";
     std::cout << "\n" << result.explanation << "\n";
     return result.cancelled ? 1 : 0;
+}
+
+} // namespace
+
+CommandSpec crossValidateCommand()
+{
+    CommandSpec c = modelSelectionCommand("cv", "Stratified group k-fold cross-validation over subjects: mean and spread of the test metrics.",
+                                          runCrossValidate);
+    c.options.insert(c.options.begin(), wholeOption("folds", "Number of folds (k)", 5, 3, 100));
+    return c;
+}
+
+CommandSpec auditCommand()
+{
+    return modelSelectionCommand("audit", "Leakage audit: subject split vs slice split vs random labels per subject, same model and budget.",
+                                 runAudit);
 }
 
 } // namespace neurodx::cli

@@ -212,29 +212,22 @@ std::string modelNotes(const Predictor& predictor)
     return warnings + text;
 }
 
-} // namespace
-
-int runPredict(const std::vector<std::string>& argv)
+int runPredict(const CliArguments& args)
 {
-    const CliArguments args(argv, {"format", "output", "threads", "precision", "slices", "plane"}, {"json", "quiet", "per-slice", "no-calibration"});
-    if (args.positional().size() < 2)
-        throw UsageError{"predict takes a model file and one or more images, folders or scans (neurodx-cli predict MODEL FILE|DIR|SCAN...)"};
-    const std::string format = args.flag("json") ? "json" : args.value("format", "table");
-    if (format != "table" && format != "csv" && format != "json")
-        throw UsageError{"--format must be table, csv or json"};
+    const std::string format = args.flag("json") ? "json" : args.text("format");
     std::optional<SliceSelection> selection;
     try {
         if (args.value("slices") || args.value("plane")) {
-            const SlicePlane plane = slicePlaneFromName(args.value("plane", "axial"));
+            const SlicePlane plane = slicePlaneFromName(args.text("plane"));
             selection = args.value("slices") ? SliceSelection::parse(plane, *args.value("slices")) : SliceSelection{};
             selection->plane = plane;
         }
     } catch (const NeuroDxError& e) {
         throw UsageError{e.what()};
     }
-    setComputeThreads(args.intValue("threads", 0, 0, 1024));
+    setComputeThreads(static_cast<int>(args.integer("threads")));
 
-    Predictor predictor = Predictor::fromFile(args.positional()[0], inferencePrecisionFromName(args.value("precision", "auto")));
+    Predictor predictor = Predictor::fromFile(args.positional()[0], inferencePrecisionFromName(args.text("precision")));
     predictor.setCalibrated(!args.flag("no-calibration"));
     const PredictInputs inputs = inputsFrom({args.positional().begin() + 1, args.positional().end()});
     if (inputs.slices.empty() && inputs.scans.empty())
@@ -309,6 +302,30 @@ int runPredict(const std::vector<std::string>& argv)
             anyFailed = true;
         }
     return anyFailed ? 1 : 0;
+}
+
+} // namespace
+
+CommandSpec predictCommand()
+{
+    CommandSpec c;
+    c.name = "predict";
+    c.summary = "Class probabilities per slice, and one verdict per scan.";
+    c.notes = "A scan: a DICOM series' folder or a NIfTI file. Images unlike the model's training data are flagged\n"
+              "(\"unlike_training\").\n";
+    c.positionals = {{"MODEL", "the model file (best.pt, a run folder, or a Keras .h5)"},
+                     {"FILE|DIR|SCAN...", "the images, folders of images, or scans to classify", 1, -1}};
+    c.options = {choiceOption("format", "How the results are printed (--json: json)", "table", {"table", "csv", "json"}),
+                 textOption("output", "FILE", "Write the results to this file instead of stdout"),
+                 switchOption("per-slice", "For scans: every slice's probabilities too, not only the verdict"),
+                 textOption("slices", "RULE", "Which slices of a scan: central:32, discard:N, range:A-B or all", "the model's own range"),
+                 choiceOption("plane", "The plane a scan is cut in", "axial", {"axial", "coronal", "sagittal"}),
+                 wholeOption("threads", "Compute threads (0: one per core)", 0, 0, 1024),
+                 precisionOption(),
+                 switchOption("no-calibration", "The raw softmax instead of the model's temperature-scaled probabilities")};
+    c.computes = true;
+    c.run = runPredict;
+    return c;
 }
 
 } // namespace neurodx::cli

@@ -10,11 +10,10 @@
 
 namespace neurodx::cli {
 
-int runScan(const std::vector<std::string>& argv)
+namespace {
+
+int runScan(const CliArguments& args)
 {
-    std::set<std::string> values = scanValueOptions();
-    const CliArguments args(argv, values, {"json", "entries", "quiet", "no-dicom-headers"});
-    args.requirePositional(1, "the dataset folder (neurodx-cli scan DIR)");
     ScanOptions options = scanOptionsFrom(args);
     options.readDicomHeaders = !args.flag("no-dicom-headers");
 
@@ -24,6 +23,21 @@ int runScan(const std::vector<std::string>& argv)
     else
         std::cout << scanSummaryText(index);
     return 0;
+}
+
+} // namespace
+
+CommandSpec scanCommand()
+{
+    CommandSpec c;
+    c.name = "scan";
+    c.summary = "Count images and subjects per class in a dataset folder (CN/MCI/AD subfolders).";
+    c.positionals = {{"DIR", "the dataset folder"}};
+    c.options = scanOptions();
+    c.options.push_back(switchOption("entries", "With --json: list every image found, not only the counts"));
+    c.options.push_back(switchOption("no-dicom-headers", "Take subjects from file names only: faster, but blind to DICOM Patient IDs"));
+    c.run = runScan;
+    return c;
 }
 
 } // namespace neurodx::cli

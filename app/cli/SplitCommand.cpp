@@ -11,23 +11,14 @@
 
 namespace neurodx::cli {
 
-int runSplit(const std::vector<std::string>& argv)
-{
-    std::set<std::string> values = scanValueOptions();
-    values.insert({"mode", "ratios", "seed", "output"});
-    const CliArguments args(argv, values, {"json", "quiet"});
-    args.requirePositional(1, "the dataset folder (neurodx-cli split DIR)");
+namespace {
 
+int runSplit(const CliArguments& args)
+{
     SplitConfig config;
-    const std::string mode = args.value("mode", "subject");
-    if (mode == "subject")
-        config.mode = SplitMode::BySubject;
-    else if (mode == "slice")
-        config.mode = SplitMode::BySlice;
-    else
-        throw UsageError{"--mode must be 'subject' or 'slice', not '" + mode + "'"};
+    config.mode = args.text("mode") == "slice" ? SplitMode::BySlice : SplitMode::BySubject;
     config.ratios = splitRatiosFrom(args, config.ratios);
-    config.seed = static_cast<std::uint64_t>(args.intValue("seed", 42, 0, 2147483647));
+    config.seed = static_cast<std::uint64_t>(args.integer("seed"));
 
     const DatasetIndex index = scanWithProgress(args.positional()[0], scanOptionsFrom(args), args.flag("quiet") || args.flag("json"));
     const DatasetSplit split = splitDataset(index, config);
@@ -46,6 +37,26 @@ int runSplit(const std::vector<std::string>& argv)
             std::cout << "\nWritten: " << *output << "\n";
     }
     return 0;
+}
+
+} // namespace
+
+CommandSpec splitCommand()
+{
+    const SplitConfig defaults;
+    CommandSpec c;
+    c.name = "split";
+    c.summary = "Split a dataset into train, validation and test parts by subject (or by slice), stratified by class.";
+    c.positionals = {{"DIR", "the dataset folder"}};
+    c.options = {choiceOption("mode", "subject: every slice of a subject in one part (no leakage); slice: the seed's per-slice split",
+                              defaults.mode == SplitMode::BySlice ? "slice" : "subject", {"subject", "slice"}),
+                 textOption("ratios", "A,B,C", "Train, validation and test shares", ratiosText(defaults.ratios)),
+                 wholeOption("seed", "Seed of the shuffle: the same seed gives the same split", static_cast<long long>(defaults.seed), 0, 2147483647),
+                 textOption("output", "FILE", "Write the split to this JSON file, for train, tune and evaluate to reuse")};
+    const std::vector<OptionSpec> scan = scanOptions();
+    c.options.insert(c.options.end(), scan.begin(), scan.end());
+    c.run = runSplit;
+    return c;
 }
 
 } // namespace neurodx::cli

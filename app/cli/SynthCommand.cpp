@@ -9,35 +9,39 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <iostream>
 
 namespace neurodx::cli {
 
-PhantomOptions phantomOptionsFrom(const CliArguments& args)
+std::vector<OptionSpec> phantomOptionSpecs()
 {
-    PhantomOptions options;
-    options.subjectsPerClass = args.intValue("subjects-per-class", options.subjectsPerClass, 1, 5000);
-    options.slicesPerSubject = args.intValue("slices", options.slicesPerSubject, 1, 200);
-    options.size = args.intValue("size", options.size, 16, 1024);
-    options.difficulty = args.doubleValue("difficulty", options.difficulty, 0.0, 1.0);
-    options.seed = static_cast<std::uint64_t>(args.intValue("seed", 42, 0, 2147483647));
-    const std::string format = args.value("format", "png");
-    if (format == "png")
-        options.format = PhantomOptions::Format::Png;
-    else if (format == "dicom")
-        options.format = PhantomOptions::Format::Dicom;
-    else if (format == "mixed")
-        options.format = PhantomOptions::Format::Mixed;
-    else
-        throw UsageError{"--format must be png, dicom or mixed, not '" + format + "'"};
-    return options;
+    const PhantomOptions d;
+    return {wholeOption("subjects-per-class", "Subjects written per class", d.subjectsPerClass, 1, 5000),
+            wholeOption("slices", "Slices per subject", d.slicesPerSubject, 1, 200),
+            wholeOption("size", "Width and height of a slice in pixels", d.size, 16, 1024),
+            numberOption("difficulty", "How faint the class differences are: 0 obvious, 1 nearly invisible", d.difficulty, 0.0, 1.0),
+            wholeOption("seed", "Seed of the generator: the same seed writes the same files", static_cast<long long>(d.seed), 0, 2147483647),
+            choiceOption("format", "The files' format (mixed: some of each)", "png", {"png", "dicom", "mixed"})};
 }
 
-std::set<std::string> phantomValueOptions()
+PhantomOptions phantomOptionsFrom(const CliArguments& args)
 {
-    return {"subjects-per-class", "slices", "size", "difficulty", "seed", "format"};
+    const std::vector<OptionSpec> specs = phantomOptionSpecs();
+    const auto spec = [&](const char* name) -> const OptionSpec& {
+        return *std::find_if(specs.begin(), specs.end(), [&](const OptionSpec& o) { return o.name == name; });
+    };
+    PhantomOptions options;
+    options.subjectsPerClass = static_cast<int>(integerFrom(args, spec("subjects-per-class")));
+    options.slicesPerSubject = static_cast<int>(integerFrom(args, spec("slices")));
+    options.size = static_cast<int>(integerFrom(args, spec("size")));
+    options.difficulty = numberFrom(args, spec("difficulty"));
+    options.seed = static_cast<std::uint64_t>(integerFrom(args, spec("seed")));
+    const std::string format = args.value("format", spec("format").defaultText);
+    options.format = format == "dicom" ? PhantomOptions::Format::Dicom : format == "mixed" ? PhantomOptions::Format::Mixed : PhantomOptions::Format::Png;
+    return options;
 }
 
 SyntheticDatasetSummary writeSyntheticWithProgress(const std::string& root, const PhantomOptions& options, bool quiet)
@@ -55,25 +59,38 @@ SyntheticDatasetSummary writeSyntheticWithProgress(const std::string& root, cons
     return summary;
 }
 
-std::set<std::string> adniDownloadValueOptions()
+std::vector<OptionSpec> adniDownloadOptionSpecs()
 {
-    return {"subjects-per-class", "smc-subjects", "visits", "slices", "size", "difficulty", "seed", "nifti-fraction", "axial-fraction",
-            "oblique-fraction"};
+    const AdniDownloadOptions d;
+    return {wholeOption("subjects-per-class", "Subjects written per class", d.subjectsPerClass, 1, 1000),
+            wholeOption("smc-subjects", "Subjects with significant memory concern (SMC), a group outside the classes", d.smcSubjects, 0, 1000),
+            wholeOption("visits", "Visits (scans) per subject", d.visits, 1, 5),
+            wholeOption("slices", "Slices of each scan", d.slices, 4, 512),
+            wholeOption("size", "In-plane voxels of each scan", d.inPlaneVoxels, 8, 512),
+            numberOption("difficulty", "How faint the class differences are: 0 obvious, 1 nearly invisible", d.difficulty, 0.0, 1.0),
+            wholeOption("seed", "Seed of the generator: the same seed writes the same files", static_cast<long long>(d.seed), 0, 2147483647),
+            numberOption("nifti-fraction", "Share of scans written as NIfTI instead of a DICOM series", d.niftiFraction, 0.0, 1.0),
+            numberOption("axial-fraction", "Share of scans acquired axially instead of sagittally", d.axialFraction, 0.0, 1.0),
+            numberOption("oblique-fraction", "Share of scans acquired at an oblique angle", d.obliqueFraction, 0.0, 1.0)};
 }
 
 AdniDownloadOptions adniDownloadOptionsFrom(const CliArguments& args)
 {
+    const std::vector<OptionSpec> specs = adniDownloadOptionSpecs();
+    const auto spec = [&](const char* name) -> const OptionSpec& {
+        return *std::find_if(specs.begin(), specs.end(), [&](const OptionSpec& o) { return o.name == name; });
+    };
     AdniDownloadOptions options;
-    options.subjectsPerClass = args.intValue("subjects-per-class", options.subjectsPerClass, 1, 1000);
-    options.smcSubjects = args.intValue("smc-subjects", options.smcSubjects, 0, 1000);
-    options.visits = args.intValue("visits", options.visits, 1, 5);
-    options.slices = args.intValue("slices", options.slices, 4, 512);
-    options.inPlaneVoxels = args.intValue("size", options.inPlaneVoxels, 8, 512);
-    options.difficulty = args.doubleValue("difficulty", options.difficulty, 0.0, 1.0);
-    options.seed = static_cast<std::uint64_t>(args.intValue("seed", 42, 0, 2147483647));
-    options.niftiFraction = args.doubleValue("nifti-fraction", options.niftiFraction, 0.0, 1.0);
-    options.axialFraction = args.doubleValue("axial-fraction", options.axialFraction, 0.0, 1.0);
-    options.obliqueFraction = args.doubleValue("oblique-fraction", options.obliqueFraction, 0.0, 1.0);
+    options.subjectsPerClass = static_cast<int>(integerFrom(args, spec("subjects-per-class")));
+    options.smcSubjects = static_cast<int>(integerFrom(args, spec("smc-subjects")));
+    options.visits = static_cast<int>(integerFrom(args, spec("visits")));
+    options.slices = static_cast<int>(integerFrom(args, spec("slices")));
+    options.inPlaneVoxels = static_cast<int>(integerFrom(args, spec("size")));
+    options.difficulty = numberFrom(args, spec("difficulty"));
+    options.seed = static_cast<std::uint64_t>(integerFrom(args, spec("seed")));
+    options.niftiFraction = numberFrom(args, spec("nifti-fraction"));
+    options.axialFraction = numberFrom(args, spec("axial-fraction"));
+    options.obliqueFraction = numberFrom(args, spec("oblique-fraction"));
     return options;
 }
 
@@ -121,20 +138,15 @@ int runSynthScans(const CliArguments& args)
     return 0;
 }
 
-} // namespace
 
-int runSynth(const std::vector<std::string>& argv)
+int runSynth(const CliArguments& args)
 {
-    std::set<std::string> values = phantomValueOptions();
-    const std::set<std::string> scanValues = adniDownloadValueOptions();
-    values.insert(scanValues.begin(), scanValues.end());
-    const CliArguments args(argv, values, {"json", "quiet", "scans"});
-    args.requirePositional(1, "the output folder (neurodx-cli synth OUT_DIR)");
     if (args.flag("scans"))
         return runSynthScans(args);
-    for (const std::string& name : scanValues)
-        if (!phantomValueOptions().count(name) && args.value(name))
-            throw UsageError{"--" + name + " applies to 3D scans: add --scans"};
+    const std::vector<OptionSpec> phantom = phantomOptionSpecs();
+    for (const OptionSpec& option : adniDownloadOptionSpecs())
+        if (args.value(option.name) && std::none_of(phantom.begin(), phantom.end(), [&](const OptionSpec& o) { return o.name == option.name; }))
+            throw UsageError{"--" + option.name + " applies to 3D scans: add --scans"};
     const PhantomOptions options = phantomOptionsFrom(args);
     const SyntheticDatasetSummary summary = writeSyntheticWithProgress(args.positional()[0], options, args.flag("quiet") || args.flag("json"));
     if (args.flag("json")) {
@@ -153,6 +165,22 @@ int runSynth(const std::vector<std::string>& argv)
                   << "Synthetic phantoms for testing and demos: not patient data.\n";
     }
     return 0;
+}
+
+} // namespace
+
+CommandSpec synthCommand()
+{
+    CommandSpec c;
+    c.name = "synth";
+    c.summary = "Write the synthetic ADNI-like phantom dataset (2D slices, or 3D scans with --scans).";
+    c.notes = "Slices go to class folders; --scans writes MPRAGE scans laid out as an ADNI IDA download, with its\n"
+              "collection CSV. Synthetic phantoms for testing and demos: not patient data.\n";
+    c.positionals = {{"DIR", "the output folder"}};
+    c.options = mergeModeOptions(phantomOptionSpecs(), adniDownloadOptionSpecs(), "--scans");
+    c.options.push_back(switchOption("scans", "Write 3D scans (DICOM series and NIfTI) instead of 2D slices"));
+    c.run = runSynth;
+    return c;
 }
 
 } // namespace neurodx::cli

@@ -15,14 +15,10 @@
 
 namespace neurodx::cli {
 
-int runTrain(const std::vector<std::string>& argv)
+namespace {
+
+int runTrain(const CliArguments& args)
 {
-    std::set<std::string> values = trainingValueOptions();
-    values.insert({"output", "weights", "split-file", "classes", "metadata"});
-    std::set<std::string> flags = trainingFlagOptions();
-    flags.insert({"resume", "json", "quiet"});
-    const CliArguments args(argv, values, flags);
-    args.requirePositional(1, "the dataset folder (neurodx-cli train DIR)");
 
     TrainingJobConfig job;
     job.dataset = args.positional()[0];
@@ -49,6 +45,26 @@ int runTrain(const std::vector<std::string>& argv)
     else
         std::cout << runSummaryText(result);
     return result.training.cancelled ? 1 : 0;
+}
+
+} // namespace
+
+CommandSpec trainCommand()
+{
+    CommandSpec c;
+    c.name = "train";
+    c.summary = "Train a model; writes a run folder (config, split, history, best.pt, last.pt, metrics).";
+    c.positionals = {{"DIR", "the dataset folder"}};
+    c.options = {textOption("output", "RUN", "The run folder", "a new folder in the runs folder"),
+                 switchOption("resume", "Continue the run in --output from its last epoch"),
+                 textOption("weights", "FILE", "Start from these weights (a NeuroDx model file or TorchScript from neurodx_model.py)"),
+                 textOption("split-file", "FILE", "Use this split (neurodx-cli split --output) instead of splitting here")};
+    const std::vector<OptionSpec> scan = scanOptions();
+    c.options.insert(c.options.end(), scan.begin(), scan.end());
+    c.trainingOptions = trainingOptionSpecs();
+    c.computes = true;
+    c.run = runTrain;
+    return c;
 }
 
 } // namespace neurodx::cli

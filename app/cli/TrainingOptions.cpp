@@ -44,24 +44,6 @@ void applyOption(const CliArguments& args, const TrainingSetting& setting, Train
 
 } // namespace
 
-std::set<std::string> trainingValueOptions()
-{
-    std::set<std::string> names{"hyperparameters", "ratios"};
-    for (const TrainingSetting& setting : trainingSettings())
-        if (!setting.cliFlag.empty() && setting.kind != SettingKind::Switch)
-            names.insert(optionName(setting));
-    return names;
-}
-
-std::set<std::string> trainingFlagOptions()
-{
-    std::set<std::string> names;
-    for (const TrainingSetting& setting : trainingSettings())
-        if (!setting.cliFlag.empty() && setting.kind == SettingKind::Switch)
-            names.insert(optionName(setting));
-    return names;
-}
-
 TrainingConfig trainingConfigFrom(const CliArguments& args, TrainingConfig c)
 {
     // --model first: a hyperparameter file then turns a preset into "cnn" with the searched sizes,
@@ -89,37 +71,41 @@ TrainingConfig trainingConfigFrom(const CliArguments& args, TrainingConfig c)
     return c;
 }
 
-std::string trainingOptionsHelp()
+std::vector<OptionSpec> trainingOptionSpecs(const TrainingConfig& defaults)
 {
-    const auto line = [](std::string option, const std::string& detail) {
-        option = "  " + option;
-        option.resize(std::max<std::size_t>(option.size() + 1, 30), ' ');
-        return option + detail + "\n";
-    };
-    std::string text;
+    std::vector<OptionSpec> options;
     for (const TrainingSetting& setting : trainingSettings()) {
         if (setting.cliFlag.empty())
             continue;
-        const std::string defaultText = settingValueText(defaultValue(setting));
-        switch (setting.kind) {
-        case SettingKind::Integer:
-        case SettingKind::Real:
-            text += line(setting.cliFlag + (setting.kind == SettingKind::Integer ? " N" : " X"),
-                         setting.help + " [" + settingRangeText(setting) + "; default " + defaultText + "]");
-            break;
-        case SettingKind::Choice:
-            text += line(setting.cliFlag + " NAME", setting.help + " [" + settingRangeText(setting) + "; default " + defaultText + "]");
-            break;
-        case SettingKind::Switch:
-            text += line(setting.cliFlag, setting.help + (setting.flagSets ? " [off by default]" : " [on by default; this flag switches it off]"));
-            break;
+        OptionSpec option{optionName(setting), {}, setting.help, {}, {}};
+        if (setting.kind == SettingKind::Switch) {
+            option.switchNote = setting.flagSets ? "off by default" : "on by default; this flag switches it off";
+        } else {
+            option.valueName = setting.kind == SettingKind::Integer ? "N" : setting.kind == SettingKind::Real ? "X" : "NAME";
+            option.rangeText = settingRangeText(setting);
+            option.defaultText = settingValueText(setting.get(defaults));
+            option.check = [&setting](const std::string& value) -> std::string {
+                try {
+                    parseSettingValue(setting, value);
+                    return {};
+                } catch (const NeuroDxError& e) {
+                    return e.what();
+                }
+            };
         }
+        options.push_back(std::move(option));
     }
-    const auto ratios = TrainingConfig{}.split.ratios;
-    char defaults[64];
-    std::snprintf(defaults, sizeof defaults, "%g,%g,%g", ratios[0], ratios[1], ratios[2]);
-    text += line("--ratios A,B,C", "Train, validation and test shares of the subjects (or slices) [default " + std::string(defaults) + "]");
-    text += line("--hyperparameters FILE", "Start from a search's best_hyperparameters.json; options given beside it win");
+    options.push_back(textOption("ratios", "A,B,C", "Train, validation and test shares of the subjects (or slices)",
+                                 ratiosText(defaults.split.ratios)));
+    options.push_back(textOption("hyperparameters", "FILE", "Start from a search's best_hyperparameters.json; options given beside it win"));
+    return options;
+}
+
+std::string trainingOptionsHelp()
+{
+    std::string text;
+    for (const OptionSpec& option : trainingOptionSpecs())
+        text += optionHelpLine(option);
     return text;
 }
 

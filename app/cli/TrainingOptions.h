@@ -1,6 +1,7 @@
 #pragma once
 
 #include "CliArguments.h"
+#include "CommandLine.h"
 
 #include "training/TrainingJob.h"
 
@@ -10,9 +11,10 @@
 
 namespace neurodx::cli {
 
-// The options `train` and `demo` share, and how they become a TrainingConfig.
-std::set<std::string> trainingValueOptions();
-std::set<std::string> trainingFlagOptions();
+// The options train, tune, cv, audit and demo share, declared from the training settings
+// (TrainingSettings), and how they become a TrainingConfig.
+// `defaults`: what the command trains with when an option is absent (demo: demoTrainingConfig()).
+std::vector<OptionSpec> trainingOptionSpecs(const TrainingConfig& defaults = {});
 TrainingConfig trainingConfigFrom(const CliArguments& args, TrainingConfig defaults = {});
 // One line per training option: flag, help, range and default, all from the declarations.
 std::string trainingOptionsHelp();

@@ -17,37 +17,33 @@
 
 namespace neurodx::cli {
 
-int runTune(const std::vector<std::string>& argv)
-{
-    std::set<std::string> values = trainingValueOptions();
-    values.insert({"strategy", "max-epochs", "factor", "iterations", "max-trials", "objective", "search", "output", "split-file", "classes", "metadata"});
-    std::set<std::string> flags = trainingFlagOptions();
-    flags.insert({"json", "quiet"});
-    const CliArguments args(argv, values, flags);
-    args.requirePositional(1, "the dataset folder (neurodx-cli tune DIR)");
+namespace {
 
+// A search trains the seed's searchable CNN unless told otherwise.
+TrainingConfig searchBase()
+{
+    TrainingConfig base;
+    base.model.architecture = "cnn";
+    return base;
+}
+
+int runTune(const CliArguments& args)
+{
     TuningJobConfig job;
     job.dataset = args.positional()[0];
     const OutputFolder output(args, "tuning");
     job.folder = output.path();
-    TrainingConfig base;
-    base.model.architecture = "cnn";
-    job.training = trainingConfigFrom(args, base);
+    job.training = trainingConfigFrom(args, searchBase());
     job.scan = scanOptionsFrom(args);
     if (const auto split = args.value("split-file"))
         job.splitFile = *split;
     TuningConfig& t = job.tuning;
-    const std::string strategy = args.value("strategy", "hyperband");
-    if (strategy != "hyperband" && strategy != "random")
-        throw UsageError{"--strategy must be hyperband or random"};
-    t.strategy = strategy == "random" ? TuningConfig::Strategy::Random : TuningConfig::Strategy::Hyperband;
-    t.maxEpochs = args.intValue("max-epochs", 10, 1, 10000);
-    t.factor = args.intValue("factor", 3, 2, 100);
-    t.iterations = args.intValue("iterations", 1, 1, 100);
-    t.maxTrials = args.intValue("max-trials", 10, 1, 100000);
-    t.objective = args.value("objective", "val_acc");
-    if (t.objective != "val_acc" && t.objective != "val_loss" && t.objective != "acc" && t.objective != "loss")
-        throw UsageError{"--objective must be val_acc, val_loss, acc or loss"};
+    t.strategy = args.text("strategy") == "random" ? TuningConfig::Strategy::Random : TuningConfig::Strategy::Hyperband;
+    t.maxEpochs = static_cast<int>(args.integer("max-epochs"));
+    t.factor = static_cast<int>(args.integer("factor"));
+    t.iterations = static_cast<int>(args.integer("iterations"));
+    t.maxTrials = static_cast<int>(args.integer("max-trials"));
+    t.objective = args.text("objective");
     t.seed = job.training.seed;
     // --search "units=64:256:64;learning_rate=1e-4..1e-2:log" replaces or extends the seed's space.
     if (const auto search = args.value("search"))
@@ -95,6 +91,33 @@ int runTune(const std::vector<std::string>& argv)
     std::cout << "Search time " << fixedPoint(result.totalSeconds, 1) << " s, of which training " << fixedPoint(result.trainingSeconds, 1) << " s (overhead "
               << fixedPoint(overhead * 100.0, 1) << "%: scanning, decoding once, bookkeeping)\n";
     return result.cancelled ? 1 : 0;
+}
+
+} // namespace
+
+CommandSpec tuneCommand()
+{
+    const TuningConfig d;
+    CommandSpec c;
+    c.name = "tune";
+    c.summary = "Hyperband (keras-tuner's schedule) or random search over filters, units, learning rate and dropout.";
+    c.positionals = {{"DIR", "the dataset folder"}};
+    c.options = {choiceOption("strategy", "Hyperband: many short trials, the best trained longer; random: max-trials full trials",
+                              d.strategy == TuningConfig::Strategy::Random ? "random" : "hyperband", {"hyperband", "random"}),
+                 wholeOption("max-epochs", "Epochs of the longest trial (Hyperband's max_epochs; every random trial's)", d.maxEpochs, 1, 10000),
+                 wholeOption("factor", "Hyperband's reduction factor: 1 of every FACTOR trials goes on", d.factor, 2, 100),
+                 wholeOption("iterations", "Hyperband iterations (whole brackets)", d.iterations, 1, 100),
+                 wholeOption("max-trials", "Trials of a random search", d.maxTrials, 1, 100000),
+                 choiceOption("objective", "What the search maximises (accuracies) or minimises (losses)", d.objective, {"val_acc", "val_loss", "acc", "loss"}),
+                 textOption("search", "SPACE", "Replace or extend the seed's search space, e.g. \"units=64:512:64;dropout=0..0.5;learning_rate=1e-4..1e-2:log\""),
+                 textOption("output", "DIR", "The search's folder; an existing search's folder resumes it", "a new folder in the runs folder"),
+                 textOption("split-file", "FILE", "Use this split (neurodx-cli split --output) instead of splitting here")};
+    const std::vector<OptionSpec> scan = scanOptions();
+    c.options.insert(c.options.end(), scan.begin(), scan.end());
+    c.trainingOptions = trainingOptionSpecs(searchBase());
+    c.computes = true;
+    c.run = runTune;
+    return c;
 }
 
 } // namespace neurodx::cli

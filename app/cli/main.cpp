@@ -1,5 +1,4 @@
 // neurodx-cli: NeuroDx on the command line. Research use only, not a medical device.
-#include "CliArguments.h"
 #include "CommandHelp.h"
 #include "Commands.h"
 
@@ -15,7 +14,6 @@
 
 #include <cstring>
 #include <iostream>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -77,12 +75,8 @@ int main(int argc, char** argv)
         return 0;
     }
     const std::vector<std::string> args(all.begin() + 1, all.end());
-    const std::map<std::string, int (*)(const std::vector<std::string>&)> commands{
-        {"scan", runScan},   {"split", runSplit},       {"info", runInfo},       {"synth", runSynth},
-        {"import", runImport}, {"import-model", runImportModel}, {"demo", runDemo},   {"train", runTrain},       {"evaluate", runEvaluate}, {"predict", runPredict},
-        {"tune", runTune},   {"cv", runCrossValidate},  {"audit", runAudit}};
-    const auto it = commands.find(command);
-    if (it == commands.end()) {
+    const CommandSpec* spec = findCommand(command);
+    if (!spec) {
         std::cerr << "neurodx-cli: unknown command '" << command << "'\n\n" << usageText();
         return 2;
     }
@@ -93,9 +87,7 @@ int main(int argc, char** argv)
         }
     }
 
-    const bool computes = command == "train" || command == "evaluate" || command == "predict" || command == "tune" ||
-                          command == "cv" || command == "audit" || command == "demo";
-    if (const std::string warning = neurodx::blasWarning(blas); computes && !warning.empty())
+    if (const std::string warning = neurodx::blasWarning(blas); spec->computes && !warning.empty())
         std::cerr << "neurodx-cli: warning: " << warning << "\n";
 
     const auto fail = [&](const std::string& rawMessage, const char* kind, int code) {
@@ -106,7 +98,7 @@ int main(int argc, char** argv)
         return code;
     };
     try {
-        return it->second(args);
+        return spec->run(parseCommandLine(*spec, args));
     } catch (const UsageError& e) {
         std::cerr << "neurodx-cli " << command << ": " << neurodx::validUtf8(e.message) << "\n(see neurodx-cli " << command << " --help)\n";
         return 2;

@@ -44,7 +44,7 @@ void CliHelpTest::helpIsPerCommand_data()
                                   << QStringList{"scan DIR", "--entries", "--max-epochs"};
     QTest::newRow("help tune") << QStringList{"help", "tune"} << QStringList{"neurodx-cli tune", "--max-epochs", "--freeze-backbone", "--split-file"}
                                << QStringList{"--resume", "predict MODEL"};
-    QTest::newRow("audit -h") << QStringList{"audit", "-h"} << QStringList{"leakage audit", "--image-size", "not a certified medical device"}
+    QTest::newRow("audit -h") << QStringList{"audit", "-h"} << QStringList{"Leakage audit", "--image-size", "not a certified medical device"}
                               << QStringList{"--folds", "--entries"};
 }
 

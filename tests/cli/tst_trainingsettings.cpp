@@ -3,6 +3,7 @@
 // each with its range and default, validate() refuses what the declarations refuse, and config.json
 // keeps each setting under its declared key. The GUI form's side: tst_trainingsettingsform.
 #include "CliArguments.h"
+#include "Commands.h"
 #include "TrainingOptions.h"
 
 #include "common/NeuroDxError.h"
@@ -32,7 +33,7 @@ TrainingConfig parsed(const std::vector<std::string>& options)
 {
     std::vector<std::string> args{"DIR"};
     args.insert(args.end(), options.begin(), options.end());
-    return trainingConfigFrom(CliArguments(args, trainingValueOptions(), trainingFlagOptions()));
+    return trainingConfigFrom(parseCommandLine(*findCommand("train"), args));
 }
 
 QString usageErrorOf(const std::vector<std::string>& options)
@@ -175,7 +176,13 @@ void TrainingSettingsTest::flagsSetWhatTheyName()
 void TrainingSettingsTest::helpDescribesEveryOption()
 {
     const QString help = str(trainingOptionsHelp());
-    const QStringList lines = help.split('\n');
+    QStringList lines; // one per option: a help text wraps onto lines indented to its column
+    for (const QString& line : help.split('\n')) {
+        if (line.startsWith(QString(30, ' ')) && !lines.isEmpty())
+            lines.back() += ' ' + line.trimmed();
+        else
+            lines.push_back(line);
+    }
     for (const TrainingSetting& s : trainingSettings()) {
         if (s.cliFlag.empty())
             continue;
