@@ -1,5 +1,7 @@
 #include "DatasetPage.h"
 
+#include "DatasetDocument.h"
+
 #include "ClassColors.h"
 #include "ClassCountChart.h"
 #include "ThumbnailGrid.h"
@@ -56,8 +58,9 @@ constexpr int kFileRole = Qt::UserRole + 1;
 
 } // namespace
 
-DatasetPage::DatasetPage(QWidget* parent)
+DatasetPage::DatasetPage(DatasetDocument* document, QWidget* parent)
     : QWidget(parent),
+      m_document(document),
       m_title(new QLabel(tr("Open a dataset folder with one subfolder per class (CN, MCI, AD), or the built-in demo."))),
       m_progress(new QProgressBar),
       m_cancel(new QPushButton(tr("Cancel"))),
@@ -277,9 +280,19 @@ void DatasetPage::startScan(ScanWorker* worker, const QString& folder)
     m_scan->start(worker, [worker] { worker->start(); }, [worker] { worker->requestStop(); });
 }
 
+SharedDatasetIndex DatasetPage::dataset() const
+{
+    return m_document->index();
+}
+
+const DatasetSplit* DatasetPage::split() const
+{
+    return m_document->split().get();
+}
+
 void DatasetPage::showDataset(const SharedDatasetIndex& index)
 {
-    m_dataset = index;
+    m_document->setIndex(index);
     const auto summaries = index->classSummaries();
     QStringList names;
     std::vector<double> images, subjects;
@@ -342,11 +355,11 @@ void DatasetPage::showFailure(const QString& message)
 void DatasetPage::fillClassTree()
 {
     m_classTree->clear();
-    std::vector<std::map<std::string, std::vector<const DatasetEntry*>>> bySubject(m_dataset->classNames.size());
-    for (const DatasetEntry& e : m_dataset->entries)
+    std::vector<std::map<std::string, std::vector<const DatasetEntry*>>> bySubject(m_document->index()->classNames.size());
+    for (const DatasetEntry& e : m_document->index()->entries)
         bySubject.at(static_cast<std::size_t>(e.label))[e.hasSubject() ? e.subject : std::string()].push_back(&e);
     for (std::size_t c = 0; c < bySubject.size(); ++c) {
-        auto* classItem = new QTreeWidgetItem(m_classTree, {QString::fromStdString(m_dataset->classNames[c])});
+        auto* classItem = new QTreeWidgetItem(m_classTree, {QString::fromStdString(m_document->index()->classNames[c])});
         classItem->setForeground(0, classColor(static_cast<int>(c)));
         std::size_t images = 0;
         for (const auto& [subject, entries] : bySubject[c]) {
@@ -355,7 +368,7 @@ void DatasetPage::fillClassTree()
             subjectItem->setData(0, Qt::UserRole, QString::fromStdString(subject));
             for (const DatasetEntry* e : entries) {
                 auto* fileItem = new QTreeWidgetItem(subjectItem, {QString::fromStdString(e->path).section(QLatin1Char('/'), -1)});
-                fileItem->setData(0, kFileRole, QString::fromStdString(m_dataset->absolutePath(*e).string()));
+                fileItem->setData(0, kFileRole, QString::fromStdString(m_document->index()->absolutePath(*e).string()));
                 fileItem->setToolTip(0, QString::fromStdString(e->path));
             }
             images += entries.size();
@@ -367,18 +380,18 @@ void DatasetPage::fillClassTree()
 void DatasetPage::showFilesOf(const QString& className, const std::optional<QString>& subject)
 {
     QVector<ThumbnailItem> items;
-    if (!m_dataset) {
+    if (!m_document->isOpen()) {
         m_grid->setItems(items);
         return;
     }
-    for (const DatasetEntry& e : m_dataset->entries) {
-        const QString name = QString::fromStdString(m_dataset->classNames.at(static_cast<std::size_t>(e.label)));
+    for (const DatasetEntry& e : m_document->index()->entries) {
+        const QString name = QString::fromStdString(m_document->index()->classNames.at(static_cast<std::size_t>(e.label)));
         if (!className.isEmpty() && name != className)
             continue;
         if (subject && QString::fromStdString(e.subject) != *subject)
             continue;
         ThumbnailItem item;
-        item.file = QString::fromStdString(m_dataset->absolutePath(e).string());
+        item.file = QString::fromStdString(m_document->index()->absolutePath(e).string());
         item.caption = QString::fromStdString(e.path).section(QLatin1Char('/'), -1).left(24);
         item.toolTip = tr("%1\nclass %2, subject %3").arg(QString::fromStdString(e.path), name,
                                                          e.hasSubject() ? QString::fromStdString(e.subject) : tr("unknown"));
@@ -401,31 +414,29 @@ void DatasetPage::updateSplit()
     if (config.mode == SplitMode::BySlice)
         risks << tr("A slice split puts slices of the same person into training and test. Test accuracy then rewards recognising "
                     "people rather than disease (Yagis et al. 2021): use it only to compare with the seed.");
-    if (m_dataset && m_dataset->imagesWithoutSubject() > 0)
+    if (m_document->isOpen() && m_document->index()->imagesWithoutSubject() > 0)
         risks << tr("%L1 images have no identifiable subject; each is split on its own, so slices of one person may still meet "
                     "in two parts. Add an ADNI metadata CSV or keep ADNI file names.")
-                     .arg(static_cast<qulonglong>(m_dataset->imagesWithoutSubject()));
+                     .arg(static_cast<qulonglong>(m_document->index()->imagesWithoutSubject()));
     m_leakageWarning->setText(risks.join(QStringLiteral("\n\n")));
     m_leakageWarning->setVisible(!risks.isEmpty());
 
-    m_split.reset();
     m_splitTable->setRowCount(0);
-    if (!m_dataset)
+    m_document->setSplitConfig(config);
+    if (!m_document->isOpen())
         return;
-    try {
-        m_split = std::make_unique<DatasetSplit>(splitDataset(*m_dataset, config));
-    } catch (const NeuroDxError& e) {
-        m_splitStatus->setText(QString::fromStdString(e.what()));
+    if (!m_document->split()) {
+        m_splitStatus->setText(m_document->splitProblem());
         return;
     }
-    const SplitReport& report = m_split->report;
-    const int classes = static_cast<int>(m_dataset->classNames.size());
+    const SplitReport& report = m_document->split()->report;
+    const int classes = static_cast<int>(m_document->index()->classNames.size());
     m_splitTable->setRowCount(classes + 1);
     const auto cellText = [](const PartCounts& counts) {
         return QStringLiteral("%L1 (%L2)").arg(static_cast<qulonglong>(counts.images)).arg(static_cast<qulonglong>(counts.subjects));
     };
     for (int c = 0; c <= classes; ++c) {
-        auto* name = new QTableWidgetItem(c < classes ? QString::fromStdString(m_dataset->classNames[static_cast<std::size_t>(c)]) : tr("Total"));
+        auto* name = new QTableWidgetItem(c < classes ? QString::fromStdString(m_document->index()->classNames[static_cast<std::size_t>(c)]) : tr("Total"));
         if (c < classes)
             name->setForeground(classColor(c));
         m_splitTable->setItem(c, 0, name);

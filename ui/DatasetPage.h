@@ -24,6 +24,7 @@ namespace neurodx::ui {
 class ClassCountChart;
 class ThumbnailGrid;
 class JobRunner;
+class DatasetDocument;
 
 // The dataset a researcher works on: scan a folder (on a worker, with progress and cancel), see
 // images and subjects per class, browse classes -> subjects -> files with thumbnails, see what was
@@ -31,7 +32,8 @@ class JobRunner;
 class DatasetPage final : public QWidget {
     Q_OBJECT
 public:
-    explicit DatasetPage(QWidget* parent = nullptr);
+    // Writes what it opens and the split it shows into `document` (the window's).
+    explicit DatasetPage(DatasetDocument* document, QWidget* parent = nullptr);
     ~DatasetPage() override;
 
     void openDataset(const QString& folder);
@@ -39,12 +41,12 @@ public:
     void openDemo();
     void cancelScan();
 
-    SharedDatasetIndex dataset() const { return m_dataset; }
+    SharedDatasetIndex dataset() const;
     bool isScanning() const;
     SplitConfig splitConfig() const;
     void setSplitConfig(const SplitConfig& config);
     // The split of the current settings; nullptr without a dataset or when the settings cannot split it.
-    const DatasetSplit* split() const { return m_split.get(); }
+    const DatasetSplit* split() const;
     ClassCountChart* chart() const { return m_chart; }
     ThumbnailGrid* thumbnails() const { return m_grid; }
 
@@ -81,8 +83,7 @@ private:
     QLabel* m_leakageWarning;
     QLabel* m_splitStatus;
     JobRunner* m_scan;
-    SharedDatasetIndex m_dataset;
-    std::unique_ptr<DatasetSplit> m_split;
+    DatasetDocument* m_document;
 };
 
 } // namespace neurodx::ui

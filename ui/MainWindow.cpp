@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include "DatasetDocument.h"
+
 #include "AboutText.h"
 #include "DatasetPage.h"
 #include "EvaluationPage.h"
@@ -57,10 +59,11 @@ bool hasClassFolders(const QString& folder)
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
+      m_document(new DatasetDocument(this)),
       m_sideBar(new QListWidget),
       m_pages(new QStackedWidget),
-      m_dataset(new DatasetPage),
-      m_training(new TrainingPage),
+      m_dataset(new DatasetPage(m_document)),
+      m_training(new TrainingPage(m_document)),
       m_evaluation(new EvaluationPage),
       m_tuning(new TuningPage),
       m_runs(new RunsPage),
@@ -117,16 +120,14 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_dataset, &DatasetPage::statusMessage, this, status);
     connect(m_dataset, &DatasetPage::datasetLoaded, this, [this](const SharedDatasetIndex& index) {
         const QString root = QString::fromStdString(index->root.string());
-        m_training->setDatasetFolder(root);
         m_tuning->setDatasetFolder(root);
         addRecent(root);
         emit datasetLoaded(index);
     });
     connect(m_dataset, &DatasetPage::datasetFailed, this, &MainWindow::datasetFailed);
-    m_training->setSplitProvider([this] { return m_dataset->splitConfig(); });
     m_tuning->setBaseConfigProvider([this] {
         TrainingConfig config = m_training->settings()->config();
-        config.split = m_dataset->splitConfig();
+        config.split = m_document->splitConfig();
         return config;
     });
 

@@ -15,6 +15,7 @@ class QStackedWidget;
 
 namespace neurodx::ui {
 
+class DatasetDocument;
 class DatasetPage;
 class EvaluationPage;
 class ImportDialog;
@@ -54,6 +55,7 @@ public:
     bool isScanning() const;
     bool isBusy() const; // a scan, training, evaluation or search is running
 
+    DatasetDocument* document() const { return m_document; }
     DatasetPage* datasetPage() const { return m_dataset; }
     TrainingPage* trainingPage() const { return m_training; }
     EvaluationPage* evaluationPage() const { return m_evaluation; }
@@ -82,6 +84,7 @@ private:
     void showError(const QString& title, const QString& message);
     void showAbout();
 
+    DatasetDocument* m_document; // the open dataset and its split; the pages observe it
     QListWidget* m_sideBar;
     QStackedWidget* m_pages;
     DatasetPage* m_dataset;

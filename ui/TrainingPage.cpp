@@ -1,5 +1,7 @@
 #include "TrainingPage.h"
 
+#include "DatasetDocument.h"
+
 #include "PlotExport.h"
 #include "RunsLocation.h"
 #include "TrainingCurves.h"
@@ -50,8 +52,9 @@ QPushButton* button(const QString& text, const QString& tip, const QKeySequence&
 
 } // namespace
 
-TrainingPage::TrainingPage(QWidget* parent)
+TrainingPage::TrainingPage(const DatasetDocument* document, QWidget* parent)
     : QWidget(parent),
+      m_document(document),
       m_form(new TrainingSettingsForm),
       m_curves(new TrainingCurves),
       m_start(button(tr("Start"), tr("Train on the open dataset with these settings"), QKeySequence(tr("Ctrl+Return")))),
@@ -147,19 +150,16 @@ TrainingPage::TrainingPage(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(splitter);
+    connect(m_document, &DatasetDocument::indexChanged, this, [this] {
+        if (!isTraining())
+            m_stage->setText(m_document->isOpen() ? tr("Dataset %1: choose the settings and press Start.").arg(m_document->folder())
+                                                  : tr("Open a dataset, choose the settings and press Start."));
+        setRunning(isTraining());
+    });
     setRunning(false);
 }
 
 TrainingPage::~TrainingPage() = default;
-
-void TrainingPage::setDatasetFolder(const QString& folder)
-{
-    m_datasetFolder = folder;
-    if (!isTraining())
-        m_stage->setText(folder.isEmpty() ? tr("Open a dataset, choose the settings and press Start.")
-                                          : tr("Dataset %1: choose the settings and press Start.").arg(QDir::toNativeSeparators(folder)));
-    setRunning(isTraining());
-}
 
 bool TrainingPage::isTraining() const
 {
@@ -180,16 +180,21 @@ void TrainingPage::startTraining()
 {
     if (isTraining())
         return;
-    if (m_datasetFolder.isEmpty()) {
+    if (!m_document->isOpen()) {
         emit trainingFailed(tr("Open a dataset first (Dataset page, or File > Open Dataset Folder)."));
+        return;
+    }
+    if (!m_document->split()) {
+        emit trainingFailed(tr("The split settings cannot split this dataset: %1 (Dataset page, Split tab).").arg(m_document->splitProblem()));
         return;
     }
     m_form->saveSettings();
     TrainingJobConfig job;
-    job.dataset = QDir::toNativeSeparators(m_datasetFolder).toStdString();
+    job.dataset = m_document->folder().toStdString();
+    job.index = m_document->index();   // the dataset as scanned and shown: no second scan
+    job.split = m_document->split();   // ... and the split the Dataset page shows
     job.training = m_form->config();
-    if (m_splitProvider)
-        job.training.split = m_splitProvider();
+    job.training.split = m_document->splitConfig();
     job.initialWeights = m_form->initialWeights().toStdString();
     try {
         validate(job.training);
@@ -345,7 +350,7 @@ void TrainingPage::log(const QString& line)
 
 void TrainingPage::setRunning(bool running)
 {
-    m_start->setEnabled(!running && !m_datasetFolder.isEmpty());
+    m_start->setEnabled(!running && m_document->isOpen());
     m_pause->setEnabled(running);
     m_pause->setText(tr("Pause"));
     m_stop->setEnabled(running);

@@ -21,6 +21,8 @@ struct RunRecord;
 
 namespace neurodx::ui {
 
+class DatasetDocument;
+
 class TrainingCurves;
 class TrainingSettingsForm;
 class JobRunner;
@@ -31,14 +33,12 @@ class JobRunner;
 class TrainingPage final : public QWidget {
     Q_OBJECT
 public:
-    explicit TrainingPage(QWidget* parent = nullptr);
+    // Trains the index and split `document` holds (the window's open dataset).
+    explicit TrainingPage(const DatasetDocument* document, QWidget* parent = nullptr);
     ~TrainingPage() override;
 
     // Cancels a running job and waits for it (closing the window).
     void cancelAndWait();
-
-    void setDatasetFolder(const QString& folder);
-    void setSplitProvider(std::function<SplitConfig()> provider) { m_splitProvider = std::move(provider); }
 
     void startTraining();
     void togglePause();
@@ -83,9 +83,8 @@ private:
     QPlainTextEdit* m_log;
     JobRunner* m_jobs;
     TrainingWorker* m_worker = nullptr;
-    QString m_datasetFolder;
+    const DatasetDocument* m_document;
     QString m_runFolder;
-    std::function<SplitConfig()> m_splitProvider;
     double m_lastEpochSeconds = 0;
 };
 

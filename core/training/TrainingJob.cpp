@@ -84,11 +84,19 @@ TrainingJobResult runTrainingJob(const TrainingJobConfig& job, TrainingControl& 
     if (ec)
         throw NeuroDxError(ErrorKind::Io, job.runFolder, "cannot create the run folder: " + ec.message());
 
-    stage("scanning " + job.dataset.string());
-    const DatasetIndex index = scanDataset(job.dataset, job.scan, &control.cancelToken());
+    if (!job.index != !job.split)
+        throw NeuroDxError(ErrorKind::InvalidArgument, "a training job given a dataset index needs its split too");
+    const bool held = job.index && !job.resume;
+    std::optional<DatasetIndex> scanned;
+    if (!held) {
+        stage("scanning " + job.dataset.string());
+        scanned = scanDataset(job.dataset, job.scan, &control.cancelToken());
+    }
+    const DatasetIndex& index = held ? *job.index : *scanned;
     index.requireTwoClassesWithImages();
-    stage("splitting");
-    const DatasetSplit split = splitFile ? loadSplit(*splitFile, index) : splitDataset(index, config.split);
+    if (!held)
+        stage("splitting");
+    const DatasetSplit split = held ? *job.split : splitFile ? loadSplit(*splitFile, index) : splitDataset(index, config.split);
     if (!split.report.sharedSubjects.empty() && config.split.mode == SplitMode::BySubject)
         throw NeuroDxError(ErrorKind::InvalidDataset, splitFile ? *splitFile : job.dataset, "the split shares subjects between parts");
     if (!job.resume)

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -23,6 +24,11 @@ struct TrainingJobConfig {
     TrainingConfig training;
     ScanOptions scan;
     std::optional<std::filesystem::path> splitFile; // reuse a split.json instead of splitting anew
+    // The dataset as the caller already holds it (the GUI's open dataset and the split it shows):
+    // trained as it is, without scanning `dataset` again, so that a folder changed since cannot make
+    // the split trained differ from the split shown. Both or neither; not used when resuming.
+    std::shared_ptr<const DatasetIndex> index;
+    std::shared_ptr<const DatasetSplit> split;
     std::filesystem::path initialWeights;
     bool resume = false; // continue runFolder; its config.json and split.json win over the above
     int bootstrapResamples = 1000;

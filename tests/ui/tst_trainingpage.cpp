@@ -2,6 +2,7 @@
 // opens in the evaluation page, Stop works mid-epoch, closing asks. How long the event loop stalls
 // during training is a speed target: bench/GuiStallBenchmark.cpp measures it (neurodx-bench-gui).
 #include "ConfusionMatrixView.h"
+#include "DatasetDocument.h"
 #include "DatasetPage.h"
 #include "EvaluationPage.h"
 #include "MainWindow.h"
@@ -54,6 +55,7 @@ private slots:
     void stopWorksMidEpochAndResumeContinues();
     void closingDuringTrainingAsksThenWaits();
     void trainingWithoutDatasetIsAMessage();
+    void trainsTheSplitShownNotARescan();
 
 private:
     bool openDataset(MainWindow& window);
@@ -248,12 +250,49 @@ void TrainingPageTest::closingDuringTrainingAsksThenWaits()
 
 void TrainingPageTest::trainingWithoutDatasetIsAMessage()
 {
-    TrainingPage page;
+    DatasetDocument nothingOpen;
+    TrainingPage page(&nothingOpen);
     QSignalSpy failed(&page, &TrainingPage::trainingFailed);
     page.startTraining();
     QCOMPARE(failed.count(), 1);
     QVERIFY(failed.first().first().toString().contains("dataset"));
     QVERIFY(!page.isTraining());
+}
+
+// Images added to the folder after the scan do not reach the training: it trains the index and split
+// the Dataset page shows (the window's DatasetDocument), not a fresh scan of the folder.
+void TrainingPageTest::trainsTheSplitShownNotARescan()
+{
+    const std::filesystem::path copy = std::filesystem::path(m_dir.path().toStdString()) / "changing";
+    writeTinyDataset(copy);
+    MainWindow window;
+    QSignalSpy loaded(&window, &MainWindow::datasetLoaded);
+    window.openDataset(QString::fromStdString(copy.string()));
+    QVERIFY(loaded.wait(30000));
+    SplitConfig splitConfig;
+    splitConfig.ratios = {0.5, 0.25, 0.25};
+    window.datasetPage()->setSplitConfig(splitConfig);
+    const SharedDatasetSplit shown = window.document()->split();
+    QVERIFY(shown);
+    QCOMPARE(window.datasetPage()->split(), shown.get());
+
+    // A new subject appears on disk: a rescan would see it and split differently.
+    const std::filesystem::path extra = copy / "AD" / "late_subject_slice00.png";
+    std::filesystem::copy_file(copy / window.document()->index()->entries.front().path, extra);
+
+    TrainingPage* page = window.trainingPage();
+    page->settings()->setConfig(tinyTrainingConfig(1));
+    QSignalSpy finished(page, &TrainingPage::trainingFinished);
+    page->startTraining();
+    QVERIFY(finished.wait(180000));
+    const std::filesystem::path run = finished.first().at(0).toString().toStdString();
+    QFile splitFile(QString::fromStdString((run / "split.json").string()));
+    QVERIFY(splitFile.open(QIODevice::ReadOnly));
+    QVERIFY(!splitFile.readAll().contains("late_subject"));
+    const DatasetSplit trained = loadSplit(run / "split.json", *window.document()->index());
+    for (SplitPart part : {SplitPart::Train, SplitPart::Validation, SplitPart::Test})
+        QCOMPARE(trained.part(part), shown->part(part));
+    QVERIFY(!page->logText().contains("scanning")); // no second scan
 }
 
 QTEST_MAIN(TrainingPageTest)
