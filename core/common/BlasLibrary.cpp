@@ -1,10 +1,8 @@
 #include "BlasLibrary.h"
 
-#include <filesystem>
+#include "Platform.h"
 
-#if defined(__linux__)
-#include <dlfcn.h>
-#endif
+#include <filesystem>
 
 namespace neurodx {
 
@@ -21,25 +19,21 @@ BlasLibrary loadedBlas()
 {
     BlasLibrary blas;
     blas.name = "unknown";
-#if defined(__linux__)
     // sgemm_ as the dynamic linker resolves it for LibTorch: the first library in load order that
     // defines it. Debian's libtorch also links libopenblas.so.0 directly, so "is OpenBLAS loaded" says
-    // nothing; which file provides sgemm_ does.
-    void* sgemm = dlsym(RTLD_DEFAULT, "sgemm_");
-    Dl_info info{};
-    if (sgemm == nullptr || dladdr(sgemm, &info) == 0 || info.dli_fname == nullptr)
+    // nothing; which file provides sgemm_ does. (LibTorch's official builds for Windows and macOS
+    // call MKL or Accelerate inside libtorch_cpu, which exports no sgemm_: the BLAS stays "unknown".)
+    const std::filesystem::path library = platform::libraryDefining("sgemm_");
+    if (library.empty())
         return blas;
     std::error_code error;
-    const std::filesystem::path resolved = std::filesystem::canonical(info.dli_fname, error);
-    blas.path = error ? std::string(info.dli_fname) : resolved.string();
+    const std::filesystem::path resolved = std::filesystem::canonical(library, error);
+    blas.path = error ? library.string() : resolved.string();
     const std::string folder = resolved.parent_path().filename().string();
     if (contains(blas.path, "openblas")) {
         using ConfigFunction = const char* (*)();
-        void* handle = dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
-        const auto config = handle ? reinterpret_cast<ConfigFunction>(dlsym(handle, "openblas_get_config")) : nullptr;
+        const auto config = reinterpret_cast<ConfigFunction>(platform::symbolBeside("sgemm_", "openblas_get_config"));
         blas.name = config ? config() : "OpenBLAS";
-        if (handle)
-            dlclose(handle);
     } else if (contains(blas.path, "blis")) {
         blas.name = "BLIS";
     } else if (contains(blas.path, "mkl")) {
@@ -51,7 +45,6 @@ BlasLibrary loadedBlas()
         blas.name = "reference BLAS";
         blas.optimised = false;
     }
-#endif
     return blas;
 }
 

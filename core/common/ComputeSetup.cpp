@@ -1,5 +1,7 @@
 #include "ComputeSetup.h"
 
+#include "Platform.h"
+
 #include <torch/cuda.h>
 #include <torch/utils.h>
 
@@ -9,9 +11,6 @@
 
 #if defined(NEURODX_HAS_JEMALLOC)
 #include <jemalloc/jemalloc.h>
-#elif defined(__GLIBC__)
-#include <gnu/libc-version.h>
-#include <malloc.h>
 #endif
 
 #if defined(NEURODX_HAS_JEMALLOC)
@@ -53,12 +52,8 @@ bool cpuSupportsBf16()
 
 std::string configureMemoryAllocator()
 {
-#if defined(__GLIBC__) && !defined(NEURODX_HAS_JEMALLOC)
-    // mmap's threshold cannot exceed 32 MiB, below one batch's activations, so mmap is switched off;
-    // freed memory stays in the heap (no trimming) and is reused by the next step.
-    mallopt(M_MMAP_MAX, 0);
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
-    mallopt(M_TOP_PAD, 64 << 20);
+#if !defined(NEURODX_HAS_JEMALLOC)
+    platform::keepFreedMemory(); // jemalloc's equivalent is its malloc_conf above
 #endif
     return memoryAllocatorDescription();
 }
@@ -74,10 +69,8 @@ std::string memoryAllocatorDescription()
     size = sizeof decay;
     mallctl("arenas.dirty_decay_ms", &decay, &size, nullptr, 0);
     return name + (decay < 0 ? ", freed pages kept" : ", freed pages returned after " + std::to_string(decay) + " ms");
-#elif defined(__GLIBC__)
-    return "glibc malloc " + std::string(gnu_get_libc_version());
 #else
-    return "the system allocator";
+    return platform::systemAllocatorName();
 #endif
 }
 

@@ -1,6 +1,6 @@
 #include "UserFolders.h"
 
-#include <cstdlib>
+#include "Platform.h"
 
 namespace neurodx {
 
@@ -8,28 +8,22 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path environmentPath(const char* name)
-{
-    const char* value = std::getenv(name);
-    return value && *value ? fs::path(value) : fs::path();
-}
-
 // Where per-user application files go on this platform, before NeuroDx's own folder names.
 fs::path platformFolder(const char* xdgVariable, const char* xdgFallback)
 {
 #if defined(_WIN32)
     (void)xdgVariable;
     (void)xdgFallback;
-    return environmentPath("APPDATA");
+    return platform::environmentPath("APPDATA");
 #elif defined(__APPLE__)
     (void)xdgVariable;
     (void)xdgFallback;
-    const fs::path home = environmentPath("HOME");
+    const fs::path home = platform::environmentPath("HOME");
     return home.empty() ? home : home / "Library" / "Application Support";
 #else
-    if (fs::path xdg = environmentPath(xdgVariable); !xdg.empty() && xdg.is_absolute())
+    if (fs::path xdg = platform::environmentPath(xdgVariable); !xdg.empty() && xdg.is_absolute())
         return xdg;
-    const fs::path home = environmentPath("HOME");
+    const fs::path home = platform::environmentPath("HOME");
     return home.empty() ? home : home / xdgFallback;
 #endif
 }
