@@ -3,6 +3,7 @@
 #include "SettingsReset.h"
 
 #include "common/ComputeSetup.h"
+#include "common/Platform.h"
 #include "common/Version.h"
 
 #include <QApplication>
@@ -10,7 +11,23 @@
 #include <QIcon>
 #include <QTimer>
 
+#include <atomic>
 #include <cstdio>
+
+namespace {
+
+// Set by a termination request (SIGTERM from a session's logout or a service manager, Ctrl-C in the
+// terminal that started the GUI). A signal handler may not call Qt, so the event loop polls it and
+// closes the window the ordinary way: running jobs are cancelled and the settings saved.
+std::atomic<int> terminationRequests{0};
+
+void onTerminationRequest()
+{
+    if (terminationRequests.fetch_add(1) > 0)
+        neurodx::platform::exitNow(neurodx::platform::kInterruptedExitCode); // asked twice: do not wait
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -20,6 +37,7 @@ int main(int argc, char** argv)
     QApplication::setOrganizationName(QStringLiteral("NeuroDx"));
     QApplication::setApplicationVersion(QString::fromLatin1(neurodx::kVersion));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/neurodx/icons/neurodx.svg")));
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.neurodx.NeuroDx")); // packaging/: Wayland's app id
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Alzheimer's disease and MCI classification from 2D brain MRI slices. %1")
@@ -48,10 +66,26 @@ int main(int argc, char** argv)
         QObject::connect(&window, &neurodx::ui::MainWindow::datasetLoaded, &app, [] { QTimer::singleShot(200, qApp, &QApplication::quit); });
         QObject::connect(&window, &neurodx::ui::MainWindow::datasetFailed, &app, [] { QApplication::exit(1); });
     }
+    neurodx::platform::watchInterrupts(onTerminationRequest);
+    QTimer terminationPoll;
+    QObject::connect(&terminationPoll, &QTimer::timeout, &window, [&window] {
+        if (terminationRequests.load() > 0) {
+            // A termination request is the answer already: no "stop the training?" question.
+            window.setCloseConfirmation([](const QString&) { return true; });
+            window.close();
+        }
+    });
+    terminationPoll.start(200);
+
     const QStringList paths = parser.positionalArguments();
+    if (paths.size() > 1) // the desktop entry passes one (%f); a file manager starts one window per file
+        std::fprintf(stderr, "neurodx: opens one path at a time; opening %s and not the %lld others\n", qPrintable(paths.front()),
+                     static_cast<long long>(paths.size() - 1));
     if (parser.isSet(demo))
         window.openDemo();
     else if (!paths.isEmpty())
         window.openPath(paths.front());
-    return app.exec();
+    const int code = app.exec();
+    neurodx::platform::stopWatchingInterrupts();
+    return code;
 }
