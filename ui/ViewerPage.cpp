@@ -344,12 +344,12 @@ void ViewerPage::predictCurrent()
     m_predictAgain = false;
     m_prediction->setBusy(tr("Predicting..."));
     const SharedClassifier classifier = m_classifier;
-    const std::filesystem::path file = m_opened->slice.file;
-    const int frame = m_opened->slice.info.frame;
+    const SharedOpenedSlice opened = m_opened; // the slice shown, decoded once when it was opened
     const int saliency = m_prediction->saliencyClass();
     m_predictJobs->run<SharedSlicePrediction>(
-        [classifier, file, frame, saliency](JobContext&) {
-            return SharedSlicePrediction(std::make_shared<const SlicePrediction>(classifier->classify(file, frame, saliency)));
+        [classifier, opened, saliency](JobContext&) {
+            return SharedSlicePrediction(
+                std::make_shared<const SlicePrediction>(classifier->classify(*opened->slice.decoded, opened->slice.file, saliency)));
         },
         {[this](const SharedSlicePrediction& prediction) {
              if (m_predictAgain)
@@ -368,9 +368,11 @@ void ViewerPage::showPrediction(const SharedSlicePrediction& result)
     for (const std::string& w : result->prediction.warnings)
         warnings << QString::fromStdString(w);
     m_prediction->setPrediction(result->prediction.probabilities, result->prediction.predicted, warnings);
-    if (m_classifier) // the label of the probabilities shown, not of the switch
-        m_prediction->setCalibration(QString::fromStdString(m_classifier->calibrationText(result->prediction.calibrated)), m_classifier->canCalibrate(),
-                                     m_classifier->isCalibrated());
+    if (m_classifier) // the label of the probabilities shown, not of the switch, and the precision they were computed in
+        m_prediction->setCalibration(tr("%1; computed in %2")
+                                         .arg(QString::fromStdString(m_classifier->calibrationText(result->prediction.calibrated)),
+                                              QString::fromStdString(result->precision)),
+                                     m_classifier->canCalibrate(), m_classifier->isCalibrated());
     if (!result->saliency.isEmpty() && result->saliency.width == m_opened->slice.width && result->saliency.height == m_opened->slice.height)
         m_view->setHeatmap(result->saliency.values, result->saliency.width, result->saliency.height);
     else

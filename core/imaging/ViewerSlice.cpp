@@ -53,6 +53,7 @@ ViewerSlice toViewerSlice(const Slice& slice, const std::string& name)
     ViewerSlice view;
     view.file = name;
     view.info = slice.info;
+    view.decoded = std::make_shared<const Slice>(slice); // cv::Mat copies share their pixels
     view.width = slice.pixels.cols;
     view.height = slice.pixels.rows;
     cv::Mat grey = slice.pixels;

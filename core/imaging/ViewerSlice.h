@@ -4,12 +4,15 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace neurodx {
+
+struct Slice;
 
 // A decoded slice for a viewer, in plain memory (no OpenCV): modality values for window/level and
 // the pixel readout, 8-bit RGB for colour images, and the window NeuroDx's model input uses.
@@ -24,6 +27,9 @@ struct ViewerSlice {
     std::string defaultWindowSource;
     std::pair<double, double> storedRange{0, 1};
     std::pair<double, double> valueRange{0, 1}; // min and max of `values`
+    // The slice as decoded for the model (SliceClassifier::classify takes it): the viewer classifies
+    // what it shows without reading the file again. Shares the pixels, no copy.
+    std::shared_ptr<const Slice> decoded;
 
     bool isColour() const { return !rgb.empty(); }
     float valueAt(int x, int y) const { return values[static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)]; }
@@ -47,7 +53,6 @@ std::pair<double, double> windowFor(const ViewerSlice& slice, WindowPreset prese
 ViewerSlice loadViewerSlice(const std::filesystem::path& file, std::optional<int> frame = std::nullopt);
 
 // A slice already decoded (a slice of a volume): `name` becomes ViewerSlice::file.
-struct Slice;
 ViewerSlice toViewerSlice(const Slice& slice, const std::string& name);
 
 } // namespace neurodx

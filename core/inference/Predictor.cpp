@@ -111,6 +111,39 @@ std::vector<Prediction> Predictor::predictCache(const SliceCache& cache, int bat
     return predictions;
 }
 
+Predictor::ExplainablePass Predictor::predictExplainable(const Slice& slice)
+{
+    SliceCache cache;
+    cache.images = {cachedSlice(slice, m_bundle.input)};
+    cache.labels = {0};
+    torch::Tensor input;
+    forEachOrderedBatch(cache, 1, m_bundle.input.channels, [&](const Batch& batch) { input = batch.images; });
+    Classifier& model = *m_bundle.model;
+    model.eval();
+    ExplainablePass pass;
+    pass.precision = m_bf16 ? "bfloat16" : "float32";
+    {
+        torch::NoGradGuard noGrad; // the backbone's gradients are not needed: Grad-CAM starts at its output
+        const Bf16Autocast autocast(m_bf16);
+        pass.features = model.features(channelsLast(input.to(torch::Device(computeDeviceName()))));
+    }
+    pass.features = pass.features.to(torch::kFloat).detach().requires_grad_(true);
+    {
+        const Bf16Autocast autocast(m_bf16);
+        pass.logits = model.head(pass.features);
+    }
+    fillPrediction(pass.prediction, softmax(rowsOf<double>(pass.logits.detach()).front(), temperature()));
+    pass.prediction.calibrated = isCalibrated();
+    if (hasFeatureDensity()) {
+        const std::vector<float> embedding = rowsOf<float>(pooled(pass.features.detach())).front();
+        if (embedding.size() == m_density.featureCount()) {
+            pass.prediction.outlierScore = m_density.score(embedding);
+            pass.prediction.unlikeTraining = m_density.isUnusual(*pass.prediction.outlierScore);
+        }
+    }
+    return pass;
+}
+
 Prediction Predictor::predict(const Slice& slice)
 {
     SliceCache cache;

@@ -54,6 +54,18 @@ public:
     // Every slice of a cache, in cache order (calibrated as set, with its outlier score).
     std::vector<Prediction> predictCache(const SliceCache& cache, int batchSize = 32);
 
+    // One slice's forward pass, kept for explaining it: the last block's features (a leaf that
+    // requires grad) and the logits computed from them, in this predictor's precision; the
+    // prediction (calibrated as set, with its outlier score) comes from exactly these logits, so a
+    // Grad-CAM map from `logits` explains the very probabilities shown.
+    struct ExplainablePass {
+        Prediction prediction;
+        torch::Tensor features;
+        torch::Tensor logits;
+        const char* precision = "float32"; // or "bfloat16"
+    };
+    ExplainablePass predictExplainable(const Slice& slice);
+
 private:
     ModelBundle m_bundle;
     bool m_bf16 = false;

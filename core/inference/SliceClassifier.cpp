@@ -44,32 +44,16 @@ std::string figure(double value)
     return text;
 }
 
-// The model's input for one slice, exactly as training built it (8-bit cache, /255, channels).
-torch::Tensor inputTensor(const Slice& slice, const PreprocessConfig& input)
-{
-    SliceCache cache;
-    cache.images = {cachedSlice(slice, input)};
-    cache.labels = {0};
-    torch::Tensor tensor;
-    forEachOrderedBatch(cache, 1, input.channels, [&](const Batch& batch) { tensor = batch.images; });
-    return tensor;
-}
-
 // Grad-CAM in its element-wise form (HiResCAM, Draelos & Carin 2020): the class score's gradient
 // times the activation of the last convolutional block, summed over channels, positive part,
 // scaled to [0, 1] and resized to the slice. For ResNet50V2's global-average-pooling head this is
 // exactly Grad-CAM (the gradient is constant over space); for the CNNs' flatten-dense head,
 // Grad-CAM's spatial averaging of the gradient cancels location-specific evidence (measured: an
 // all-zero map on a planted feature), while the element-wise product shows where the score came from.
-SaliencyMap gradCam(Classifier& model, const torch::Tensor& input, int forClass, int width, int height)
+// `features` and `logits` are one pass of Predictor::predictExplainable: the map explains the
+// probabilities that pass gave.
+SaliencyMap gradCam(Classifier& model, const torch::Tensor& features, const torch::Tensor& logits, int forClass, int width, int height)
 {
-    torch::Tensor features;
-    {
-        torch::NoGradGuard noGrad;
-        features = model.features(input);
-    }
-    features = features.detach().requires_grad_(true);
-    const torch::Tensor logits = model.head(features);
     logits[0][forClass].backward();
     torch::Tensor cam = torch::relu((features.grad() * features).sum(1)).squeeze(0).detach().to(torch::kCPU).contiguous();
     model.zero_grad();
@@ -180,20 +164,19 @@ ScanPrediction SliceClassifier::classifyScan(const Volume& canonical, const std:
 SlicePrediction SliceClassifier::classify(const Slice& slice, const std::string& name, std::optional<int> saliencyClass, double lowConfidence)
 {
     const std::lock_guard<std::mutex> lock(m_impl->mutex);
-    SlicePrediction result;
+    if (saliencyClass && *saliencyClass != kPredictedClass && (*saliencyClass < 0 || *saliencyClass >= static_cast<int>(classNames().size())))
+        throw NeuroDxError(ErrorKind::InvalidArgument, "no class " + std::to_string(*saliencyClass) + " in this model");
     m_impl->predictor.setCalibrated(m_impl->calibrated);
-    result.prediction = m_impl->predictor.predict(slice);
+    // One pass: the probabilities shown and the map explaining them come from the same logits.
+    const Predictor::ExplainablePass pass = m_impl->predictor.predictExplainable(slice);
+    SlicePrediction result;
+    result.prediction = pass.prediction;
+    result.precision = pass.precision;
     result.prediction.file = name;
     result.prediction.warnings = predictionWarnings(slice.info, inputSize(), result.prediction, lowConfidence);
     if (saliencyClass) {
         const int forClass = *saliencyClass == kPredictedClass ? result.prediction.predicted : *saliencyClass;
-        if (forClass < 0 || forClass >= static_cast<int>(classNames().size()))
-            throw NeuroDxError(ErrorKind::InvalidArgument, "no class " + std::to_string(forClass) + " in this model");
-        const torch::Device device(computeDeviceName());
-        Classifier& model = m_impl->model();
-        model.eval();
-        result.saliency = gradCam(model, channelsLast(inputTensor(slice, m_impl->predictor.bundle().input).to(device)), forClass, slice.pixels.cols,
-                                  slice.pixels.rows);
+        result.saliency = gradCam(m_impl->model(), pass.features, pass.logits, forClass, slice.pixels.cols, slice.pixels.rows);
     }
     return result;
 }

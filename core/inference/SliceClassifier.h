@@ -31,7 +31,8 @@ struct SaliencyMap {
 
 struct SlicePrediction {
     Prediction prediction;              // with its warnings (predictionWarnings)
-    SaliencyMap saliency;               // empty unless asked for
+    SaliencyMap saliency;               // empty unless asked for; explains `prediction`'s own pass
+    std::string precision;              // of that pass: "float32" or "bfloat16"
 };
 
 // A model file loaded for the viewer: classifies one slice at a time with its Grad-CAM map, or a

@@ -72,6 +72,7 @@ private slots:
     void monochrome1IsShownInverted();
     void tagsAndHiddenIdentifiers();
     void panelShowsTheEngineProbabilities();
+    void predictsTheSliceShownWithoutReadingItAgain();
     void kerasModelOpensAndPredicts();
     void gradCamPeaksOnThePlantedFeature();
     void pdfReportIsValid();
@@ -306,6 +307,32 @@ void ViewerPageTest::panelShowsTheEngineProbabilities()
     const SlicePrediction forMci = engine.classify(file, std::nullopt, 1);
     QCOMPARE(forMci.saliency.forClass, 1);
     QCOMPARE(forMci.prediction.probabilities, expected.prediction.probabilities);
+    // The panel says which precision the probabilities (and the map, from the same pass) came from.
+    QVERIFY(expected.precision == "float32" || expected.precision == "bfloat16");
+    QVERIFY2(page.prediction()->calibrationText().contains("computed in " + QString::fromStdString(expected.precision)),
+             qPrintable(page.prediction()->calibrationText()));
+}
+
+// The viewer classifies the slice it decoded when opening it: gone from the disk, it is still
+// classified again (another explained class, calibration off), with the same probabilities.
+void ViewerPageTest::predictsTheSliceShownWithoutReadingItAgain()
+{
+    const std::filesystem::path file = m_root / "soon-gone.png";
+    std::filesystem::copy_file(m_root / "planted" / "AD" / "img_3.png", file, std::filesystem::copy_options::overwrite_existing);
+    ViewerPage page;
+    QVERIFY(loadModelAndWait(page, m_model));
+    QSignalSpy predicted(&page, &ViewerPage::predicted);
+    QVERIFY(openAndWait(page, file));
+    QVERIFY(predicted.wait(20000));
+    const std::vector<double> first = page.prediction()->displayedProbabilities();
+    std::filesystem::remove(file);
+    predicted.clear();
+    page.setCalibrated(false); // predicts the shown slice again
+    QVERIFY(predicted.wait(20000));
+    page.setCalibrated(true);
+    QVERIFY(predicted.wait(20000));
+    QVERIFY2(page.prediction()->resultText().startsWith("AD"), qPrintable(page.prediction()->resultText()));
+    QCOMPARE(page.prediction()->displayedProbabilities(), first);
 }
 
 void ViewerPageTest::kerasModelOpensAndPredicts()
