@@ -17,6 +17,9 @@ packages=(
     libhdf5-dev
     # GUI: Qt 6 Widgets + PrintSupport, QCustomPlot (Qt 6 build)
     qt6-base-dev libqcustomplot-dev libgl-dev
+    # installers: the icon rendered from its SVG at build time (Qt Svg; its icon engine also draws the
+    # window icon), and the packaging tests (a clean Debian root, AppStream and desktop-entry validators)
+    qt6-svg-dev debootstrap appstream desktop-file-utils
     # tests: DICOM written by other toolkits (dcmtk and GDCM command-line tools) and a virtual display
     dcmtk libgdcm-tools xvfb xauth
     # tests: DICOM series converted by dcm2niix, NIfTI files written and read by nibabel
