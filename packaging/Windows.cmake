@@ -19,16 +19,20 @@ foreach(prefix IN LISTS CMAKE_PREFIX_PATH)
     list(APPEND runtime_dirs "${prefix}/bin" "${prefix}/lib")
 endforeach()
 set(NEURODX_RUNTIME_DIRS "${runtime_dirs}" CACHE STRING "Folders searched for the DLLs the Windows installer ships")
-set(executables "$<TARGET_FILE:neurodx-cli>")
+set(executables "\"$<TARGET_FILE:neurodx-cli>\"")
 if(NEURODX_BUILD_GUI)
-    list(APPEND executables "$<TARGET_FILE:neurodx>")
+    string(APPEND executables " \"$<TARGET_FILE:neurodx>\"")
 endif()
+set(search_dirs "")
+foreach(dir IN LISTS NEURODX_RUNTIME_DIRS)
+    string(APPEND search_dirs " \"${dir}\"") # quoted: Windows folders have spaces
+endforeach()
 install(CODE "
     file(GET_RUNTIME_DEPENDENCIES
         EXECUTABLES ${executables}
         RESOLVED_DEPENDENCIES_VAR dlls
         UNRESOLVED_DEPENDENCIES_VAR missing
-        DIRECTORIES ${NEURODX_RUNTIME_DIRS}
+        DIRECTORIES ${search_dirs}
         PRE_EXCLUDE_REGEXES \"^api-ms-\" \"^ext-ms-\" \"^Qt6\"   # API sets; Qt is windeployqt's
         POST_EXCLUDE_REGEXES \"[Ss]ystem32\" \"[Ww]in[Ss]x[Ss]\")
     foreach(dll IN LISTS dlls)
