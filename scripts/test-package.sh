@@ -158,16 +158,16 @@ inside neurodx-cli demo --epochs 1 --subjects-per-class 6 --slices 3 --size 64 -
 tail -4 "$work/demo.log" | sed 's/^/  | /'
 
 say "QT_QPA_PLATFORM=offscreen neurodx --demo, then SIGTERM ($(elapsed))"
-inside QT_QPA_PLATFORM=offscreen neurodx --demo >"$work/gui.log" 2>&1 &
+# The program writes down its own id (a chroot shares the process ids), so the signal reaches it and
+# not a shell in between.
+inside sh -c 'echo $$ >/tmp/neurodx-gui.pid; QT_QPA_PLATFORM=offscreen exec neurodx --demo' >"$work/gui.log" 2>&1 &
 gui=$!
 sleep "${NEURODX_GUI_SECONDS:-8}"
 if ! kill -0 "$gui" 2>/dev/null; then
     wait "$gui" && status=0 || status=$?
     fail "neurodx --demo ended by itself within ${NEURODX_GUI_SECONDS:-8} s (exit $status): $(tail -20 "$work/gui.log")"
 fi
-# The GUI is chroot's child: signal it, not chroot.
-gui_pid=$(pgrep -P "$gui" -x neurodx || pgrep -P "$(pgrep -P "$gui" | head -1)" -x neurodx || true)
-[ -n "$gui_pid" ] || gui_pid=$gui
+gui_pid=$(cat "$root/tmp/neurodx-gui.pid")
 kill -TERM "$gui_pid"
 for _ in $(seq 1 100); do kill -0 "$gui" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$gui" 2>/dev/null; then
