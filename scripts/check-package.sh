@@ -21,6 +21,11 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/neurodx-check-package.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 # --- two builds of the package ----------------------------------------------------------------
+# Outside a git checkout (a source archive) the build knows no commit time: both runs then share one.
+if [ -z "${SOURCE_DATE_EPOCH:-}" ] && ! grep -q 'SOURCE_DATE_EPOCH} "[0-9]' "$build/packaging/CPackProjectConfig.cmake" 2>/dev/null; then
+    export SOURCE_DATE_EPOCH=$(date +%s)
+    say "the build knows no commit time (no git checkout): SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH for both runs"
+fi
 for n in 1 2; do
     start=$(date +%s)
     (cd "$work" && cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/cpack$n" >"$work/cpack$n.log" 2>&1) ||
