@@ -78,7 +78,7 @@ int main(int argc, char** argv)
     if (!waitFor(loaded, 60000))
         return 1;
     TrainingConfig config = window.trainingPage()->settings()->config();
-    config.model.architecture = "tuned";
+    config.model.architecture = neurodx::Architecture::Tuned;
     config.input = {256, 1};
     config.epochs = 3;
     config.earlyStopping.enabled = false;

@@ -46,7 +46,7 @@ SliceCache phantomCache(int count, int size)
 TrainingResult trainOnCache(const SliceCache& cache, const std::string& architecture, int channels, bool augment, int epochs, int threads, bool bf16 = false)
 {
     TrainingConfig config;
-    config.model.architecture = architecture;
+    config.model.architecture = architectureFromName(architecture);
     config.input = {256, channels};
     config.epochs = epochs;
     config.threads = threads;
@@ -96,7 +96,7 @@ double readyTensorSlicesPerSecond(const std::string& architecture, int channels,
     setComputeThreads(threads);
     torch::manual_seed(1);
     ModelSpec spec;
-    spec.architecture = architecture;
+    spec.architecture = architectureFromName(architecture);
     spec.inputChannels = channels;
     auto model = createModel(spec);
     toChannelsLast(*model, channels); // as the Trainer does
@@ -120,7 +120,7 @@ InferenceTiming inferenceTiming(const std::string& architecture, int channels, i
 {
     setComputeThreads(threads);
     ModelSpec spec;
-    spec.architecture = architecture;
+    spec.architecture = architectureFromName(architecture);
     spec.inputChannels = channels;
     auto model = createModel(spec);
     toChannelsLast(*model, channels); // as the Predictor does
@@ -145,7 +145,7 @@ double endToEndDicomMilliseconds(int threads, bool float32)
     const std::filesystem::path folder = std::filesystem::temp_directory_path() / "neurodx-bench-e2e";
     std::filesystem::create_directories(folder);
     ModelSpec spec;
-    spec.architecture = "tuned";
+    spec.architecture = neurodx::Architecture::Tuned;
     auto model = createModel(spec);
     saveModelFile(folder / "tuned.pt", *model, modelMetadata(spec, {"CN", "MCI", "AD"}, {256, 1}, nlohmann::json::object()));
     cv::Mat stored;

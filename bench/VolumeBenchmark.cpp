@@ -72,7 +72,7 @@ double scanPredictionMilliseconds(int slices, int channels, int threads)
 {
     setComputeThreads(threads);
     ModelSpec spec;
-    spec.architecture = "tuned";
+    spec.architecture = neurodx::Architecture::Tuned;
     spec.inputChannels = channels;
     const auto model = createModel(spec);
     nlohmann::json extra;

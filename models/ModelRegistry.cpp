@@ -7,21 +7,44 @@
 
 namespace neurodx {
 
+const char* architectureName(Architecture architecture)
+{
+    switch (architecture) {
+    case Architecture::Vanilla:
+        return "vanilla";
+    case Architecture::Tuned:
+        return "tuned";
+    case Architecture::Cnn:
+        return "cnn";
+    case Architecture::ResNet50V2:
+        return "resnet50v2";
+    }
+    return "vanilla";
+}
+
+Architecture architectureFromName(const std::string& name)
+{
+    for (const ModelArchitecture& known : modelArchitectures())
+        if (known.name == name)
+            return known.architecture;
+    throw std::invalid_argument("unknown model architecture '" + name + "' (known: vanilla, tuned, cnn, resnet50v2)");
+}
+
 std::vector<ModelArchitecture> modelArchitectures()
 {
     return {
-        {"vanilla", "the seed's CNN: Conv 32 - Pool - Conv 64 - Pool - Dense 64 - Dense classes"},
-        {"tuned", "the seed's Hyperband winner: Conv 16 - Pool - Conv 16 - Pool - Dense 320 - Dense classes"},
-        {"cnn", "the same CNN with chosen filters and hidden units"},
-        {"resnet50v2", "pre-activation ResNet-50 v2 as in Keras, global average pooling, Dense 1024, Dense classes"},
+        {Architecture::Vanilla, "vanilla", "the seed's CNN: Conv 32 - Pool - Conv 64 - Pool - Dense 64 - Dense classes"},
+        {Architecture::Tuned, "tuned", "the seed's Hyperband winner: Conv 16 - Pool - Conv 16 - Pool - Dense 320 - Dense classes"},
+        {Architecture::Cnn, "cnn", "the same CNN with chosen filters and hidden units"},
+        {Architecture::ResNet50V2, "resnet50v2", "pre-activation ResNet-50 v2 as in Keras, global average pooling, Dense 1024, Dense classes"},
     };
 }
 
-bool cnnPresetSizes(const std::string& architecture, CnnSizes& sizes)
+bool cnnPresetSizes(Architecture architecture, CnnSizes& sizes)
 {
-    if (architecture == "vanilla")
+    if (architecture == Architecture::Vanilla)
         sizes = {32, 64, 64};
-    else if (architecture == "tuned")
+    else if (architecture == Architecture::Tuned)
         sizes = {16, 16, 320};
     else
         return false;
@@ -30,7 +53,7 @@ bool cnnPresetSizes(const std::string& architecture, CnnSizes& sizes)
 
 std::shared_ptr<Classifier> createModel(const ModelSpec& spec)
 {
-    if (spec.architecture == "resnet50v2") {
+    if (spec.architecture == Architecture::ResNet50V2) {
         ResNet50V2Options options;
         options.inputChannels = spec.inputChannels;
         options.classes = spec.classes;
@@ -45,10 +68,8 @@ std::shared_ptr<Classifier> createModel(const ModelSpec& spec)
     CnnSizes preset;
     if (cnnPresetSizes(spec.architecture, preset)) {
         cnn.filters1 = preset.filters1, cnn.filters2 = preset.filters2, cnn.hiddenUnits = preset.hiddenUnits;
-    } else if (spec.architecture == "cnn") {
-        cnn.filters1 = spec.filters1, cnn.filters2 = spec.filters2, cnn.hiddenUnits = spec.hiddenUnits;
     } else {
-        throw std::invalid_argument("unknown model architecture '" + spec.architecture + "' (known: vanilla, tuned, cnn, resnet50v2)");
+        cnn.filters1 = spec.filters1, cnn.filters2 = spec.filters2, cnn.hiddenUnits = spec.hiddenUnits;
     }
     return std::make_shared<CnnClassifier>(cnn);
 }

@@ -7,23 +7,37 @@
 // GUI) can name models without compiling torch headers.
 namespace neurodx {
 
+// NeuroDx's networks. Names ("vanilla", ...) exist only at the edges: config.json, model files,
+// the CLI and the GUI.
+enum class Architecture {
+    Vanilla,    // the seed's CNN
+    Tuned,      // the seed's Hyperband winner
+    Cnn,        // the same CNN with chosen sizes
+    ResNet50V2, // the transfer model
+};
+// "vanilla", "tuned", "cnn", "resnet50v2"
+const char* architectureName(Architecture architecture);
+// Throws std::invalid_argument naming the known architectures for any other name.
+Architecture architectureFromName(const std::string& name);
+
 // What the caller chooses besides the architecture.
 struct ModelSpec {
-    std::string architecture = "vanilla"; // a name from modelArchitectures()
+    Architecture architecture = Architecture::Vanilla;
     int inputChannels = 1;
     int imageSize = 256;
     int classes = 3;
-    // "cnn" only; "vanilla" and "tuned" fix these.
+    // Cnn only; Vanilla and Tuned fix these.
     int filters1 = 32;
     int filters2 = 64;
     int hiddenUnits = 64;
     double dropout = 0.0; // CNNs: dropout after the hidden dense layer
-    // "resnet50v2" only: train the head alone, as the seed's transfer model did.
+    // ResNet50V2 only: train the head alone, as the seed's transfer model did.
     bool freezeBackbone = false;
 };
 
 struct ModelArchitecture {
-    std::string name;
+    Architecture architecture;
+    std::string name; // architectureName(architecture)
     std::string description;
 };
 
@@ -35,6 +49,6 @@ std::vector<ModelArchitecture> modelArchitectures();
 struct CnnSizes {
     int filters1 = 0, filters2 = 0, hiddenUnits = 0;
 };
-bool cnnPresetSizes(const std::string& architecture, CnnSizes& sizes);
+bool cnnPresetSizes(Architecture architecture, CnnSizes& sizes);
 
 } // namespace neurodx

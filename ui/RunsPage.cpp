@@ -102,8 +102,8 @@ RunsPage::RunsPage(QWidget* parent)
         compare(folders);
     });
 
-    for (const char* metric : {"val_acc", "val_loss", "acc", "loss"})
-        m_metric->addItem(QString::fromLatin1(metric));
+    for (const MonitoredMetric metric : {MonitoredMetric::ValAccuracy, MonitoredMetric::ValLoss, MonitoredMetric::Accuracy, MonitoredMetric::Loss})
+        m_metric->addItem(QString::fromLatin1(metricName(metric)), static_cast<int>(metric));
     m_metric->setToolTip(tr("The curve to compare"));
     connect(m_metric, &QComboBox::currentIndexChanged, this, &RunsPage::updateComparison);
     m_plot->setObjectName(QStringLiteral("compareRunsPlot"));
@@ -218,7 +218,7 @@ void RunsPage::setCompareMetric(const QString& metric)
 void RunsPage::updateComparison()
 {
     m_plot->clearGraphs();
-    const std::string metric = m_metric->currentText().toStdString();
+    const auto metric = static_cast<MonitoredMetric>(m_metric->currentData().toInt());
     int colour = 0;
     for (const SharedRunRecord& run : m_compared) {
         QVector<double> x, y;
@@ -240,7 +240,7 @@ void RunsPage::updateComparison()
     setPlotEmptyHint(m_plot, m_compared.empty() ? tr("Select runs in the list (two or more to compare them)") : QString());
     m_plot->rescaleAxes();
     m_plot->xAxis->setRangeLower(0);
-    if (metric == "acc" || metric == "val_acc")
+    if (!isLoss(metric))
         m_plot->yAxis->setRange(0, 1.02); // accuracies on their whole scale, as in every other plot
     else
         m_plot->yAxis->scaleRange(1.1);

@@ -198,7 +198,7 @@ void TrainingPage::startTraining()
     job.initialWeights = m_form->initialWeights().toStdString();
     try {
         validate(job.training);
-        job.runFolder = newRunFolder(QString::fromStdString(job.training.model.architecture)).toStdString();
+        job.runFolder = newRunFolder(QString::fromLatin1(architectureName(job.training.model.architecture))).toStdString();
     } catch (const std::exception& e) {
         emit trainingFailed(QString::fromStdString(e.what()));
         return;
@@ -232,7 +232,7 @@ void TrainingPage::launch(TrainingJobConfig job)
     m_runFolder = QString::fromStdString(job.runFolder.string());
     m_log->appendPlainText(QStringLiteral("%1  %2 %3 in %4").arg(QDateTime::currentDateTime().toString(Qt::ISODate),
                                                                  job.resume ? tr("resuming") : tr("training"),
-                                                                 QString::fromStdString(job.training.model.architecture),
+                                                                 QString::fromLatin1(architectureName(job.training.model.architecture)),
                                                                  QDir::toNativeSeparators(m_runFolder)));
     m_epochProgress->setRange(0, job.training.epochs);
     m_epochProgress->setValue(0);

@@ -227,7 +227,7 @@ void TrainingSettingsForm::showArchitectureSizes()
     if (m_shownArchitecture == QLatin1String("cnn"))
         m_customSizes = {m_filters1->value(), m_filters2->value(), m_units->value()};
     CnnSizes sizes;
-    if (!cnnPresetSizes(architecture.toStdString(), sizes))
+    if (!cnnPresetSizes(architectureFromName(architecture.toStdString()), sizes))
         sizes = m_customSizes;
     m_filters1->setValue(sizes.filters1);
     m_filters2->setValue(sizes.filters2);

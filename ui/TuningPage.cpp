@@ -119,8 +119,9 @@ QWidget* TuningPage::createSearchBox()
     m_maxTrials->setRange(1, 10000);
     m_maxTrials->setValue(10);
     m_maxTrials->setToolTip(tr("Random search: how many trials"));
-    for (const char* objective : {"val_acc", "val_loss", "acc", "loss"})
-        m_objective->addItem(QString::fromLatin1(objective));
+    for (const std::string& objective : metricNames())
+        m_objective->addItem(QString::fromStdString(objective));
+    m_objective->setCurrentText(QString::fromLatin1(metricName(TuningConfig{}.objective)));
     m_objective->setToolTip(tr("What the search optimises (losses fall, accuracies rise)"));
     m_space->setPlainText(QString::fromStdString(SearchSpace::seedDefault().definitions()));
     m_space->setToolTip(tr("One hyperparameter per line: name=a,b,c (choice), name=min:max:step (integers), name=min..max[:log] (floats). "
@@ -222,7 +223,7 @@ void TuningPage::setSearchSpace(const QString& definitions)
 
 int TuningPage::bestTrial() const
 {
-    return bestTrialIndex(m_trialRecords, m_objectiveName.toStdString());
+    return bestTrialIndex(m_trialRecords, m_objectiveName.isEmpty() ? TuningConfig{}.objective : metricFromName(m_objectiveName.toStdString()));
 }
 
 TrainingJobConfig TuningPage::baseJob() const
@@ -249,7 +250,7 @@ void TuningPage::startSearch(const QString& folder)
     job.tuning.maxEpochs = m_maxEpochs->value();
     job.tuning.factor = m_factor->value();
     job.tuning.maxTrials = m_maxTrials->value();
-    job.tuning.objective = m_objective->currentText().toStdString();
+    job.tuning.objective = metricFromName(m_objective->currentText().toStdString());
     job.tuning.seed = job.training.seed;
     try {
         job.tuning.space = SearchSpace::seedDefault();
@@ -335,7 +336,7 @@ void TuningPage::addTrial(const TrialRecord& trial)
 void TuningPage::updateBestCurve()
 {
     QVector<double> x, best, scores;
-    const std::string objective = m_objectiveName.isEmpty() ? std::string("val_acc") : m_objectiveName.toStdString();
+    const MonitoredMetric objective = m_objectiveName.isEmpty() ? TuningConfig{}.objective : metricFromName(m_objectiveName.toStdString());
     double bestScore = worstValue(objective);
     int n = 0;
     for (const TrialRecord& t : m_trialRecords) {
@@ -354,7 +355,7 @@ void TuningPage::updateBestCurve()
     setPlotEmptyHint(m_bestPlot, n == 0 ? tr("Each finished trial's score appears here: start a search") : QString());
     m_bestPlot->rescaleAxes();
     m_bestPlot->xAxis->setRange(0, std::max(1, n) + 1);
-    if (objective == "val_acc" || objective == "acc")
+    if (!isLoss(objective))
         m_bestPlot->yAxis->setRange(0, 1.02);
     else
         m_bestPlot->yAxis->scaleRange(1.15);

@@ -29,10 +29,10 @@ std::string withThousands(std::int64_t value)
 
 std::string architectureText(const ModelSpec& spec)
 {
-    if (spec.architecture == "resnet50v2")
+    if (spec.architecture == Architecture::ResNet50V2)
         return std::string("resnet50v2 (ResNet50V2 - GlobalAveragePooling - Dense 1024 - Dense ") + std::to_string(spec.classes) + ")" +
                (spec.freezeBackbone ? ", backbone frozen as in Keras" : "");
-    return spec.architecture + " CNN (Conv " + std::to_string(spec.filters1) + " - Pool - Conv " + std::to_string(spec.filters2) +
+    return architectureName(spec.architecture) + std::string(" CNN (Conv ") + std::to_string(spec.filters1) + " - Pool - Conv " + std::to_string(spec.filters2) +
            " - Pool - Dense " + std::to_string(spec.hiddenUnits) + " - Dense " + std::to_string(spec.classes) + ")" +
            (spec.dropout > 0 ? ", dropout " + std::to_string(spec.dropout).substr(0, 4) : std::string());
 }

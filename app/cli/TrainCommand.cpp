@@ -27,7 +27,7 @@ int runTrain(const CliArguments& args)
     job.resume = args.flag("resume");
     if (job.resume && !args.value("output"))
         throw UsageError{"--resume needs --output RUN_FOLDER (the run to continue)"};
-    const OutputFolder output(args, job.training.model.architecture);
+    const OutputFolder output(args, architectureName(job.training.model.architecture));
     job.runFolder = output.path();
     if (const auto split = args.value("split-file"))
         job.splitFile = *split;

@@ -23,7 +23,7 @@ namespace {
 TrainingConfig searchBase()
 {
     TrainingConfig base;
-    base.model.architecture = "cnn";
+    base.model.architecture = Architecture::Cnn;
     return base;
 }
 
@@ -43,7 +43,7 @@ int runTune(const CliArguments& args)
     t.factor = static_cast<int>(args.integer("factor"));
     t.iterations = static_cast<int>(args.integer("iterations"));
     t.maxTrials = static_cast<int>(args.integer("max-trials"));
-    t.objective = args.text("objective");
+    t.objective = metricFromName(args.text("objective"));
     t.seed = job.training.seed;
     // --search "units=64:256:64;learning_rate=1e-4..1e-2:log" replaces or extends the seed's space.
     if (const auto search = args.value("search"))
@@ -54,7 +54,7 @@ int runTune(const CliArguments& args)
     const InterruptHandler interrupt(control);
     const TuningResult result = runTuningJob(job, control, {[&](const std::string& s) { printer.stage(s); },
                                                            [&](const TrialRecord& trial) {
-                                                               printer.stage("trial " + trial.id + " " + trialStatusName(trial.status) + ": " + t.objective + " " + fixedPoint(trial.score));
+                                                               printer.stage("trial " + trial.id + " " + trialStatusName(trial.status) + ": " + metricName(t.objective) + " " + fixedPoint(trial.score));
                                                            },
                                                            {}});
     const double overhead = result.totalSeconds > 0 ? 1.0 - result.trainingSeconds / result.totalSeconds : 0.0;
@@ -63,7 +63,7 @@ int runTune(const CliArguments& args)
         for (const TrialRecord& trial : result.trials)
             trials.push_back(trial.toJson());
         nlohmann::json j = {{"folder", job.folder.string()}, {"trials", trials}, {"cancelled", result.cancelled},
-                            {"objective", t.objective}, {"seconds", result.totalSeconds}, {"seconds_in_trials", result.trainingSeconds}};
+                            {"objective", metricName(t.objective)}, {"seconds", result.totalSeconds}, {"seconds_in_trials", result.trainingSeconds}};
         if (result.bestTrial >= 0) {
             const TrialRecord& best = result.trials[static_cast<std::size_t>(result.bestTrial)];
             j["best"] = {{"trial_id", best.id}, {"hyperparameters", best.hyperparameters}, {"score", best.score},
@@ -72,7 +72,7 @@ int runTune(const CliArguments& args)
         std::cout << jsonText(j, 2) << "\n";
         return result.cancelled ? 1 : 0;
     }
-    TextTable table({"trial", "hyperparameters", "epochs", t.objective, "status", "seconds"});
+    TextTable table({"trial", "hyperparameters", "epochs", metricName(t.objective), "status", "seconds"});
     for (const TrialRecord& trial : result.trials) {
         std::string hps;
         for (const auto& [name, value] : trial.hyperparameters.items())
@@ -83,7 +83,7 @@ int runTune(const CliArguments& args)
     std::cout << table.render();
     if (result.bestTrial >= 0) {
         const TrialRecord& best = result.trials[static_cast<std::size_t>(result.bestTrial)];
-        std::cout << "\nBest: trial " << best.id << ", " << t.objective << " " << fixedPoint(best.score) << ": " << best.hyperparameters.dump() << "\n"
+        std::cout << "\nBest: trial " << best.id << ", " << metricName(t.objective) << " " << fixedPoint(best.score) << ": " << best.hyperparameters.dump() << "\n"
                   << "Train it: neurodx-cli train " << job.dataset.string() << " --hyperparameters "
                   << (job.folder / "best_hyperparameters.json").string() << "\n"
                   << "  (the same as: neurodx-cli train " << job.dataset.string() << " " << trainArguments(best.hyperparameters, job.training) << ")\n";
@@ -108,7 +108,7 @@ CommandSpec tuneCommand()
                  wholeOption("factor", "Hyperband's reduction factor: 1 of every FACTOR trials goes on", d.factor, 2, 100),
                  wholeOption("iterations", "Hyperband iterations (whole brackets)", d.iterations, 1, 100),
                  wholeOption("max-trials", "Trials of a random search", d.maxTrials, 1, 100000),
-                 choiceOption("objective", "What the search maximises (accuracies) or minimises (losses)", d.objective, {"val_acc", "val_loss", "acc", "loss"}),
+                 choiceOption("objective", "What the search maximises (accuracies) or minimises (losses)", metricName(d.objective), metricNames()),
                  textOption("search", "SPACE", "Replace or extend the seed's search space, e.g. \"units=64:512:64;dropout=0..0.5;learning_rate=1e-4..1e-2:log\""),
                  textOption("output", "DIR", "The search's folder; an existing search's folder resumes it", "a new folder in the runs folder"),
                  textOption("split-file", "FILE", "Use this split (neurodx-cli split --output) instead of splitting here")};

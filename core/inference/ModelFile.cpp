@@ -156,7 +156,7 @@ nlohmann::json modelMetadata(const ModelSpec& spec, const std::vector<std::strin
                              const PreprocessConfig& input, const nlohmann::json& extra)
 {
     nlohmann::json metadata = {
-        {"architecture", {{"name", spec.architecture}, {"filters1", spec.filters1}, {"filters2", spec.filters2},
+        {"architecture", {{"name", architectureName(spec.architecture)}, {"filters1", spec.filters1}, {"filters2", spec.filters2},
                           {"hidden_units", spec.hiddenUnits}, {"dropout", spec.dropout}, {"freeze_backbone", spec.freezeBackbone}}},
         {"class_names", classNames},
         {"input", {{"size", input.size}, {"channels", input.channels}, {"layout", "NCHW"}, {"range", {0.0, 1.0}}}},
@@ -245,7 +245,7 @@ ModelBundle loadModelFile(const std::filesystem::path& given)
     try {
         bundle.metadata = nlohmann::json::parse(field("metadata").toStringRef());
         const auto& a = bundle.metadata.at("architecture");
-        bundle.spec.architecture = a.at("name").get<std::string>();
+        bundle.spec.architecture = architectureFromName(a.at("name").get<std::string>());
         bundle.spec.filters1 = a.value("filters1", 32);
         bundle.spec.filters2 = a.value("filters2", 64);
         bundle.spec.hiddenUnits = a.value("hidden_units", 64);
@@ -256,6 +256,8 @@ ModelBundle loadModelFile(const std::filesystem::path& given)
         bundle.input.channels = bundle.metadata.at("input").at("channels").get<int>();
     } catch (const nlohmann::json::exception& e) {
         throw NeuroDxError(ErrorKind::CorruptFile, file, "the model's metadata is damaged (" + conciseReason(e.what()) + ")");
+    } catch (const std::invalid_argument& e) { // a newer or foreign architecture
+        throw NeuroDxError(ErrorKind::UnsupportedFormat, file, e.what());
     }
     bundle.spec.classes = static_cast<int>(bundle.classNames.size());
     bundle.spec.imageSize = bundle.input.size;
@@ -276,7 +278,7 @@ ModelBundle loadModelFile(const std::filesystem::path& given)
             throw NeuroDxError(ErrorKind::CorruptFile, file, "tensor '" + name + "' is missing from the state dict");
         if (!it->second.sizes().equals(tensor.sizes()))
             throw NeuroDxError(ErrorKind::CorruptFile, file, "tensor '" + name + "' has shape " + shapeText(it->second) +
-                                                                 " in the file but the " + bundle.spec.architecture + " model expects " + shapeText(tensor));
+                                                                 " in the file but the " + architectureName(bundle.spec.architecture) + " model expects " + shapeText(tensor));
         copyInto(tensor, it->second);
     }
     bundle.model->eval();

@@ -84,7 +84,7 @@ SliceClassifier& SliceClassifier::operator=(SliceClassifier&&) noexcept = defaul
 
 const std::filesystem::path& SliceClassifier::file() const { return m_impl->file; }
 const std::vector<std::string>& SliceClassifier::classNames() const { return m_impl->predictor.classNames(); }
-std::string SliceClassifier::architecture() const { return m_impl->predictor.bundle().spec.architecture; }
+std::string SliceClassifier::architecture() const { return architectureName(m_impl->predictor.bundle().spec.architecture); }
 int SliceClassifier::inputSize() const { return m_impl->predictor.bundle().input.size; }
 const nlohmann::json& SliceClassifier::metadata() const { return m_impl->predictor.bundle().metadata; }
 

@@ -30,13 +30,15 @@ const char* opName(Op op)
     return "";
 }
 
-std::string architectureName(int filters1, int filters2, int units)
+// The preset whose sizes these are, else the sized CNN.
+Architecture cnnArchitectureFor(int filters1, int filters2, int units)
 {
-    if (filters1 == 32 && filters2 == 64 && units == 64)
-        return "vanilla";
-    if (filters1 == 16 && filters2 == 16 && units == 320)
-        return "tuned";
-    return "cnn";
+    for (const Architecture preset : {Architecture::Vanilla, Architecture::Tuned}) {
+        CnnSizes sizes;
+        if (cnnPresetSizes(preset, sizes) && sizes.filters1 == filters1 && sizes.filters2 == filters2 && sizes.hiddenUnits == units)
+            return preset;
+    }
+    return Architecture::Cnn;
 }
 
 bool all(const std::vector<std::int64_t>& values, std::int64_t expected, std::size_t count)
@@ -178,7 +180,7 @@ void fillSpec(const KerasHdf5Content& content, const KerasLayerWeights& weights,
     spec.filters2 = static_cast<int>(filters2);
     spec.hiddenUnits = static_cast<int>(dense1.shape[1]);
     spec.classes = static_cast<int>(dense2.shape[1]);
-    spec.architecture = architectureName(spec.filters1, spec.filters2, spec.hiddenUnits);
+    spec.architecture = cnnArchitectureFor(spec.filters1, spec.filters2, spec.hiddenUnits);
     spec.imageSize = size;
     spec.inputChannels = static_cast<int>(channels);
     const char* modules[] = {"conv1", "conv2", "dense1", "dense2"};

@@ -106,7 +106,7 @@ void fillInput(const KerasHdf5Content& content, const KerasLayerWeights& weights
     const std::int64_t channels = stem.shape[2];
     if (channels != 1 && channels != 3)
         throw NeuroDxError(ErrorKind::UnsupportedFormat, content.file, "the stem takes " + std::to_string(channels) + " channels; NeuroDx feeds 1 (grey) or 3 (grey replicated)");
-    plan.spec.architecture = "resnet50v2";
+    plan.spec.architecture = Architecture::ResNet50V2;
     plan.spec.inputChannels = static_cast<int>(channels);
     plan.spec.imageSize = declaredSize > 0 ? declaredSize : 256;
     if (declaredSize <= 0)

@@ -130,7 +130,7 @@ private:
 std::map<std::string, torch::Tensor> neuroDxTensors(const KerasHdf5Content& content, const KerasModelPlan& plan)
 {
     const Converter converter(content, plan);
-    return plan.spec.architecture == "resnet50v2" ? converter.resNet() : converter.cnn();
+    return plan.spec.architecture == Architecture::ResNet50V2 ? converter.resNet() : converter.cnn();
 }
 
 } // namespace neurodx

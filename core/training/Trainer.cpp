@@ -89,13 +89,13 @@ void setLearningRate(torch::optim::Adam& optimizer, double lr)
 
 // Early stopping and LR reduction state, rebuilt from the history when a run resumes.
 struct PlateauCounter {
-    std::string monitor;
+    MonitoredMetric monitor;
     double minDelta = 0;
     double best = 0;
     int bestEpoch = -1;
     int wait = 0;
 
-    PlateauCounter(std::string m, double delta) : monitor(std::move(m)), minDelta(delta), best(worstValue(monitor)) {}
+    PlateauCounter(MonitoredMetric m, double delta) : monitor(m), minDelta(delta), best(worstValue(monitor)) {}
     bool update(const EpochRecord& r) // true when improved
     {
         const double v = r.value(monitor);
@@ -145,9 +145,10 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
     if (!data.train || data.train->size() == 0)
         throw NeuroDxError(ErrorKind::InvalidDataset, "there are no training slices");
     const bool hasValidation = data.validation && data.validation->size() > 0;
-    for (const std::string* monitor : {&c.earlyStopping.monitor, &c.reduceLr.monitor}) {
-        if (!hasValidation && monitor->rfind("val_", 0) == 0 && (c.earlyStopping.enabled || c.reduceLr.enabled))
-            throw NeuroDxError(ErrorKind::InvalidArgument, "monitoring " + *monitor + " needs a validation part (set a validation ratio above 0)");
+    for (const MonitoredMetric monitor : {c.earlyStopping.monitor, c.reduceLr.monitor}) {
+        if (!hasValidation && isValidationMetric(monitor) && (c.earlyStopping.enabled || c.reduceLr.enabled))
+            throw NeuroDxError(ErrorKind::InvalidArgument,
+                               std::string("monitoring ") + metricName(monitor) + " needs a validation part (set a validation ratio above 0)");
     }
     const int classes = static_cast<int>(data.classNames.size());
     const auto emit = [&](const TrainingEvent& e) {
@@ -185,11 +186,11 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
     if (m_onEvent) { // one forward pass: only for someone who shows it
         TrainingEvent e;
         e.kind = TrainingEvent::Kind::Model;
-        e.summary = summarizeModel(*model, spec.architecture, c.input.channels, c.input.size);
+        e.summary = summarizeModel(*model, architectureName(spec.architecture), c.input.channels, c.input.size);
         emit(e);
     }
 
-    const std::string checkpointMonitor = neurodx::checkpointMonitor(hasValidation);
+    const MonitoredMetric checkpointMonitor = neurodx::checkpointMonitor(hasValidation);
     const bool writeRun = !data.runFolder.empty();
     if (writeRun) {
         std::error_code ec;
@@ -232,7 +233,7 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
         const ModelBundle last = loadModelFile(lastFile);
         if (last.spec.architecture != spec.architecture || parameterCount(*last.model) != parameterCount(*model))
             throw NeuroDxError(ErrorKind::InvalidArgument, lastFile,
-                               "holds a " + last.spec.architecture + " model that does not fit this run's " + spec.architecture + " (start a new run)");
+                               "holds a " + std::string(architectureName(last.spec.architecture)) + " model that does not fit this run's " + architectureName(spec.architecture) + " (start a new run)");
         restore(*model, snapshot(*last.model));
         try {
             torch::load(optimizer, optimizerFile.string());
@@ -379,7 +380,7 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
         // After the epoch's figures, worded as Keras' ModelCheckpoint(verbose=1) words it.
         if (checkpointImproved && writeRun) {
             char text[160];
-            std::snprintf(text, sizeof text, "Epoch %d: %s improved from %.5f to %.5f, saving model to ", epoch + 1, checkpointMonitor.c_str(),
+            std::snprintf(text, sizeof text, "Epoch %d: %s improved from %.5f to %.5f, saving model to ", epoch + 1, metricName(checkpointMonitor),
                           previousBest, checkpoint.best);
             message(text + bestFile.string());
         }
@@ -395,7 +396,7 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
         if (c.earlyStopping.enabled && !stoppingImproved && stopping.wait >= c.earlyStopping.patience) {
             result.stoppedEarly = true;
             result.stopReason = "early stopping";
-            message("early stopping after epoch " + std::to_string(epoch + 1) + ": " + c.earlyStopping.monitor + " has not improved for " +
+            message("early stopping after epoch " + std::to_string(epoch + 1) + ": " + metricName(c.earlyStopping.monitor) + " has not improved for " +
                     std::to_string(c.earlyStopping.patience) + " epochs (best epoch " + std::to_string(stopping.bestEpoch + 1) + ")");
             break;
         }

@@ -9,13 +9,14 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <stdexcept>
 
 namespace neurodx {
 
 nlohmann::json toJson(const TrainingConfig& c)
 {
     return {
-        {"model", {{"architecture", c.model.architecture}, {"filters1", c.model.filters1}, {"filters2", c.model.filters2},
+        {"model", {{"architecture", architectureName(c.model.architecture)}, {"filters1", c.model.filters1}, {"filters2", c.model.filters2},
                    {"hidden_units", c.model.hiddenUnits}, {"dropout", c.model.dropout}, {"freeze_backbone", c.model.freezeBackbone}, {"classes", c.model.classes}}},
         {"input", {{"size", c.input.size}, {"channels", c.input.channels}}},
         {"split", {{"mode", splitModeName(c.split.mode)}, {"ratios", c.split.ratios}, {"seed", c.split.seed}}},
@@ -29,9 +30,9 @@ nlohmann::json toJson(const TrainingConfig& c)
         {"augmentation", {{"horizontal_flip", c.augmentation.horizontalFlip}, {"vertical_flip", c.augmentation.verticalFlip},
                           {"max_rotation_degrees", c.augmentation.maxRotationDegrees}}},
         {"balanced_class_weights", c.balancedClassWeights},
-        {"early_stopping", {{"enabled", c.earlyStopping.enabled}, {"monitor", c.earlyStopping.monitor}, {"patience", c.earlyStopping.patience},
+        {"early_stopping", {{"enabled", c.earlyStopping.enabled}, {"monitor", metricName(c.earlyStopping.monitor)}, {"patience", c.earlyStopping.patience},
                             {"min_delta", c.earlyStopping.minDelta}, {"restore_best_weights", c.earlyStopping.restoreBestWeights}}},
-        {"reduce_lr", {{"enabled", c.reduceLr.enabled}, {"monitor", c.reduceLr.monitor}, {"factor", c.reduceLr.factor},
+        {"reduce_lr", {{"enabled", c.reduceLr.enabled}, {"monitor", metricName(c.reduceLr.monitor)}, {"factor", c.reduceLr.factor},
                        {"patience", c.reduceLr.patience}, {"min_lr", c.reduceLr.minLr}}},
         {"stop_on_nan", c.stopOnNaN},
         {"bf16", c.bf16},
@@ -44,7 +45,7 @@ TrainingConfig trainingConfigFromJson(const nlohmann::json& j)
     TrainingConfig c;
     try {
         const auto& m = j.at("model");
-        c.model.architecture = m.at("architecture").get<std::string>();
+        c.model.architecture = architectureFromName(m.at("architecture").get<std::string>());
         c.model.filters1 = m.value("filters1", c.model.filters1);
         c.model.filters2 = m.value("filters2", c.model.filters2);
         c.model.hiddenUnits = m.value("hidden_units", c.model.hiddenUnits);
@@ -71,12 +72,12 @@ TrainingConfig trainingConfigFromJson(const nlohmann::json& j)
         c.balancedClassWeights = j.value("balanced_class_weights", false);
         if (j.contains("early_stopping")) {
             const auto& e = j.at("early_stopping");
-            c.earlyStopping = {e.value("enabled", true), e.value("monitor", std::string("val_loss")), e.value("patience", 5),
+            c.earlyStopping = {e.value("enabled", true), metricFromName(e.value("monitor", std::string("val_loss"))), e.value("patience", 5),
                                e.value("min_delta", 0.0), e.value("restore_best_weights", true)};
         }
         if (j.contains("reduce_lr")) {
             const auto& r = j.at("reduce_lr");
-            c.reduceLr = {r.value("enabled", false), r.value("monitor", std::string("val_loss")), r.value("factor", 0.1),
+            c.reduceLr = {r.value("enabled", false), metricFromName(r.value("monitor", std::string("val_loss"))), r.value("factor", 0.1),
                           r.value("patience", 3), r.value("min_lr", 1e-6)};
         }
         c.stopOnNaN = j.value("stop_on_nan", true);
@@ -84,6 +85,8 @@ TrainingConfig trainingConfigFromJson(const nlohmann::json& j)
         c.bf16ConvolutionsOnly = j.value("bf16_convolutions_only", false);
     } catch (const nlohmann::json::exception& e) {
         throw NeuroDxError(ErrorKind::InvalidArgument, "the training configuration is incomplete or damaged (" + conciseReason(e.what()) + ")");
+    } catch (const std::invalid_argument& e) { // an architecture this build does not know
+        throw NeuroDxError(ErrorKind::InvalidArgument, std::string("the training configuration names ") + e.what());
     }
     c.model.imageSize = c.input.size;
     c.model.inputChannels = c.input.channels;
@@ -98,8 +101,6 @@ void validate(const TrainingConfig& c)
         if (const std::string problem = checkSettingValue(setting, setting.get(c)); !problem.empty())
             bad(problem);
     // What no front end offers, read from config.json files and hyperparameter files.
-    if (c.reduceLr.monitor != "val_loss" && c.reduceLr.monitor != "val_acc" && c.reduceLr.monitor != "loss" && c.reduceLr.monitor != "acc")
-        bad("monitor '" + c.reduceLr.monitor + "' is not one of val_loss, val_acc, loss, acc");
     if (c.reduceLr.patience < 0)
         bad("patience cannot be negative");
     if (!(c.reduceLr.factor > 0.0 && c.reduceLr.factor < 1.0))
@@ -115,8 +116,8 @@ std::string trainingSettingsText(const TrainingConfig& c)
         std::snprintf(text, sizeof text, "%g", value);
         return std::string(text);
     };
-    std::string model = c.model.architecture;
-    if (c.model.architecture == "cnn")
+    std::string model = architectureName(c.model.architecture);
+    if (c.model.architecture == Architecture::Cnn)
         model += " (filters " + std::to_string(c.model.filters1) + "/" + std::to_string(c.model.filters2) + ", units " + std::to_string(c.model.hiddenUnits) + ")";
     if (c.model.dropout > 0)
         model += ", dropout " + number(c.model.dropout);
@@ -133,11 +134,11 @@ std::string trainingSettingsText(const TrainingConfig& c)
         text += std::string(c.augmentation.horizontalFlip ? "horizontal flips, " : "") + (c.augmentation.verticalFlip ? "vertical flips, " : "") +
                 "rotation up to " + number(c.augmentation.maxRotationDegrees) + " degrees";
     text += "; class weights " + std::string(c.balancedClassWeights ? "balanced" : "none") + "\n";
-    text += "  early stopping: " + (c.earlyStopping.enabled ? c.earlyStopping.monitor + ", patience " + std::to_string(c.earlyStopping.patience) +
+    text += "  early stopping: " + (c.earlyStopping.enabled ? metricName(c.earlyStopping.monitor) + std::string(", patience ") + std::to_string(c.earlyStopping.patience) +
                                                                   (c.earlyStopping.minDelta > 0 ? ", min delta " + number(c.earlyStopping.minDelta) : "") +
                                                                   (c.earlyStopping.restoreBestWeights ? ", best weights restored" : "")
                                                             : std::string("off"));
-    text += "; reduce LR on plateau: " + (c.reduceLr.enabled ? c.reduceLr.monitor + ", factor " + number(c.reduceLr.factor) + ", patience " +
+    text += "; reduce LR on plateau: " + (c.reduceLr.enabled ? metricName(c.reduceLr.monitor) + std::string(", factor ") + number(c.reduceLr.factor) + ", patience " +
                                                                    std::to_string(c.reduceLr.patience) + ", min " + number(c.reduceLr.minLr)
                                                              : std::string("off"));
     return text;

@@ -7,6 +7,8 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
+#include "training/MonitoredMetric.h"
+
 #include <string>
 
 namespace neurodx {
@@ -14,7 +16,7 @@ namespace neurodx {
 // Keras' EarlyStopping: stop when `monitor` has not improved by `minDelta` for `patience` epochs.
 struct EarlyStoppingConfig {
     bool enabled = true;
-    std::string monitor = "val_loss"; // val_loss, val_acc, loss, acc
+    MonitoredMetric monitor = MonitoredMetric::ValLoss;
     int patience = 5;
     double minDelta = 0.0;
     bool restoreBestWeights = true;
@@ -23,7 +25,7 @@ struct EarlyStoppingConfig {
 // Keras' ReduceLROnPlateau; off by default as in the seed.
 struct ReduceLrConfig {
     bool enabled = false;
-    std::string monitor = "val_loss";
+    MonitoredMetric monitor = MonitoredMetric::ValLoss;
     double factor = 0.1;
     int patience = 3;
     double minLr = 1e-6;

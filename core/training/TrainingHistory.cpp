@@ -14,42 +14,42 @@
 
 namespace neurodx {
 
-double EpochRecord::value(const std::string& monitor) const
+double EpochRecord::value(MonitoredMetric metric) const
 {
-    if (monitor == "loss")
+    switch (metric) {
+    case MonitoredMetric::Loss:
         return loss;
-    if (monitor == "acc")
+    case MonitoredMetric::Accuracy:
         return accuracy;
-    if (monitor == "val_loss")
+    case MonitoredMetric::ValLoss:
         return valLoss;
-    if (monitor == "val_acc")
+    case MonitoredMetric::ValAccuracy:
         return valAccuracy;
-    throw NeuroDxError(ErrorKind::InvalidArgument, "unknown monitor '" + monitor + "' (loss, acc, val_loss, val_acc)");
+    }
+    return valLoss;
 }
 
-static bool isLoss(const std::string& monitor) { return monitor.find("loss") != std::string::npos; }
-
-bool improves(const std::string& monitor, double candidate, double best, double minDelta)
+bool improves(MonitoredMetric monitor, double candidate, double best, double minDelta)
 {
     if (std::isnan(candidate))
         return false;
     return isLoss(monitor) ? candidate < best - minDelta : candidate > best + minDelta;
 }
 
-double worstValue(const std::string& monitor)
+double worstValue(MonitoredMetric monitor)
 {
     return isLoss(monitor) ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
 }
 
-std::string checkpointMonitor(bool hasValidation)
+MonitoredMetric checkpointMonitor(bool hasValidation)
 {
-    return hasValidation ? "val_loss" : "loss";
+    return hasValidation ? MonitoredMetric::ValLoss : MonitoredMetric::Loss;
 }
 
 int checkpointEpoch(const std::vector<EpochRecord>& history)
 {
     const bool hasValidation = std::any_of(history.begin(), history.end(), [](const EpochRecord& r) { return !std::isnan(r.valLoss); });
-    const std::string monitor = checkpointMonitor(hasValidation);
+    const MonitoredMetric monitor = checkpointMonitor(hasValidation);
     double best = worstValue(monitor);
     int bestIndex = -1;
     for (std::size_t i = 0; i < history.size(); ++i)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "training/MonitoredMetric.h"
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -15,17 +17,16 @@ struct EpochRecord {
     double learningRate = 0;
     double seconds = 0;
 
-    // "loss", "acc", "val_loss", "val_acc"; throws NeuroDxError(InvalidArgument) for other names.
-    double value(const std::string& monitor) const;
+    double value(MonitoredMetric metric) const;
 };
 
 // Whether `candidate` improves on `best` for `monitor` (losses fall, accuracies rise) by more than
 // `minDelta`, as Keras' callbacks decide.
-bool improves(const std::string& monitor, double candidate, double best, double minDelta = 0.0);
-double worstValue(const std::string& monitor);
+bool improves(MonitoredMetric monitor, double candidate, double best, double minDelta = 0.0);
+double worstValue(MonitoredMetric monitor);
 
 // What ModelCheckpoint watches to choose best.pt: val_loss, or loss when there is no validation part.
-std::string checkpointMonitor(bool hasValidation);
+MonitoredMetric checkpointMonitor(bool hasValidation);
 // The epoch best.pt holds (its index in `history`): the first epoch that improved checkpointMonitor
 // last, by the same rule the trainer uses while it trains; -1 for an empty history. The one rule
 // behind the trainer's checkpoint, the curves' best-epoch mark and a run folder read back.

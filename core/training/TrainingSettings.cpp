@@ -88,11 +88,11 @@ std::vector<TrainingSetting> declareSettings()
     std::vector<TrainingSetting> s;
     s.push_back(choice("model", "--model", "Architecture",
                        "vanilla and tuned: the seed's CNNs; cnn: your own filters and units; resnet50v2: the transfer model", "model/architecture",
-                       architectureNames(), [](const C& c) { return c.model.architecture; }, [](C& c, const std::string& v) {
-                           c.model.architecture = v;
+                       architectureNames(), [](const C& c) { return std::string(architectureName(c.model.architecture)); }, [](C& c, const std::string& v) {
+                           c.model.architecture = architectureFromName(v);
                            // A preset's fixed sizes, so that config.json says what is trained (options after it may still set them).
                            CnnSizes preset;
-                           if (cnnPresetSizes(v, preset)) {
+                           if (cnnPresetSizes(c.model.architecture, preset)) {
                                c.model.filters1 = preset.filters1;
                                c.model.filters2 = preset.filters2;
                                c.model.hiddenUnits = preset.hiddenUnits;
@@ -131,8 +131,8 @@ std::vector<TrainingSetting> declareSettings()
                       "Stop when the monitored metric has not improved for 'patience' epochs, and restore the best weights", "early_stopping/enabled",
                       [](const C& c) { return c.earlyStopping.enabled; }, [](C& c, bool v) { c.earlyStopping.enabled = v; }));
     s.push_back(choice("monitor", "--monitor", "Monitor", "The metric early stopping watches", "early_stopping/monitor",
-                       {"val_loss", "val_acc", "loss", "acc"}, [](const C& c) { return c.earlyStopping.monitor; },
-                       [](C& c, const std::string& v) { c.earlyStopping.monitor = v; }));
+                       metricNames(), [](const C& c) { return std::string(metricName(c.earlyStopping.monitor)); },
+                       [](C& c, const std::string& v) { c.earlyStopping.monitor = metricFromName(v); }));
     s.push_back(integer("patience", "--patience", "Patience", "Epochs without improvement before early stopping ends the run", "early_stopping/patience",
                         0, 100000, [](const C& c) { return c.earlyStopping.patience; },
                         [](C& c, long long v) { c.earlyStopping.patience = static_cast<int>(v); }));

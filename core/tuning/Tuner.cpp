@@ -26,7 +26,7 @@ std::string trialId(int number)
     return text;
 }
 
-double scoreOf(const std::vector<EpochRecord>& history, const std::string& objective)
+double scoreOf(const std::vector<EpochRecord>& history, MonitoredMetric objective)
 {
     double best = worstValue(objective);
     for (const EpochRecord& r : history) {
@@ -45,7 +45,7 @@ nlohmann::json TuningConfig::toJson() const
             {"factor", factor},
             {"hyperband_iterations", iterations},
             {"max_trials", maxTrials},
-            {"objective", objective},
+            {"objective", metricName(objective)},
             {"search_space", space.toJson()},
             {"seed", seed}};
 }
@@ -110,7 +110,7 @@ TrialRecord TrialRecord::fromJson(const nlohmann::json& j)
     return t;
 }
 
-int bestTrialIndex(const std::vector<TrialRecord>& trials, const std::string& objective)
+int bestTrialIndex(const std::vector<TrialRecord>& trials, MonitoredMetric objective)
 {
     int best = -1;
     for (std::size_t i = 0; i < trials.size(); ++i) {
@@ -130,7 +130,6 @@ Tuner::Tuner(TuningConfig config, fs::path folder, TrialRunner runner, TrialSink
         bad("the Hyperband factor must be at least 2");
     if (m_config.iterations < 1 || m_config.maxTrials < 1)
         bad("iterations and trials must be at least 1");
-    EpochRecord{}.value(m_config.objective); // throws for an unknown objective
     if (m_config.space.parameters().empty())
         bad("the search space is empty");
 }

@@ -22,7 +22,7 @@ struct TuningConfig {
     int factor = 3;
     int iterations = 1;      // hyperband_iterations
     int maxTrials = 10;      // random search
-    std::string objective = "val_acc"; // or val_loss, loss, acc; direction follows the name
+    MonitoredMetric objective = MonitoredMetric::ValAccuracy; // losses are minimised, accuracies maximised
     SearchSpace space = SearchSpace::seedDefault();
     std::uint64_t seed = 42;
 
@@ -87,6 +87,6 @@ private:
 };
 
 // The trial whose score is best for the objective's direction; -1 when none completed.
-int bestTrialIndex(const std::vector<TrialRecord>& trials, const std::string& objective);
+int bestTrialIndex(const std::vector<TrialRecord>& trials, MonitoredMetric objective);
 
 } // namespace neurodx

@@ -18,12 +18,10 @@ void applyHyperparameters(TrainingConfig& config, const HyperparameterValues& va
 {
     if (values.contains("filters1") || values.contains("filters2") || values.contains("units")) {
         // The tuned network is the seed's CNN with the chosen sizes.
-        if (config.model.architecture == "vanilla") {
-            config.model.filters1 = 32, config.model.filters2 = 64, config.model.hiddenUnits = 64;
-        } else if (config.model.architecture == "tuned") {
-            config.model.filters1 = 16, config.model.filters2 = 16, config.model.hiddenUnits = 320;
-        }
-        config.model.architecture = "cnn";
+        CnnSizes preset;
+        if (cnnPresetSizes(config.model.architecture, preset))
+            config.model.filters1 = preset.filters1, config.model.filters2 = preset.filters2, config.model.hiddenUnits = preset.hiddenUnits;
+        config.model.architecture = Architecture::Cnn;
     }
     for (const auto& [name, value] : values.items()) {
         if (name == "filters1")
@@ -44,7 +42,7 @@ void applyHyperparameters(TrainingConfig& config, const HyperparameterValues& va
 std::string trainArguments(const HyperparameterValues& values, const TrainingConfig& base)
 {
     TrainingConfig config;
-    config.model.architecture = "cnn";
+    config.model.architecture = Architecture::Cnn;
     applyHyperparameters(config, values);
     char text[256];
     std::snprintf(text, sizeof text, "--model cnn --filters1 %d --filters2 %d --units %d", config.model.filters1, config.model.filters2,
@@ -166,8 +164,8 @@ TuningResult runTuningJob(const TuningJobConfig& job, TrainingControl& control, 
     };
     const SliceCache train = cacheOf(SplitPart::Train);
     const SliceCache validation = cacheOf(SplitPart::Validation);
-    if (validation.size() == 0 && job.tuning.objective.rfind("val_", 0) == 0)
-        throw NeuroDxError(ErrorKind::InvalidDataset, job.dataset, "the objective " + job.tuning.objective + " needs a validation part");
+    if (validation.size() == 0 && isValidationMetric(job.tuning.objective))
+        throw NeuroDxError(ErrorKind::InvalidDataset, job.dataset, std::string("the objective ") + metricName(job.tuning.objective) + " needs a validation part");
 
     const TrialRunner runner = [&](const TrialRecord& trial, const fs::path& trialFolder, const fs::path& parentFolder, TrainingControl& trialControl) {
         TrainingConfig config = job.training;
@@ -202,7 +200,7 @@ TuningResult runTuningJob(const TuningJobConfig& job, TrainingControl& control, 
         writeJsonFile(job.folder / "best_hyperparameters.json",
                       nlohmann::json{{"hyperparameters", best.hyperparameters},
                                      {"trial_id", best.id},
-                                     {"objective", job.tuning.objective},
+                                     {"objective", metricName(job.tuning.objective)},
                                      {"score", best.score},
                                      {"epochs", best.epochs},
                                      {"settings", tunedSettingsJson(job.training)},

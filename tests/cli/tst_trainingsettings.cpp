@@ -297,7 +297,7 @@ void TrainingSettingsTest::modelComesBeforeTheHyperparameterFile()
     const std::string file = QDir(dir.path()).filePath("best.json").toStdString();
     std::ofstream(file) << R"({"filters1": 8, "filters2": 12, "units": 24, "learning_rate": 0.0005})";
     const TrainingConfig c = parsed({"--model", "tuned", "--hyperparameters", file});
-    QCOMPARE(QString::fromStdString(c.model.architecture), QStringLiteral("cnn"));
+    QVERIFY(c.model.architecture == Architecture::Cnn);
     QCOMPARE(QList<int>({c.model.filters1, c.model.filters2, c.model.hiddenUnits}), QList<int>({8, 12, 24}));
     QCOMPARE(c.learningRate, 0.0005);
     // Options other than --model still win over the file.

@@ -62,7 +62,7 @@ void ImportTrainingTest::initTestCase()
     TrainingJobConfig job;
     job.dataset = options.output;
     job.runFolder = dir() / "run";
-    job.training.model.architecture = "cnn";
+    job.training.model.architecture = neurodx::Architecture::Cnn;
     job.training.model.filters1 = 8;
     job.training.model.filters2 = 8;
     job.training.model.hiddenUnits = 16;

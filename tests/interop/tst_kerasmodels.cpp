@@ -142,7 +142,7 @@ void KerasModelsTest::importMatchesKeras()
     const nlohmann::json& expect = c.at("expect");
     const KerasImport imported = importKerasModel(file(c.at("file").get<std::string>()));
     const ModelBundle& bundle = imported.bundle;
-    QCOMPARE(bundle.spec.architecture, expect.at("architecture").get<std::string>());
+    QCOMPARE(std::string(architectureName(bundle.spec.architecture)), expect.at("architecture").get<std::string>());
     QCOMPARE(bundle.input.size, expect.at("size").get<int>());
     QCOMPARE(bundle.input.channels, expect.at("channels").get<int>());
     QCOMPARE(bundle.spec.classes, expect.at("classes").get<int>());
@@ -183,7 +183,7 @@ void KerasModelsTest::modelFileAndPredictorOpenH5()
     // A copy without the .h5 name is recognised by its content.
     fs::copy_file(file("vanilla32.h5"), file("renamed.model"), fs::copy_options::overwrite_existing);
     Predictor predictor = Predictor::fromFile(file("renamed.model"), InferencePrecision::Float32);
-    QCOMPARE(predictor.bundle().spec.architecture, std::string("vanilla"));
+    QVERIFY(predictor.bundle().spec.architecture == Architecture::Vanilla);
 }
 
 void KerasModelsTest::importedModelSavesAndReloads()
@@ -230,7 +230,7 @@ void KerasModelsTest::transferStartsFromImageNetWeights()
     QFETCH(QString, inputs);
     // neurodx-cli train --model resnet50v2 --weights resnet50v2_..._notop.h5 --freeze-backbone
     ModelSpec spec;
-    spec.architecture = "resnet50v2";
+    spec.architecture = neurodx::Architecture::ResNet50V2;
     spec.inputChannels = channels;
     spec.freezeBackbone = true;
     const std::shared_ptr<Classifier> model = createModel(spec);

@@ -48,7 +48,7 @@ void ModelsTest::parameterCountsMatchKeras()
     QFETCH(int, channels);
     QFETCH(qint64, parameters);
     ModelSpec spec;
-    spec.architecture = architecture.toStdString();
+    spec.architecture = neurodx::architectureFromName(architecture.toStdString());
     spec.inputChannels = channels;
     QCOMPARE(qint64(parameterCount(*createModel(spec))), parameters);
 }
@@ -68,7 +68,7 @@ void ModelsTest::outputShape()
     QFETCH(int, size);
     torch::NoGradGuard noGrad;
     ModelSpec spec;
-    spec.architecture = architecture.toStdString();
+    spec.architecture = neurodx::architectureFromName(architecture.toStdString());
     spec.imageSize = size;
     auto model = createModel(spec);
     const torch::Tensor logits = model->forward(torch::rand({2, 1, size, size}));
@@ -81,7 +81,7 @@ void ModelsTest::outputShape()
 void ModelsTest::frozenResNetTrainsOnlyTheHead()
 {
     ModelSpec spec;
-    spec.architecture = "resnet50v2";
+    spec.architecture = neurodx::Architecture::ResNet50V2;
     spec.inputChannels = 3;
     spec.freezeBackbone = true;
     auto model = createModel(spec);
@@ -103,7 +103,7 @@ void ModelsTest::registryListsArchitectures()
         names << QString::fromStdString(a.name);
     QCOMPARE(names, (QStringList{"vanilla", "tuned", "cnn", "resnet50v2"}));
     ModelSpec custom;
-    custom.architecture = "cnn";
+    custom.architecture = neurodx::Architecture::Cnn;
     custom.filters1 = 8;
     custom.filters2 = 4;
     custom.hiddenUnits = 10;
@@ -114,9 +114,8 @@ void ModelsTest::registryListsArchitectures()
 
 void ModelsTest::rejectsUnknownOrBadSpecs()
 {
-    ModelSpec unknown;
-    unknown.architecture = "resnet9000";
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, createModel(unknown));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, neurodx::architectureFromName("resnet9000"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, neurodx::architectureFromName("")); // names only at the edges, checked there
     ModelSpec odd;
     odd.imageSize = 30;
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, createModel(odd));
@@ -190,7 +189,7 @@ void ModelsTest::headOfFeaturesIsForward()
     QFETCH(int, channels);
     torch::manual_seed(5);
     ModelSpec spec;
-    spec.architecture = architecture.toStdString();
+    spec.architecture = neurodx::architectureFromName(architecture.toStdString());
     spec.inputChannels = channels;
     spec.imageSize = 64;
     auto model = createModel(spec);
@@ -230,14 +229,14 @@ void ModelsTest::summaryListsEveryParameter()
     QFETCH(QString, firstShape);
     QFETCH(QString, featureShape);
     neurodx::ModelSpec spec;
-    spec.architecture = architecture.toStdString();
+    spec.architecture = neurodx::architectureFromName(architecture.toStdString());
     spec.inputChannels = channels;
     spec.imageSize = size;
     spec.freezeBackbone = freeze;
     spec.dropout = dropout;
     const auto model = neurodx::createModel(spec);
     model->train();
-    const neurodx::ModelSummary summary = neurodx::summarizeModel(*model, spec.architecture, channels, size);
+    const neurodx::ModelSummary summary = neurodx::summarizeModel(*model, neurodx::architectureName(spec.architecture), channels, size);
     QVERIFY(model->is_training()); // the mode is given back
 
     QCOMPARE(int(summary.layers.size()), rows);

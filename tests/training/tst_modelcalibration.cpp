@@ -63,7 +63,7 @@ void ModelCalibrationTest::initTestCase()
     TrainingJobConfig job;
     job.dataset = root / "phantoms";
     job.runFolder = root / "run";
-    job.training.model.architecture = "cnn";
+    job.training.model.architecture = neurodx::Architecture::Cnn;
     job.training.model.filters1 = 8;
     job.training.model.filters2 = 16;
     job.training.model.hiddenUnits = 16;

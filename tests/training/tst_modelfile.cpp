@@ -23,7 +23,7 @@ namespace {
 ModelSpec smallCnn()
 {
     ModelSpec spec;
-    spec.architecture = "cnn";
+    spec.architecture = neurodx::Architecture::Cnn;
     spec.filters1 = 4;
     spec.filters2 = 6;
     spec.hiddenUnits = 10;

@@ -75,7 +75,7 @@ void TrainerTest::initTestCase()
 TrainingConfig TrainerTest::smallConfig(int epochs) const
 {
     TrainingConfig c;
-    c.model.architecture = "cnn";
+    c.model.architecture = neurodx::Architecture::Cnn;
     c.model.filters1 = 8;
     c.model.filters2 = 8;
     c.model.hiddenUnits = 32;
@@ -184,7 +184,7 @@ void TrainerTest::bestWeightsComeBackFromBestFile()
     const fs::path run = toPath(m_dir.path()) / "best-from-file";
     TrainingConfig c = smallConfig(5);
     c.learningRate = 0.01;
-    c.earlyStopping = {true, "val_loss", 10, 0.0, true};
+    c.earlyStopping = {true, MonitoredMetric::ValLoss, 10, 0.0, true};
     SliceCache noisy = m_train;
     for (std::size_t i = 0; i < noisy.labels.size(); ++i)
         noisy.labels[i] = static_cast<int>((i * 7 + i / 5) % 3);
@@ -208,7 +208,7 @@ void TrainerTest::earlyStoppingRestoresTheBestWeights()
 {
     const fs::path run = toPath(m_dir.path()) / "early";
     TrainingConfig c = smallConfig(10);
-    c.earlyStopping = {true, "val_loss", 1, 1e9, true}; // nothing after the first epoch counts as better
+    c.earlyStopping = {true, MonitoredMetric::ValLoss, 1, 1e9, true}; // nothing after the first epoch counts as better
     QStringList messages;
     TrainingControl control;
     const TrainingResult result = Trainer(c, [&](const TrainingEvent& e) {
@@ -235,7 +235,7 @@ void TrainerTest::earlyStoppingRestoresTheBestWeights()
 void TrainerTest::reducesLearningRateOnPlateau()
 {
     TrainingConfig c = smallConfig(8);
-    c.reduceLr = {true, "val_acc", 0.5, 0, 1e-6}; // halve after every epoch that does not beat the best val_acc
+    c.reduceLr = {true, MonitoredMetric::ValAccuracy, 0.5, 0, 1e-6}; // halve after every epoch that does not beat the best val_acc
     TrainingControl control;
     const TrainingResult result = Trainer(c).run(data(), control);
     double best = -1;

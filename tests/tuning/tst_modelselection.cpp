@@ -37,7 +37,7 @@ TrainingJobConfig ModelSelectionTest::job(const char* folder, int epochs) const
     TrainingJobConfig j;
     j.dataset = toPath(m_dir.path()) / "data";
     j.runFolder = toPath(m_dir.path()) / folder;
-    j.training.model.architecture = "cnn";
+    j.training.model.architecture = neurodx::Architecture::Cnn;
     j.training.model.filters1 = 16;
     j.training.model.filters2 = 16;
     j.training.model.hiddenUnits = 64;

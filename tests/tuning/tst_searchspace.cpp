@@ -118,7 +118,7 @@ void SearchSpaceTest::hyperparametersBecomeTraining()
 {
     TrainingConfig config;
     applyHyperparameters(config, {{"filters1", 16}, {"filters2", 32}, {"units", 320}, {"learning_rate", 0.0005}, {"dropout", 0.25}});
-    QCOMPARE(config.model.architecture, std::string("cnn"));
+    QVERIFY(config.model.architecture == neurodx::Architecture::Cnn);
     QCOMPARE(config.model.filters2, 32);
     QCOMPARE(config.model.hiddenUnits, 320);
     QCOMPARE(config.learningRate, 0.0005);

@@ -203,7 +203,7 @@ void TunerTest::randomSearch()
 void TunerTest::lossObjectiveIsMinimised()
 {
     TuningConfig c = seedConfig();
-    c.objective = "val_loss";
+    c.objective = MonitoredMetric::ValLoss;
     ScriptedRunner script;
     TrainingControl control;
     const TuningResult result = Tuner(c, folder("loss"), script.runner()).run(control);

@@ -22,7 +22,7 @@ inline void writeTinyDataset(const std::filesystem::path& root, int subjectsPerC
 inline TrainingConfig tinyTrainingConfig(int epochs)
 {
     TrainingConfig config;
-    config.model.architecture = "cnn";
+    config.model.architecture = neurodx::Architecture::Cnn;
     config.model.filters1 = 4;
     config.model.filters2 = 4;
     config.model.hiddenUnits = 8;

@@ -31,7 +31,7 @@ namespace {
 void chooseOwnCnn(TrainingSettingsForm& form)
 {
     TrainingConfig custom = form.config();
-    custom.model.architecture = "cnn";
+    custom.model.architecture = neurodx::Architecture::Cnn;
     custom.model.filters1 = 8;
     custom.model.filters2 = 12;
     custom.model.hiddenUnits = 24;
@@ -154,7 +154,7 @@ void TrainingSettingsFormTest::ownSizesSurviveARestartOnAPreset()
     }
     TrainingSettingsForm restarted;
     restarted.loadSettings();
-    QCOMPARE(QString::fromStdString(restarted.config().model.architecture), QStringLiteral("tuned"));
+    QCOMPARE(QString::fromLatin1(architectureName(restarted.config().model.architecture)), QStringLiteral("tuned"));
     QCOMPARE(restarted.config().model.hiddenUnits, 320);
     auto* box = restarted.findChild<QComboBox*>("model");
     box->setCurrentIndex(box->findData(QStringLiteral("cnn")));
@@ -247,7 +247,7 @@ void TrainingSettingsFormTest::settingsAreReadAndWrittenOnlyWhenAsked()
     TrainingSettingsForm damaged;
     damaged.loadSettings();
     QCOMPARE(damaged.config().epochs, declaredEpochs);
-    QCOMPARE(QString::fromStdString(damaged.config().model.architecture), QStringLiteral("vanilla"));
+    QCOMPARE(QString::fromLatin1(architectureName(damaged.config().model.architecture)), QStringLiteral("vanilla"));
 }
 
 // Before the declarations the form kept one JSON value, "training/config".
@@ -255,12 +255,12 @@ void TrainingSettingsFormTest::settingsOfEarlierVersionsAreRead()
 {
     TrainingConfig before;
     before.epochs = 33;
-    before.model.architecture = "tuned";
+    before.model.architecture = neurodx::Architecture::Tuned;
     QSettings().setValue("training/config", QString::fromStdString(toJson(before).dump()));
     TrainingSettingsForm form;
     form.loadSettings();
     QCOMPARE(form.config().epochs, 33);
-    QCOMPARE(QString::fromStdString(form.config().model.architecture), QStringLiteral("tuned"));
+    QCOMPARE(QString::fromLatin1(architectureName(form.config().model.architecture)), QStringLiteral("tuned"));
     form.saveSettings(); // now one key a setting, the old value gone
     QVERIFY(!QSettings().contains("training/config"));
     QCOMPARE(QSettings().value("training/epochs").toString(), QStringLiteral("33"));

@@ -102,7 +102,7 @@ void TuningPageTest::searchFillsTheTableAndUseBestFillsTraining()
     QCOMPARE(use.count(), 1);
     const HyperparameterValues& values = page->trials()[std::size_t(best)].hyperparameters;
     const TrainingConfig config = window.trainingPage()->settings()->config();
-    QCOMPARE(config.model.architecture, std::string("cnn"));
+    QVERIFY(config.model.architecture == neurodx::Architecture::Cnn);
     QCOMPARE(config.model.hiddenUnits, values["units"].get<int>());
     QCOMPARE(config.model.filters1, values["filters1"].get<int>());
     QCOMPARE(window.currentPage(), MainWindow::Page::Training);
