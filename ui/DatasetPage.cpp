@@ -174,12 +174,11 @@ QWidget* DatasetPage::createOverviewTab()
 
 QWidget* DatasetPage::createSplitTab()
 {
-    const QSettings settings;
+    const SplitConfig defaults; // the engine's; loadSettings() brings the user's
     m_splitMode->addItem(tr("By subject (no subject in two parts)"), static_cast<int>(SplitMode::BySubject));
     m_splitMode->addItem(tr("By slice (the seed's way: leaks subjects)"), static_cast<int>(SplitMode::BySlice));
     m_splitMode->setToolTip(tr("A slice split puts slices of one person into training and test: accuracy then measures recognising people"));
     const QStringList names{tr("Train"), tr("Validation"), tr("Test")};
-    const double defaults[kSplitParts] = {0.8, 0.1, 0.1};
     auto* form = new QFormLayout;
     form->addRow(tr("Split"), m_splitMode);
     for (int p = 0; p < kSplitParts; ++p) {
@@ -187,16 +186,16 @@ QWidget* DatasetPage::createSplitTab()
         m_ratios[p]->setRange(0.0, 1.0);
         m_ratios[p]->setSingleStep(0.05);
         m_ratios[p]->setDecimals(2);
-        m_ratios[p]->setValue(settings.value(QStringLiteral("split/ratio%1").arg(p), defaults[p]).toDouble());
+        m_ratios[p]->setValue(defaults.ratios[static_cast<std::size_t>(p)]);
         m_ratios[p]->setToolTip(tr("Share of each class's images in the %1 part").arg(names[p].toLower()));
         form->addRow(names[p], m_ratios[p]);
         connect(m_ratios[p], &QDoubleSpinBox::valueChanged, this, &DatasetPage::updateSplit);
     }
     m_seed->setRange(0, 999999);
-    m_seed->setValue(settings.value(QStringLiteral("split/seed"), 42).toInt());
+    m_seed->setValue(static_cast<int>(defaults.seed));
     m_seed->setToolTip(tr("The same seed gives the same split on every machine"));
     form->addRow(tr("Seed"), m_seed);
-    m_splitMode->setCurrentIndex(settings.value(QStringLiteral("split/mode"), 0).toInt() == 1 ? 1 : 0);
+    m_splitMode->setCurrentIndex(defaults.mode == SplitMode::BySlice ? 1 : 0);
     connect(m_splitMode, &QComboBox::currentIndexChanged, this, &DatasetPage::updateSplit);
     connect(m_seed, &QSpinBox::valueChanged, this, &DatasetPage::updateSplit);
 
@@ -233,6 +232,28 @@ void DatasetPage::setSplitConfig(const SplitConfig& config)
     for (int p = 0; p < kSplitParts; ++p)
         m_ratios[p]->setValue(config.ratios[static_cast<std::size_t>(p)]);
     m_seed->setValue(static_cast<int>(config.seed));
+}
+
+void DatasetPage::loadSettings()
+{
+    const QSettings settings;
+    SplitConfig config;
+    config.mode = settings.value(QStringLiteral("split/mode"), 0).toInt() == 1 ? SplitMode::BySlice : SplitMode::BySubject;
+    for (int p = 0; p < kSplitParts; ++p)
+        config.ratios[static_cast<std::size_t>(p)] =
+            settings.value(QStringLiteral("split/ratio%1").arg(p), config.ratios[static_cast<std::size_t>(p)]).toDouble();
+    config.seed = settings.value(QStringLiteral("split/seed"), static_cast<qulonglong>(config.seed)).toULongLong();
+    setSplitConfig(config);
+}
+
+void DatasetPage::saveSettings() const
+{
+    const SplitConfig config = splitConfig();
+    QSettings settings;
+    settings.setValue(QStringLiteral("split/mode"), config.mode == SplitMode::BySlice ? 1 : 0);
+    for (int p = 0; p < kSplitParts; ++p)
+        settings.setValue(QStringLiteral("split/ratio%1").arg(p), config.ratios[static_cast<std::size_t>(p)]);
+    settings.setValue(QStringLiteral("split/seed"), static_cast<qulonglong>(config.seed));
 }
 
 bool DatasetPage::isScanning() const
@@ -404,11 +425,6 @@ void DatasetPage::showFilesOf(const QString& className, const std::optional<QStr
 void DatasetPage::updateSplit()
 {
     const SplitConfig config = splitConfig();
-    QSettings settings;
-    settings.setValue(QStringLiteral("split/mode"), config.mode == SplitMode::BySlice ? 1 : 0);
-    for (int p = 0; p < kSplitParts; ++p)
-        settings.setValue(QStringLiteral("split/ratio%1").arg(p), config.ratios[static_cast<std::size_t>(p)]);
-    settings.setValue(QStringLiteral("split/seed"), m_seed->value());
 
     QStringList risks;
     if (config.mode == SplitMode::BySlice)

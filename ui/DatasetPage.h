@@ -45,6 +45,10 @@ public:
     bool isScanning() const;
     SplitConfig splitConfig() const;
     void setSplitConfig(const SplitConfig& config);
+    // The split settings the user chose last time: explicit calls (MainWindow::restoreSettings at
+    // start, closing the window), never on each edit.
+    void loadSettings();
+    void saveSettings() const;
     // The split of the current settings; nullptr without a dataset or when the settings cannot split it.
     const DatasetSplit* split() const;
     ClassCountChart* chart() const { return m_chart; }

@@ -179,6 +179,7 @@ void MainWindow::restoreSettings()
         if (!splitter->objectName().isEmpty())
             splitter->restoreState(settings.value(QStringLiteral("splitters/") + splitter->objectName()).toByteArray());
     m_training->settings()->loadSettings();
+    m_dataset->loadSettings();
 }
 
 MainWindow::~MainWindow() = default;
@@ -401,6 +402,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     const bool untouchedDemo = m_demoSettingsShown && toJson(m_training->settings()->config()) == toJson(demoTrainingConfig());
     if (!untouchedDemo)
         m_training->settings()->saveSettings();
+    m_dataset->saveSettings();
     // Cancel every job and wait for it here, so nothing runs on while the window goes away.
     m_dataset->cancelScan();
     m_training->cancelAndWait();

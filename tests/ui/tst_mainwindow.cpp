@@ -15,6 +15,7 @@
 #include "training/TrainingSettings.h"
 
 #include <QLabel>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -197,6 +198,29 @@ void MainWindowTest::settingsRestoreOnlyWhenAskedAndReset()
     MainWindow later;
     later.restoreSettings();
     QCOMPARE(later.trainingPage()->settings()->config().epochs, 55);
+
+    // The split settings too: nothing is written while the user edits them, closing saves them.
+    QSettings().remove(QStringLiteral("split")); // the windows closed above saved theirs
+    {
+        MainWindow window;
+        window.show();
+        window.restoreSettings();
+        SplitConfig split;
+        split.mode = SplitMode::BySlice;
+        split.ratios = {0.6, 0.2, 0.2};
+        split.seed = 7;
+        window.datasetPage()->setSplitConfig(split);
+        QVERIFY(!QSettings().contains(QStringLiteral("split/seed"))); // not on every edit
+        QVERIFY(window.close());
+    }
+    QCOMPARE(QSettings().value(QStringLiteral("split/seed")).toInt(), 7);
+    MainWindow reopened;
+    QCOMPARE(reopened.datasetPage()->splitConfig().seed, SplitConfig{}.seed); // not in the constructor
+    reopened.restoreSettings();
+    const SplitConfig restored = reopened.datasetPage()->splitConfig();
+    QVERIFY(restored.mode == SplitMode::BySlice);
+    QCOMPARE(restored.ratios[0], 0.6);
+    QCOMPARE(restored.seed, std::uint64_t{7});
 }
 
 void MainWindowTest::closingDuringAScanWaitsCleanly()
