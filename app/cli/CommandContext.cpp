@@ -2,6 +2,7 @@
 
 #include "TextTable.h"
 
+#include "common/Platform.h"
 #include "common/TextUtil.h"
 
 #include <cstdio>
@@ -10,21 +11,12 @@
 #include <map>
 #include <sstream>
 
-#ifdef _WIN32
-#include <io.h>
-#define NEURODX_ISATTY _isatty
-#define NEURODX_FILENO _fileno
-#else
-#include <unistd.h>
-#define NEURODX_ISATTY isatty
-#define NEURODX_FILENO fileno
-#endif
 
 namespace neurodx::cli {
 
 bool stderrIsTerminal()
 {
-    return NEURODX_ISATTY(NEURODX_FILENO(stderr)) != 0;
+    return platform::isTerminal(stderr);
 }
 
 ScanOptions scanOptionsFrom(const CliArguments& args)

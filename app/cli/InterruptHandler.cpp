@@ -1,8 +1,8 @@
 #include "InterruptHandler.h"
 
+#include "common/Platform.h"
+
 #include <atomic>
-#include <csignal>
-#include <cstdlib>
 
 namespace neurodx::cli {
 
@@ -13,10 +13,10 @@ namespace {
 std::atomic<const CancelToken*> watchedToken{nullptr};
 std::atomic<int> interrupts{0};
 
-extern "C" void onInterrupt(int)
+void onInterrupt()
 {
     if (interrupts.fetch_add(1) > 0)
-        std::_Exit(130);
+        platform::exitNow(platform::kInterruptedExitCode);
     if (const CancelToken* token = watchedToken.load())
         const_cast<CancelToken*>(token)->cancel();
 }
@@ -27,14 +27,12 @@ InterruptHandler::InterruptHandler(TrainingControl& control)
 {
     watchedToken.store(&control.cancelToken());
     interrupts.store(0);
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
+    platform::watchInterrupts(onInterrupt);
 }
 
 InterruptHandler::~InterruptHandler()
 {
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    platform::stopWatchingInterrupts();
     watchedToken.store(nullptr);
 }
 

@@ -1,15 +1,12 @@
 #include "PatientPseudonym.h"
 
+#include "common/Platform.h"
 #include "common/UserFolders.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
-#if !defined(_WIN32)
-#include <fcntl.h>
-#include <unistd.h>
-#endif
 
 #include <cerrno>
 #include <cstdlib>
@@ -49,27 +46,7 @@ std::string unsaved(const fs::path& file, const std::string& why)
 // EEXIST when another process created the key first.
 int saveNewKey(const fs::path& file, const std::string& key)
 {
-#if defined(_WIN32)
-    if (fs::exists(file))
-        return EEXIST;
-    std::ofstream out(file, std::ios::binary);
-    out.write(key.data(), static_cast<std::streamsize>(key.size()));
-    out.close();
-    return out ? 0 : EIO;
-#else
-    const std::string temporary = file.string() + ".part-" + std::to_string(::getpid()) + "-" + hmacSha256Hex(key, "name").substr(0, 8);
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return errno;
-    bool written = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
-    int error = written ? 0 : errno;
-    if (::close(fd) != 0 && !error)
-        error = errno;
-    if (!error && ::link(temporary.c_str(), file.c_str()) != 0) // link() never replaces an existing key
-        error = errno;
-    ::unlink(temporary.c_str());
-    return error;
-#endif
+    return platform::writeNewPrivateFile(file, key);
 }
 
 // Reads the key file, or creates it (owner-only, from the first byte) with a fresh random key.

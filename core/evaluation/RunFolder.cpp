@@ -2,6 +2,7 @@
 
 #include "common/JsonFile.h"
 #include "common/NeuroDxError.h"
+#include "common/Platform.h"
 #include "common/UserFolders.h"
 #include "dataset/MetadataCsv.h"
 
@@ -40,8 +41,8 @@ int RunRecord::bestEpoch() const
 
 fs::path defaultRunsRoot()
 {
-    if (const char* chosen = std::getenv("NEURODX_RUNS_DIR"); chosen && *chosen)
-        return chosen;
+    if (fs::path chosen = platform::environmentPath("NEURODX_RUNS_DIR"); !chosen.empty())
+        return chosen; // read as UTF-16 on Windows: non-ASCII folders survive
     const fs::path data = userDataFolder();
     return data.empty() ? fs::path("runs") : data / "runs";
 }

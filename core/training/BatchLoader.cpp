@@ -1,6 +1,7 @@
 #include "BatchLoader.h"
 
 #include "ModelRegistry.h"
+#include "common/Platform.h"
 #include "common/SeededRandom.h"
 #include "training/Augmentation.h"
 
@@ -8,9 +9,6 @@
 
 #include <cstring>
 #if defined(__linux__)
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #endif
 #include <numeric>
 
@@ -115,13 +113,11 @@ Batch BatchLoader::makeBatch(int batchIndex, SeededRandom& random) const
 
 void BatchLoader::produce()
 {
-#if defined(__linux__)
-    // Lowest priority (nice 19) for this thread only: when the compute threads hold every core, a
-    // loader that preempts one of them stalls the whole parallel region at its barrier; at nice 19
-    // it runs in the step's serial phases instead, and the step waits for it only when it is
-    // behind. Tuned CNN on two cores: pipeline 89-95% -> 94-96% of ready-tensor speed.
-    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
-#endif
+    // Lowest priority for this thread only: when the compute threads hold every core, a loader
+    // that preempts one of them stalls the whole parallel region at its barrier; at nice 19 it runs
+    // in the step's serial phases instead, and the step waits for it only when it is behind. Tuned
+    // CNN on two cores: pipeline 89-95% -> 94-96% of ready-tensor speed. Refused: it runs as is.
+    platform::lowerCurrentThreadPriority();
     // One augmentation stream, consumed in batch order on this one thread: deterministic.
     SeededRandom random(m_augmentationSeed);
     for (int b = 0; b < m_batchCount; ++b) {
