@@ -180,6 +180,7 @@ void MainWindow::restoreSettings()
             splitter->restoreState(settings.value(QStringLiteral("splitters/") + splitter->objectName()).toByteArray());
     m_training->settings()->loadSettings();
     m_dataset->loadSettings();
+    m_viewer->loadSettings();
 }
 
 MainWindow::~MainWindow() = default;

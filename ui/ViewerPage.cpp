@@ -152,7 +152,7 @@ void ViewerPage::connectToolBar()
         m_toolBar->setInverted(m_view->isInverted());
     });
     connect(m_toolBar, &ViewerToolBar::identifiersHiddenToggled, this, &ViewerPage::setIdentifiersHidden);
-    m_toolBar->setIdentifiersHidden(QSettings().value(QStringLiteral("viewer/hideIdentifiers"), true).toBool());
+    m_toolBar->setIdentifiersHidden(true); // the safe default until loadSettings() brings the user's choice
     connect(m_toolBar, &ViewerToolBar::frameChosen, this, [this](int frame) {
         if (m_opened && !isScanOpen())
             openImage(QString::fromStdString(m_opened->slice.file), frame);
@@ -319,6 +319,11 @@ void ViewerPage::showModel(const SharedClassifier& classifier, const QString& mo
         predictCurrent();
 }
 
+void ViewerPage::loadSettings()
+{
+    setIdentifiersHidden(QSettings().value(QStringLiteral("viewer/hideIdentifiers"), true).toBool());
+}
+
 void ViewerPage::setCalibrated(bool calibrated)
 {
     if (!m_classifier)
@@ -387,6 +392,11 @@ void ViewerPage::applyWindowPreset(WindowPreset preset)
     const auto [low, high] = windowFor(m_opened->slice, preset);
     m_view->setWindow({(low + high) / 2, std::max(1e-6, high - low)});
     m_toolBar->setPreset(preset);
+}
+
+bool ViewerPage::identifiersHidden() const
+{
+    return m_toolBar->identifiersHidden();
 }
 
 void ViewerPage::setIdentifiersHidden(bool hidden)

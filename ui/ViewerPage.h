@@ -45,6 +45,8 @@ public:
     void loadModel(const QString& modelFile);
     // Calibrated probabilities (the default) or the raw softmax, for the slice or scan shown.
     void setCalibrated(bool calibrated);
+    // What the user chose last time (hidden identifiers); MainWindow::restoreSettings calls it.
+    void loadSettings();
     void predictFolder(const QString& folder);
     bool exportReport(const QString& file, bool includeIdentifiers, QString* error = nullptr);
     // What the report holds right now (identifiers only when asked).
@@ -52,6 +54,7 @@ public:
     ScanReport currentScanReport(bool includeIdentifiers) const;
     void applyWindowPreset(WindowPreset preset);
     void setIdentifiersHidden(bool hidden);
+    bool identifiersHidden() const;
     void cancelAndWait();
 
     bool isBusy() const;

@@ -3,6 +3,7 @@
 #include "RunsLocation.h"
 #include "SettingsReset.h"
 #include "TrainingPage.h"
+#include "ViewerPage.h"
 #include "TrainingSettingsForm.h"
 #include "ClassCountChart.h"
 #include "DatasetPage.h"
@@ -221,6 +222,14 @@ void MainWindowTest::settingsRestoreOnlyWhenAskedAndReset()
     QVERIFY(restored.mode == SplitMode::BySlice);
     QCOMPARE(restored.ratios[0], 0.6);
     QCOMPARE(restored.seed, std::uint64_t{7});
+
+    // The viewer's identifier switch: hidden (the safe default) until restoreSettings() brings the
+    // user's choice to show them.
+    QSettings().setValue(QStringLiteral("viewer/hideIdentifiers"), false);
+    MainWindow viewing;
+    QVERIFY(viewing.viewerPage()->identifiersHidden());
+    viewing.restoreSettings();
+    QVERIFY(!viewing.viewerPage()->identifiersHidden());
 }
 
 void MainWindowTest::closingDuringAScanWaitsCleanly()
