@@ -42,16 +42,6 @@ long long CliArguments::integer(const std::string& name) const
     return parsed;
 }
 
-double CliArguments::number(const std::string& name) const
-{
-    const std::string t = text(name);
-    char* end = nullptr;
-    const double parsed = std::strtod(t.c_str(), &end);
-    if (t.empty() || *end != '\0')
-        throw std::logic_error("--" + name + " has no numeric value or default");
-    return parsed;
-}
-
 std::vector<std::string> CliArguments::listValue(const std::string& name, const std::vector<std::string>& fallback) const
 {
     const auto given = value(name);

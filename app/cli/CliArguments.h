@@ -29,7 +29,6 @@ public:
     // The value given, else the option's declared default (an option declared without one: "").
     std::string text(const std::string& name) const;
     long long integer(const std::string& name) const;
-    double number(const std::string& name) const;
     // A comma-separated value (given, else `fallback`); an empty item is a UsageError.
     std::vector<std::string> listValue(const std::string& name, const std::vector<std::string>& fallback) const;
 

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <stdexcept>
 
 namespace neurodx::cli {
 
@@ -138,6 +139,14 @@ std::string checkedText(const CliArguments& args, const OptionSpec& spec)
 }
 
 } // namespace
+
+const OptionSpec& findOption(const std::vector<OptionSpec>& options, const std::string& name)
+{
+    const auto found = std::find_if(options.begin(), options.end(), [&](const OptionSpec& o) { return o.name == name; });
+    if (found == options.end())
+        throw std::out_of_range("no option --" + name + " is declared");
+    return *found;
+}
 
 long long integerFrom(const CliArguments& args, const OptionSpec& spec)
 {

@@ -54,6 +54,9 @@ std::vector<OptionSpec> scanOptions();
 // --precision auto|fp32|bf16 of the commands that run a model.
 OptionSpec precisionOption();
 
+// The option named `name` in `options`; std::out_of_range for a name not declared (a programming error).
+const OptionSpec& findOption(const std::vector<OptionSpec>& options, const std::string& name);
+
 // For options whose default and range depend on another option (synth without and with --scans):
 // the value given, checked against `spec` (a UsageError when outside it), else spec's default.
 long long integerFrom(const CliArguments& args, const OptionSpec& spec);

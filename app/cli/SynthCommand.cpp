@@ -30,9 +30,7 @@ std::vector<OptionSpec> phantomOptionSpecs()
 PhantomOptions phantomOptionsFrom(const CliArguments& args)
 {
     const std::vector<OptionSpec> specs = phantomOptionSpecs();
-    const auto spec = [&](const char* name) -> const OptionSpec& {
-        return *std::find_if(specs.begin(), specs.end(), [&](const OptionSpec& o) { return o.name == name; });
-    };
+    const auto spec = [&](const char* name) -> const OptionSpec& { return findOption(specs, name); };
     PhantomOptions options;
     options.subjectsPerClass = static_cast<int>(integerFrom(args, spec("subjects-per-class")));
     options.slicesPerSubject = static_cast<int>(integerFrom(args, spec("slices")));
@@ -77,9 +75,7 @@ std::vector<OptionSpec> adniDownloadOptionSpecs()
 AdniDownloadOptions adniDownloadOptionsFrom(const CliArguments& args)
 {
     const std::vector<OptionSpec> specs = adniDownloadOptionSpecs();
-    const auto spec = [&](const char* name) -> const OptionSpec& {
-        return *std::find_if(specs.begin(), specs.end(), [&](const OptionSpec& o) { return o.name == name; });
-    };
+    const auto spec = [&](const char* name) -> const OptionSpec& { return findOption(specs, name); };
     AdniDownloadOptions options;
     options.subjectsPerClass = static_cast<int>(integerFrom(args, spec("subjects-per-class")));
     options.smcSubjects = static_cast<int>(integerFrom(args, spec("smc-subjects")));
