@@ -13,6 +13,7 @@ packages=(
     libssl-dev # HMAC-SHA-256 for patient pseudonyms
     nlohmann-json3-dev
     libcli11-dev # the command line's parser (header-only)
+    libgloo-dev # c10d's Gloo process group headers (distributed training; the library comes with LibTorch)
     # Keras .h5 models and weights (core/interop): HDF5's C++ API
     libhdf5-dev
     # GUI: Qt 6 Widgets + PrintSupport, QCustomPlot (Qt 6 build)

@@ -70,6 +70,7 @@ private:
     void showFilesOf(const QString& className, const std::optional<QString>& subject); // all classes when empty
     void updateSplit();
 
+    DatasetDocument* m_document;
     QLabel* m_title;
     QProgressBar* m_progress;
     QPushButton* m_cancel;
@@ -87,7 +88,6 @@ private:
     QLabel* m_leakageWarning;
     QLabel* m_splitStatus;
     JobRunner* m_scan;
-    DatasetDocument* m_document;
 };
 
 } // namespace neurodx::ui

@@ -68,6 +68,7 @@ private:
     void exportCurves();
     void exportHistory();
 
+    const DatasetDocument* m_document;
     TrainingSettingsForm* m_form;
     TrainingCurves* m_curves;
     QPushButton* m_start;
@@ -83,7 +84,6 @@ private:
     QPlainTextEdit* m_log;
     JobRunner* m_jobs;
     TrainingWorker* m_worker = nullptr;
-    const DatasetDocument* m_document;
     QString m_runFolder;
     double m_lastEpochSeconds = 0;
 };

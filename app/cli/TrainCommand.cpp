@@ -3,6 +3,7 @@
 #include "common/JsonFile.h"
 
 #include "CommandContext.h"
+#include "DistributedOptions.h"
 #include "InterruptHandler.h"
 #include "ProgressPrinter.h"
 #include "RunSummary.h"
@@ -12,6 +13,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <optional>
 
 namespace neurodx::cli {
 
@@ -27,19 +29,28 @@ int runTrain(const CliArguments& args)
     job.resume = args.flag("resume");
     if (job.resume && !args.value("output"))
         throw UsageError{"--resume needs --output RUN_FOLDER (the run to continue)"};
-    const OutputFolder output(args, architectureName(job.training.model.architecture));
-    job.runFolder = output.path();
+    // In a torchrun job rank 0 chooses (or creates) the run folder and alone writes into it.
+    const std::unique_ptr<DistributedGroup> group = joinRequestedJob(args);
+    const bool leader = !group || group->isLeader();
+    std::optional<OutputFolder> output;
+    if (leader)
+        output.emplace(args, architectureName(job.training.model.architecture));
+    job.runFolder = sharedRunFolder(group.get(), leader ? output->path() : std::filesystem::path());
+    job.group = group.get();
     if (const auto split = args.value("split-file"))
         job.splitFile = *split;
     job.initialWeights = args.value("weights", "");
 
-    ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json")));
+    // Progress comes from rank 0 only; the other ranks speak only to report an error.
+    ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json") || !leader));
     TrainingControl control;
     const InterruptHandler interrupt(control);
     const TrainingJobResult result = runTrainingJob(job, control,
                                                     {[&](const std::string& s) { printer.stage(s); }, [&](const TrainingEvent& e) { printer.event(e); },
                                                      [&](const DatasetIndex& index, const DatasetSplit& split) { printer.stage(splitSummaryText(index, split)); }});
 
+    if (!leader)
+        return result.training.cancelled ? 1 : 0;
     if (args.flag("json"))
         std::cout << jsonText(runSummaryJson(result), 2) << "\n";
     else
@@ -61,6 +72,8 @@ CommandSpec trainCommand()
                  textOption("split-file", "FILE", "Use this split (neurodx-cli split --output) instead of splitting here")};
     const std::vector<OptionSpec> scan = scanOptions();
     c.options.insert(c.options.end(), scan.begin(), scan.end());
+    const std::vector<OptionSpec> distributed = distributedOptions();
+    c.options.insert(c.options.end(), distributed.begin(), distributed.end());
     c.trainingOptions = trainingOptionSpecs();
     c.computes = true;
     c.run = runTrain;

@@ -31,6 +31,7 @@ int exitCodeFor(neurodx::ErrorKind kind)
     case ErrorKind::InvalidDataset:
     case ErrorKind::Io:
     case ErrorKind::Cancelled:
+    case ErrorKind::Communication:
         return 1;
     }
     return 1;

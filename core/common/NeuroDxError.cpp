@@ -12,6 +12,7 @@ const char* errorKindName(ErrorKind kind)
     case ErrorKind::InvalidDataset: return "invalid dataset";
     case ErrorKind::Io: return "i/o error";
     case ErrorKind::Cancelled: return "cancelled";
+    case ErrorKind::Communication: return "communication";
     }
     return "error";
 }

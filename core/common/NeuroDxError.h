@@ -15,6 +15,7 @@ enum class ErrorKind {
     InvalidDataset,    // a dataset or split cannot serve its purpose (empty class, no images)
     Io,                // writing failed
     Cancelled,         // the caller's cancel token was set; not a failure to report loudly
+    Communication,     // a distributed job's ranks lost each other (a rank died, stopped or timed out)
 };
 
 const char* errorKindName(ErrorKind kind);

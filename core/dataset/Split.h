@@ -69,5 +69,7 @@ void saveSplit(const std::filesystem::path& file, const DatasetIndex& index, con
 // Reads split.json back against a freshly scanned index; throws NeuroDxError naming the file when
 // it is damaged or lists images the index does not have.
 DatasetSplit loadSplit(const std::filesystem::path& file, const DatasetIndex& index);
+// The same from split.json's content; `source` names it in errors (a file, or "rank 0's split").
+DatasetSplit splitFromJson(const nlohmann::json& json, const DatasetIndex& index, const std::filesystem::path& source);
 
 } // namespace neurodx

@@ -56,7 +56,11 @@ void saveSplit(const std::filesystem::path& file, const DatasetIndex& index, con
 
 DatasetSplit loadSplit(const std::filesystem::path& file, const DatasetIndex& index)
 {
-    const nlohmann::json j = readJsonFile(file);
+    return splitFromJson(readJsonFile(file), index, file);
+}
+
+DatasetSplit splitFromJson(const nlohmann::json& j, const DatasetIndex& index, const std::filesystem::path& file)
+{
     // Field by field, each of the type it must have: json::value() throws when a key holds another type.
     const auto field = [&j](const char* key) { return j.is_object() && j.contains(key) ? j.at(key) : nlohmann::json(); };
     if (field("format") != "neurodx-split")

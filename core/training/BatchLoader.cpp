@@ -74,15 +74,20 @@ Batch batchOf(const SliceCache& cache, const std::vector<std::size_t>& indices, 
 } // namespace
 
 BatchLoader::BatchLoader(const SliceCache& cache, int batchSize, int channels, bool shuffle,
-                         std::optional<AugmentationConfig> augmentation, std::uint64_t seed, int epoch)
+                         std::optional<AugmentationConfig> augmentation, std::uint64_t seed, int epoch, EpochShard shard)
     : m_cache(cache),
       m_batchSize(batchSize),
       m_channels(channels),
+      m_shard(shard),
       m_augmentation(std::move(augmentation)),
-      m_augmentationSeed(SeededRandom::derive(seed, 0xA06000ull + static_cast<std::uint64_t>(epoch))),
-      m_order(cache.size()),
-      m_batchCount(static_cast<int>((cache.size() + static_cast<std::size_t>(batchSize) - 1) / static_cast<std::size_t>(batchSize)))
+      // Rank 0 draws what a single process draws; the other ranks their own streams.
+      m_augmentationSeed(shard.rank == 0 ? SeededRandom::derive(seed, 0xA06000ull + static_cast<std::uint64_t>(epoch))
+                                         : SeededRandom::derive(SeededRandom::derive(seed, 0xA06000ull + static_cast<std::uint64_t>(epoch)),
+                                                                static_cast<std::uint64_t>(shard.rank))),
+      m_order(cache.size())
 {
+    const std::size_t globalBatch = static_cast<std::size_t>(batchSize) * static_cast<std::size_t>(std::max(1, shard.worldSize));
+    m_batchCount = static_cast<int>((cache.size() + globalBatch - 1) / globalBatch);
     std::iota(m_order.begin(), m_order.end(), std::size_t{0});
     if (shuffle) {
         SeededRandom random(SeededRandom::derive(seed, 0x5F0000ull + static_cast<std::uint64_t>(epoch)));
@@ -105,8 +110,10 @@ BatchLoader::~BatchLoader()
 
 Batch BatchLoader::makeBatch(int batchIndex, SeededRandom& random) const
 {
-    const std::size_t begin = static_cast<std::size_t>(batchIndex) * static_cast<std::size_t>(m_batchSize);
-    const std::size_t end = std::min(begin + static_cast<std::size_t>(m_batchSize), m_order.size());
+    const std::size_t batch = static_cast<std::size_t>(m_batchSize);
+    const std::size_t globalBegin = static_cast<std::size_t>(batchIndex) * batch * static_cast<std::size_t>(std::max(1, m_shard.worldSize));
+    const std::size_t begin = std::min(globalBegin + static_cast<std::size_t>(m_shard.rank) * batch, m_order.size());
+    const std::size_t end = std::min(begin + batch, m_order.size());
     const std::vector<std::size_t> indices(m_order.begin() + static_cast<std::ptrdiff_t>(begin), m_order.begin() + static_cast<std::ptrdiff_t>(end));
     return batchOf(m_cache, indices, m_channels, m_augmentation, &random);
 }

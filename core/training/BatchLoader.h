@@ -23,6 +23,15 @@ struct Batch {
     torch::Tensor labels; // N, int64
 };
 
+// One rank's share of every global batch in data-parallel training. Global batch k is positions
+// [k*G, k*G + G) of the epoch's shuffled order, G = batch size x world size; rank r takes its r-th
+// run of batch-size positions (the last global batch may leave a rank fewer, or none). So each slice
+// is seen once per epoch by one rank, and the global order is the single-process order.
+struct EpochShard {
+    int rank = 0;
+    int worldSize = 1;
+};
+
 // Turns a SliceCache into batches for one epoch. The order is a seeded shuffle of (seed, epoch), and
 // augmentation draws from its own (seed, epoch) stream, so a run resumed at epoch k sees exactly
 // the batches an uninterrupted run would. A background thread prepares the next batches while the
@@ -30,13 +39,14 @@ struct Batch {
 class BatchLoader {
 public:
     BatchLoader(const SliceCache& cache, int batchSize, int channels, bool shuffle,
-                std::optional<AugmentationConfig> augmentation, std::uint64_t seed, int epoch);
+                std::optional<AugmentationConfig> augmentation, std::uint64_t seed, int epoch, EpochShard shard = {});
     ~BatchLoader();
     BatchLoader(const BatchLoader&) = delete;
     BatchLoader& operator=(const BatchLoader&) = delete;
 
+    // The same on every rank of a shard: the number of global batches.
     int batchCount() const { return m_batchCount; }
-    // The next batch, or nothing after the last one.
+    // The next batch (empty on a rank the last global batch leaves nothing), or nothing after the last one.
     std::optional<Batch> next();
 
 private:
@@ -46,10 +56,11 @@ private:
     const SliceCache& m_cache;
     int m_batchSize;
     int m_channels;
+    EpochShard m_shard;
     std::optional<AugmentationConfig> m_augmentation;
     std::uint64_t m_augmentationSeed;
     std::vector<std::size_t> m_order;
-    int m_batchCount;
+    int m_batchCount = 0;
 
     std::mutex m_mutex;
     std::condition_variable m_changed;

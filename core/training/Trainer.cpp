@@ -5,11 +5,12 @@
 #include "common/AtomicFile.h"
 #include "common/ComputeSetup.h"
 #include "common/NeuroDxError.h"
+#include "common/SeededRandom.h"
 #include "common/TextUtil.h"
+#include "distributed/DataParallel.h"
 #include "inference/ModelFile.h"
-#include "training/Bf16Autocast.h"
 #include "training/BatchLoader.h"
-#include "training/ReleaseGradients.h"
+#include "training/TrainingStep.h"
 
 #include <torch/torch.h>
 
@@ -17,6 +18,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <sstream>
 
 namespace fs = std::filesystem;
 
@@ -36,45 +38,6 @@ std::vector<double> balancedClassWeights(const std::vector<int>& labels, int cla
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-
-struct Evaluation {
-    double loss = std::nan("");
-    double accuracy = std::nan("");
-};
-
-// The forward pass in the precision the configuration asks for: float32, bfloat16 autocast, or
-// bfloat16 for the convolutional features only with the head in float32.
-torch::Tensor mixedForward(Classifier& model, const torch::Tensor& images, bool bf16, bool convolutionsOnly)
-{
-    if (bf16 && convolutionsOnly) {
-        torch::Tensor features;
-        {
-            const Bf16Autocast autocast(true);
-            features = model.features(images);
-        }
-        return model.head(features.to(torch::kFloat32));
-    }
-    const Bf16Autocast autocast(bf16);
-    return model.forward(images);
-}
-
-Evaluation evaluate(Classifier& model, const SliceCache& cache, int batchSize, int channels, const torch::Device& device, bool bf16,
-                    bool convolutionsOnly)
-{
-    if (cache.size() == 0)
-        return {};
-    torch::NoGradGuard noGrad;
-    model.eval();
-    double lossSum = 0, correct = 0;
-    forEachOrderedBatch(cache, batchSize, channels, [&](const Batch& batch) {
-        const torch::Tensor logits = mixedForward(model, channelsLast(batch.images.to(device)), bf16, convolutionsOnly).to(torch::kFloat32);
-        const torch::Tensor labels = batch.labels.to(device);
-        lossSum += torch::nn::functional::cross_entropy(logits, labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)).item<double>();
-        correct += logits.argmax(1).eq(labels).sum().item<double>();
-    });
-    return {lossSum / static_cast<double>(cache.size()), correct / static_cast<double>(cache.size())};
-}
 
 double currentLearningRate(torch::optim::Adam& optimizer)
 {
@@ -172,16 +135,19 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
     model->to(device);
     toChannelsLast(*model, c.input.channels);
     torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(c.learningRate).betas({0.9, 0.999}).eps(1e-7));
+    DataParallel parallel(data.group, *model);
 
     if (!data.resume) {
-        if (data.initialWeights.empty()) {
-            result.weightsReport = "trained from scratch (no pretrained weights given)";
-            if (spec.freezeBackbone)
-                result.weightsReport += "\n" + frozenRandomBackboneWarning();
-        } else {
-            result.weightsReport = "initial weights from " + data.initialWeights.string() + ": " + importWeights(*model, data.initialWeights).summary();
-        }
-        message(result.weightsReport);
+        parallel.onLeader("loading the initial weights", [&] {
+            if (data.initialWeights.empty()) {
+                result.weightsReport = "trained from scratch (no pretrained weights given)";
+                if (spec.freezeBackbone)
+                    result.weightsReport += "\n" + frozenRandomBackboneWarning();
+            } else {
+                result.weightsReport = "initial weights from " + data.initialWeights.string() + ": " + importWeights(*model, data.initialWeights).summary();
+            }
+            message(result.weightsReport);
+        });
     }
     if (m_onEvent) { // one forward pass: only for someone who shows it
         TrainingEvent e;
@@ -191,7 +157,7 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
     }
 
     const MonitoredMetric checkpointMonitor = neurodx::checkpointMonitor(hasValidation);
-    const bool writeRun = !data.runFolder.empty();
+    const bool writeRun = !data.runFolder.empty() && parallel.isLeader(); // the other ranks write nothing
     if (writeRun) {
         std::error_code ec;
         fs::create_directories(data.runFolder, ec);
@@ -226,27 +192,39 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
     std::vector<torch::Tensor> bestWeights;
 
     if (data.resume) {
-        if (!writeRun)
+        if (data.runFolder.empty())
             throw NeuroDxError(ErrorKind::InvalidArgument, "resuming needs the run folder");
-        // last.pt, last_optimizer.pt and history.csv are written together after every epoch: a run
-        // resumes only when all three agree, never from a mix of epochs.
-        const ModelBundle last = loadModelFile(lastFile);
-        if (last.spec.architecture != spec.architecture || parameterCount(*last.model) != parameterCount(*model))
-            throw NeuroDxError(ErrorKind::InvalidArgument, lastFile,
-                               "holds a " + std::string(architectureName(last.spec.architecture)) + " model that does not fit this run's " + architectureName(spec.architecture) + " (start a new run)");
-        restore(*model, snapshot(*last.model));
-        try {
-            torch::load(optimizer, optimizerFile.string());
-        } catch (const std::exception& e) {
-            throw NeuroDxError(ErrorKind::CorruptFile, optimizerFile,
-                               "the optimizer state cannot be read (" + conciseReason(e.what()) + "): the file is damaged; start a new run");
+        parallel.onLeader("resuming from the run folder", [&] {
+            // last.pt, last_optimizer.pt and history.csv are written together after every epoch: a run
+            // resumes only when all three agree, never from a mix of epochs.
+            const ModelBundle last = loadModelFile(lastFile);
+            if (last.spec.architecture != spec.architecture || parameterCount(*last.model) != parameterCount(*model))
+                throw NeuroDxError(ErrorKind::InvalidArgument, lastFile,
+                                   "holds a " + std::string(architectureName(last.spec.architecture)) + " model that does not fit this run's " + architectureName(spec.architecture) + " (start a new run)");
+            restore(*model, snapshot(*last.model));
+            try {
+                torch::load(optimizer, optimizerFile.string());
+            } catch (const std::exception& e) {
+                throw NeuroDxError(ErrorKind::CorruptFile, optimizerFile,
+                                   "the optimizer state cannot be read (" + conciseReason(e.what()) + "): the file is damaged; start a new run");
+            }
+            result.history = readHistoryCsv(historyFile);
+            const int lastEpoch = last.metadata.value("epoch", -1);
+            if (lastEpoch + 1 != static_cast<int>(result.history.size()))
+                throw NeuroDxError(ErrorKind::CorruptFile, historyFile,
+                                   "has " + std::to_string(result.history.size()) + " epochs but last.pt was written after epoch " + std::to_string(lastEpoch + 1) +
+                                       ": the history is truncated or from another run; start a new run");
+        });
+        if (parallel.isActive()) { // the other ranks continue from rank 0's state
+            std::ostringstream state;
+            if (parallel.isLeader())
+                torch::save(optimizer, state);
+            if (const std::string shared = parallel.fromLeader(state.str(), "sharing the optimizer state"); !parallel.isLeader()) {
+                std::istringstream in(shared);
+                torch::load(optimizer, in);
+            }
+            result.history = parallel.historyFromLeader(result.history);
         }
-        result.history = readHistoryCsv(historyFile);
-        const int lastEpoch = last.metadata.value("epoch", -1);
-        if (lastEpoch + 1 != static_cast<int>(result.history.size()))
-            throw NeuroDxError(ErrorKind::CorruptFile, historyFile,
-                               "has " + std::to_string(result.history.size()) + " epochs but last.pt was written after epoch " + std::to_string(lastEpoch + 1) +
-                                   ": the history is truncated or from another run; start a new run");
         for (const EpochRecord& r : result.history) {
             stopping.update(r);
             reduce.update(r);
@@ -254,10 +232,13 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
         }
         // best.pt holds the best weights when both callbacks watch the same monitor (the default).
         if (c.earlyStopping.enabled && c.earlyStopping.restoreBestWeights && stopping.bestEpoch >= 0 &&
-            c.earlyStopping.monitor == checkpointMonitor && !bestWeightsInBestFile)
+            c.earlyStopping.monitor == checkpointMonitor && !bestWeightsInBestFile && parallel.isLeader())
             bestWeights = snapshot(*loadModelFile(bestFile).model);
         message("resumed after epoch " + std::to_string(result.history.size()) + " from " + data.runFolder.string());
     }
+    parallel.broadcastModel("sharing rank 0's weights");
+    if (parallel.rank() > 0) // dropout masks of their own
+        torch::manual_seed(SeededRandom::derive(c.seed, static_cast<std::uint64_t>(parallel.rank())));
 
     const std::vector<double> classWeights = c.balancedClassWeights ? balancedClassWeights(data.train->labels, classes) : std::vector<double>{};
     torch::Tensor weightTensor;
@@ -277,33 +258,31 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
         const auto epochStart = Clock::now();
         model->train();
         BatchLoader loader(*data.train, c.batchSize, c.input.channels, /*shuffle=*/true,
-                           c.augment ? std::optional<AugmentationConfig>(c.augmentation) : std::nullopt, c.seed, epoch);
+                           c.augment ? std::optional<AugmentationConfig>(c.augmentation) : std::nullopt, c.seed, epoch, parallel.shard());
         double lossSum = 0, correct = 0, seen = 0;
         bool nanLoss = false;
+        // In a data-parallel job only the stop every rank agreed on counts: a Ctrl-C that one rank
+        // sees after the epoch's last step stops all of them at the next step, never one alone.
+        bool cancelled = false;
         int batchIndex = 0;
         while (auto batch = loader.next()) {
             control.waitWhilePaused();
-            if (control.isCancelled())
+            if (!parallel.isActive() && control.isCancelled())
                 break;
-            const torch::Tensor images = channelsLast(batch->images.to(device));
-            const torch::Tensor labels = batch->labels.to(device);
-            releaseGradients(optimizer);
-            // The loss and its gradient in float32.
-            const torch::Tensor logits = mixedForward(*model, images, c.bf16, c.bf16ConvolutionsOnly).to(torch::kFloat32);
-            auto options = torch::nn::functional::CrossEntropyFuncOptions();
-            if (weightTensor.defined())
-                options.weight(weightTensor);
-            const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, labels, options);
-            const double lossValue = loss.item<double>();
-            if (c.stopOnNaN && !std::isfinite(lossValue)) {
+            const StepTotals step = parallel.isActive()
+                                        ? dataParallelStep(parallel, *model, optimizer, *batch, control.isCancelled(), weightTensor, c, device)
+                                        : singleProcessStep(*model, optimizer, *batch, weightTensor, c, device);
+            if (step.stop) {
+                cancelled = true;
+                break;
+            }
+            if (step.nonFinite && c.stopOnNaN) {
                 nanLoss = true;
                 break;
             }
-            loss.backward();
-            optimizer.step();
-
-            const double n = static_cast<double>(labels.size(0));
-            const double batchCorrect = logits.argmax(1).eq(labels).sum().item<double>();
+            const double lossValue = step.meanLoss;
+            const double n = step.slices;
+            const double batchCorrect = step.correct;
             lossSum += lossValue * n;
             correct += batchCorrect;
             seen += n;
@@ -322,7 +301,7 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
             e.slicesPerSecond = seen / std::max(1e-9, e.epochSeconds);
             emit(e);
         }
-        if (control.isCancelled()) {
+        if (cancelled || (!parallel.isActive() && control.isCancelled())) {
             result.cancelled = true;
             result.stopReason = "cancelled";
             message("training cancelled during epoch " + std::to_string(epoch + 1) + "; checkpoints of finished epochs are kept");
@@ -338,39 +317,43 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
         record.epoch = epoch;
         record.loss = lossSum / seen;
         record.accuracy = correct / seen;
-        const Evaluation validation = hasValidation ? evaluate(*model, *data.validation, c.batchSize, c.input.channels, device, c.bf16, c.bf16ConvolutionsOnly) : Evaluation{};
+        parallel.broadcastBuffers();
+        const ValidationResult validation = hasValidation ? validate(*model, *data.validation, c, device, parallel) : ValidationResult{};
         record.valLoss = validation.loss;
         record.valAccuracy = validation.accuracy;
         record.learningRate = currentLearningRate(optimizer);
         record.seconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
+        record = parallel.agreeOnRecord(record);
         result.history.push_back(record);
 
         // EarlyStopping remembers its best weights; ModelCheckpoint(save_best_only) writes best.pt;
         // then the history and the last state.
         const bool stoppingImproved = stopping.update(record);
-        if (c.earlyStopping.enabled && c.earlyStopping.restoreBestWeights && stoppingImproved && !bestWeightsInBestFile)
+        if (c.earlyStopping.enabled && c.earlyStopping.restoreBestWeights && stoppingImproved && !bestWeightsInBestFile && parallel.isLeader())
             bestWeights = snapshot(*model);
         const double previousBest = checkpoint.best;
         const bool checkpointImproved = checkpoint.update(record);
-        if (checkpointImproved && writeRun)
-            saveCheckpoint(bestFile, record);
-        if (writeRun) {
-            saveCheckpoint(lastFile, record);
-            const fs::path temporary = fs::path(optimizerFile).concat(".part");
-            try {
-                torch::save(optimizer, temporary.string());
-            } catch (const std::exception& e) {
-                std::error_code ignored;
-                fs::remove(temporary, ignored);
-                throw NeuroDxError(ErrorKind::Io, optimizerFile,
-                                   "cannot write the optimizer state (" + conciseReason(e.what()) + "); the previous checkpoints are kept");
+        parallel.onLeader("writing checkpoints", [&] {
+            if (checkpointImproved && writeRun)
+                saveCheckpoint(bestFile, record);
+            if (writeRun) {
+                saveCheckpoint(lastFile, record);
+                const fs::path temporary = fs::path(optimizerFile).concat(".part");
+                try {
+                    torch::save(optimizer, temporary.string());
+                } catch (const std::exception& e) {
+                    std::error_code ignored;
+                    fs::remove(temporary, ignored);
+                    throw NeuroDxError(ErrorKind::Io, optimizerFile,
+                                       "cannot write the optimizer state (" + conciseReason(e.what()) + "); the previous checkpoints are kept");
+                }
+                std::error_code renameError;
+                fs::rename(temporary, optimizerFile, renameError);
+                if (renameError)
+                    throw NeuroDxError(ErrorKind::Io, optimizerFile, "cannot be replaced: " + renameError.message());
+                writeFileAtomically(historyFile, historyCsv(result.history));
             }
-            std::error_code renameError;
-            fs::rename(temporary, optimizerFile, renameError);
-            if (renameError)
-                throw NeuroDxError(ErrorKind::Io, optimizerFile, "cannot be replaced: " + renameError.message());
-            writeFileAtomically(historyFile, historyCsv(result.history));
-        }
+        });
         TrainingEvent e;
         e.kind = TrainingEvent::Kind::Epoch;
         e.epoch = epoch;
@@ -405,7 +388,7 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
     result.bestEpoch = checkpoint.bestEpoch;
     result.bestValue = checkpoint.best;
     const bool restoresBestWeights = c.earlyStopping.enabled && c.earlyStopping.restoreBestWeights && stopping.bestEpoch >= 0;
-    if (restoresBestWeights && bestWeightsInBestFile)
+    if (restoresBestWeights && bestWeightsInBestFile && parallel.isLeader())
         importWeights(*model, bestFile); // written when early stopping's monitor improved, see above
     else if (restoresBestWeights && !bestWeights.empty())
         restore(*model, bestWeights);

@@ -19,6 +19,7 @@
 namespace neurodx {
 
 class Classifier; // models/Classifier.h: LibTorch stays out of this header
+class DistributedGroup; // distributed/DistributedGroup.h: c10d too
 
 // Progress for the caller: the model's summary before training, after every batch (running epoch
 // means), after every epoch (the full record), and messages (checkpoint written after its epoch's
@@ -54,6 +55,10 @@ struct TrainingData {
     std::filesystem::path initialWeights;
     // Merged into every checkpoint's metadata (dataset fingerprint, split, ...).
     nlohmann::json checkpointMetadata = nlohmann::json::object();
+    // Data-parallel training with the other ranks of this group (null: this process alone). Every
+    // rank passes the same slices and settings; the batch size is each rank's share. Only rank 0
+    // reads and writes the run folder; a resume sends its state to the others.
+    DistributedGroup* group = nullptr;
 };
 
 // One training batch, as Keras' per-batch logs record it.

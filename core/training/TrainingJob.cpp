@@ -6,6 +6,8 @@
 #include "common/LibraryVersions.h"
 #include "common/NeuroDxError.h"
 #include "common/Version.h"
+#include "distributed/DataParallelJob.h"
+#include "distributed/DistributedGroup.h"
 #include "import/ScanImport.h"
 #include "inference/ModelFile.h"
 #include "evaluation/Calibration.h"
@@ -67,12 +69,20 @@ TrainingJobResult runTrainingJob(const TrainingJobConfig& job, TrainingControl& 
     };
     if (job.runFolder.empty())
         throw NeuroDxError(ErrorKind::InvalidArgument, "a run folder is needed");
+    if (job.group) {
+        DataParallelPlan plan = planDataParallelJob(job, control, stage);
+        TrainingJobConfig resolved = job;
+        resolved.training = plan.training;
+        return trainOnSplit(plan.index, plan.split, resolved, control, callbacks, stage);
+    }
     TrainingConfig config = job.training;
     std::optional<fs::path> splitFile = job.splitFile;
     if (job.resume) {
         config = readSavedTrainingConfig(job.runFolder / "config.json");
         config.epochs = std::max(config.epochs, job.training.epochs); // resuming may extend the run
         splitFile = job.runFolder / "split.json";
+        if (const auto change = worldSizeChange(job.runFolder / "config.json", 1, config.batchSize))
+            stage(*change);
     }
     validate(config);
     if (!job.resume && config.model.freezeBackbone && job.initialWeights.empty())
@@ -180,6 +190,7 @@ TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& sp
                                const TrainingJobCallbacks& callbacks, const std::function<void(const std::string&)>& stage)
 {
     const TrainingConfig& config = job.training;
+    const bool leader = !job.group || job.group->isLeader(); // the other ranks of a job only train
 
     const nlohmann::json environment = {{"app_version", kVersion},
                                         {"libtorch", libraryVersions().libtorch},
@@ -192,10 +203,13 @@ TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& sp
     // Slices imported from scans: the model file remembers which, so a scan is predicted on the same.
     if (const auto slices = importedSliceSelection(index.root))
         datasetInfo["slices"] = slices->toJson();
-    if (!job.resume)
-        writeJsonFile(job.runFolder / "config.json",
-                      nlohmann::json{{"training", toJson(config)}, {"dataset", datasetInfo}, {"environment", environment},
-                                     {"initial_weights", job.initialWeights.string()}, {"research_notice", kResearchNotice}});
+    if (!job.resume && leader) {
+        nlohmann::json configJson{{"training", toJson(config)}, {"dataset", datasetInfo}, {"environment", environment},
+                                  {"initial_weights", job.initialWeights.string()}, {"research_notice", kResearchNotice}};
+        if (job.group)
+            configJson["distributed"] = distributedSection(job.group->worldSize(), config.batchSize);
+        writeJsonFile(job.runFolder / "config.json", configJson);
+    }
 
     if (callbacks.onSplit)
         callbacks.onSplit(index, split);
@@ -211,7 +225,7 @@ TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& sp
     };
     const SliceCache train = cacheOf(SplitPart::Train);
     const SliceCache validation = cacheOf(SplitPart::Validation);
-    const SliceCache test = cacheOf(SplitPart::Test);
+    const SliceCache test = leader ? cacheOf(SplitPart::Test) : SliceCache{};
 
     TrainingData data;
     data.train = &train;
@@ -221,9 +235,10 @@ TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& sp
     data.resume = job.resume;
     data.initialWeights = job.initialWeights;
     data.checkpointMetadata = {{"dataset", datasetInfo}};
+    data.group = job.group;
     stage("training");
     result.training = Trainer(config, callbacks.onEvent).run(data, control);
-    if (result.training.cancelled)
+    if (result.training.cancelled || !leader)
         return result;
 
     // The same precision `evaluate` and the GUI use by default, so the run's figures are theirs.

@@ -14,6 +14,8 @@
 
 namespace neurodx {
 
+class DistributedGroup; // distributed/DistributedGroup.h
+
 // A whole training run as the CLI and the GUI start it: scan, split, decode, train, evaluate the
 // best model on the test part, and write the run folder:
 //   config.json  split.json  history.csv  best.pt  last.pt  last_optimizer.pt
@@ -32,6 +34,10 @@ struct TrainingJobConfig {
     std::filesystem::path initialWeights;
     bool resume = false; // continue runFolder; its config.json and split.json win over the above
     int bootstrapResamples = 1000;
+    // Train as one rank of this data-parallel job (null: alone). Every rank runs the same job with
+    // the same dataset path; rank 0 splits, writes the run folder and evaluates, the others only
+    // train (their result has no test report). `training.batchSize` is each rank's share.
+    DistributedGroup* group = nullptr;
 };
 
 struct TrainingJobResult {

@@ -1,0 +1,93 @@
+#include "DataParallelJob.h"
+
+#include "common/JsonFile.h"
+#include "common/NeuroDxError.h"
+#include "distributed/DistributedGroup.h"
+
+namespace fs = std::filesystem;
+
+namespace neurodx {
+
+nlohmann::json distributedSection(int worldSize, int batchPerRank)
+{
+    return {{"backend", "gloo"}, {"world_size", worldSize}, {"batch_per_rank", batchPerRank}, {"global_batch", worldSize * batchPerRank},
+            {"learning_rate_scaled", false}};
+}
+
+std::optional<std::string> worldSizeChange(const fs::path& configFile, int worldSize, int batchPerRank)
+{
+    const nlohmann::json saved = readJsonFile(configFile);
+    const nlohmann::json section = saved.is_object() ? saved.value("distributed", nlohmann::json::object()) : nlohmann::json::object();
+    const int before = section.is_object() && section.value("world_size", nlohmann::json(1)).is_number_integer() ? section.value("world_size", 1) : 1;
+    if (before == worldSize)
+        return std::nullopt;
+    return "this run was trained by " + std::to_string(before) + (before == 1 ? " process" : " ranks") + " and continues with " +
+           std::to_string(worldSize) + ": the global batch changes from " + std::to_string(before * batchPerRank) + " to " +
+           std::to_string(worldSize * batchPerRank) + " slices (the learning rate is not rescaled)";
+}
+
+DataParallelPlan planDataParallelJob(const TrainingJobConfig& job, TrainingControl& control, const std::function<void(const std::string&)>& stage)
+{
+    DistributedGroup& group = *job.group;
+    DataParallelPlan plan;
+    stage("scanning " + job.dataset.string() + " (" + group.setup().rankText() + ")");
+    std::string problem;
+    try {
+        plan.index = scanDataset(job.dataset, job.scan, &control.cancelToken());
+    } catch (const NeuroDxError& e) {
+        problem = e.what();
+    }
+    group.requireAll("scanning the dataset", problem);
+
+    const std::string decided = group.runOnLeader("preparing the run", [&] {
+        TrainingConfig config = job.training;
+        std::optional<fs::path> splitFile = job.splitFile;
+        if (job.resume) {
+            const fs::path configFile = job.runFolder / "config.json";
+            config = readSavedTrainingConfig(configFile);
+            config.epochs = std::max(config.epochs, job.training.epochs); // resuming may extend the run
+            splitFile = job.runFolder / "split.json";
+            if (const auto change = worldSizeChange(configFile, group.worldSize(), config.batchSize)) {
+                stage(*change);
+                nlohmann::json saved = readJsonFile(configFile);
+                saved["distributed"] = distributedSection(group.worldSize(), config.batchSize);
+                writeJsonFile(configFile, saved);
+            }
+        }
+        validate(config);
+        if (!job.initialWeights.empty() && !fs::is_regular_file(job.initialWeights))
+            throw NeuroDxError(ErrorKind::UnreadableFile, job.initialWeights, "no such weight file");
+        std::error_code ec;
+        fs::create_directories(job.runFolder, ec);
+        if (ec)
+            throw NeuroDxError(ErrorKind::Io, job.runFolder, "cannot create the run folder: " + ec.message());
+        plan.index.requireTwoClassesWithImages();
+        stage("splitting");
+        const DatasetSplit split = splitFile ? loadSplit(*splitFile, plan.index) : splitDataset(plan.index, config.split);
+        if (!split.report.sharedSubjects.empty() && config.split.mode == SplitMode::BySubject)
+            throw NeuroDxError(ErrorKind::InvalidDataset, splitFile ? *splitFile : job.dataset, "the split shares subjects between parts");
+        if (!job.resume)
+            saveSplit(job.runFolder / "split.json", plan.index, split);
+        return nlohmann::json{{"training", toJson(config)}, {"split", splitToJson(plan.index, split)}, {"fingerprint", datasetFingerprint(plan.index)}}
+            .dump();
+    });
+
+    const nlohmann::json shared = nlohmann::json::parse(decided);
+    problem.clear();
+    try {
+        const std::string fingerprint = datasetFingerprint(plan.index);
+        if (fingerprint != shared.at("fingerprint").get<std::string>())
+            throw NeuroDxError(ErrorKind::InvalidDataset, job.dataset,
+                               "holds other images here than on rank 0 (" + std::to_string(plan.index.entries.size()) +
+                                   " images, fingerprint " + fingerprint + "): every machine needs the same dataset at the same path");
+        plan.training = trainingConfigFromJson(shared.at("training"));
+        validate(plan.training);
+        plan.split = splitFromJson(shared.at("split"), plan.index, "rank 0's split");
+    } catch (const std::exception& e) {
+        problem = e.what();
+    }
+    group.requireAll("taking rank 0's plan", problem);
+    return plan;
+}
+
+} // namespace neurodx

@@ -1,0 +1,213 @@
+#include "DistributedGroup.h"
+
+#include "common/NeuroDxError.h"
+#include "common/TextUtil.h"
+
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+
+#include <cstring>
+
+namespace neurodx {
+
+struct DistributedGroup::Members {
+    c10::intrusive_ptr<c10d::Store> store;
+    c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+};
+
+namespace {
+
+bool isLoopback(const std::string& address)
+{
+    return address == "localhost" || address == "::1" || address.rfind("127.", 0) == 0;
+}
+
+// Gloo binds to one interface: GLOO_SOCKET_IFNAME when set (as in PyTorch), loopback for a job on
+// one machine, otherwise the address this machine's host name resolves to.
+std::shared_ptr<::gloo::transport::Device> transportDevice(const DistributedSetup& setup)
+{
+    if (const char* interface = std::getenv("GLOO_SOCKET_IFNAME"); interface && *interface)
+        return c10d::ProcessGroupGloo::createDeviceForInterface(interface);
+    if (isLoopback(setup.masterAddress))
+        return c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1");
+    return c10d::ProcessGroupGloo::createDefaultDevice();
+}
+
+void await(const c10::intrusive_ptr<c10d::Work>& work)
+{
+    work->wait(); // the group's timeout applies; a failure throws
+}
+
+} // namespace
+
+DistributedGroup::DistributedGroup(const DistributedSetup& setup) : m_setup(setup), m_members(std::make_unique<Members>())
+{
+    const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(setup.timeout);
+    try {
+        c10d::TCPStoreOptions options;
+        options.port = static_cast<std::uint16_t>(setup.masterPort);
+        options.isServer = setup.rank == 0 && !setup.agentHostsStore;
+        options.numWorkers = static_cast<std::size_t>(setup.worldSize);
+        options.waitWorkers = !setup.agentHostsStore;
+        options.timeout = timeout;
+        options.multiTenant = true;
+        auto tcpStore = c10::make_intrusive<c10d::TCPStore>(setup.masterAddress, options);
+        if (setup.agentHostsStore)
+            m_members->store = c10::make_intrusive<c10d::PrefixStore>("/worker/attempt_" + std::to_string(setup.restartCount), tcpStore);
+        else
+            m_members->store = tcpStore;
+        auto groupOptions = c10d::ProcessGroupGloo::Options::create(timeout);
+        groupOptions->devices.push_back(transportDevice(setup));
+        groupOptions->threads = 2;
+        m_members->group = c10::make_intrusive<c10d::ProcessGroupGloo>(m_members->store, setup.rank, setup.worldSize, groupOptions);
+    } catch (const NeuroDxError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw NeuroDxError(ErrorKind::Communication,
+                           setup.rankText() + " could not join the job at " + setup.masterAddress + ":" + std::to_string(setup.masterPort) +
+                               " within " + std::to_string(setup.timeout.count()) + " s (" + conciseReason(e.what()) +
+                               "): are all ranks started, and is MASTER_ADDR reachable from this machine?");
+    }
+}
+
+DistributedGroup::~DistributedGroup() = default;
+
+void DistributedGroup::fail(const char* what, const std::exception& cause) const
+{
+    throw NeuroDxError(ErrorKind::Communication, m_setup.rankText() + " lost the other ranks while " + what + " (" + conciseReason(cause.what()) +
+                                                     "): another rank stopped, failed or timed out after " + std::to_string(m_setup.timeout.count()) +
+                                                     " s; its own output says why");
+}
+
+void DistributedGroup::broadcast(const std::vector<torch::Tensor>& tensors, int root, const char* what)
+{
+    if (tensors.empty())
+        return;
+    try {
+        std::vector<torch::Tensor> flat;
+        for (const torch::Tensor& t : tensors)
+            flat.push_back(t.detach().reshape({-1}).to(torch::kFloat64));
+        std::vector<torch::Tensor> message{torch::cat(flat)};
+        c10d::BroadcastOptions options;
+        options.rootRank = root;
+        await(m_members->group->broadcast(message, options));
+        torch::NoGradGuard noGrad;
+        std::int64_t offset = 0;
+        for (const torch::Tensor& t : tensors) {
+            const std::int64_t n = t.numel();
+            t.detach().copy_(message[0].narrow(0, offset, n).view(t.sizes()));
+            offset += n;
+        }
+    } catch (const NeuroDxError&) {
+        throw;
+    } catch (const std::exception& e) {
+        fail(what, e);
+    }
+}
+
+void DistributedGroup::allreduceSum(torch::Tensor& tensor, const char* what)
+{
+    try {
+        std::vector<torch::Tensor> message{tensor};
+        await(m_members->group->allreduce(message));
+    } catch (const std::exception& e) {
+        fail(what, e);
+    }
+}
+
+std::string DistributedGroup::broadcastText(const std::string& text, int root, const char* what)
+{
+    try {
+        std::vector<torch::Tensor> size{torch::tensor({static_cast<std::int64_t>(text.size())}, torch::kInt64)};
+        c10d::BroadcastOptions options;
+        options.rootRank = root;
+        await(m_members->group->broadcast(size, options));
+        const std::int64_t length = size[0].item<std::int64_t>();
+        std::vector<torch::Tensor> bytes{torch::empty({std::max<std::int64_t>(length, 1)}, torch::kUInt8)};
+        if (m_setup.rank == root && length > 0)
+            std::memcpy(bytes[0].data_ptr<std::uint8_t>(), text.data(), text.size());
+        await(m_members->group->broadcast(bytes, options));
+        return std::string(reinterpret_cast<const char*>(bytes[0].data_ptr<std::uint8_t>()), static_cast<std::size_t>(length));
+    } catch (const std::exception& e) {
+        fail(what, e);
+    }
+}
+
+std::vector<std::string> DistributedGroup::allGatherText(const std::string& text, const char* what)
+{
+    try {
+        const auto world = static_cast<std::size_t>(m_setup.worldSize);
+        // Lengths first, then every rank's bytes padded to the longest.
+        std::vector<torch::Tensor> lengthIn{torch::tensor({static_cast<std::int64_t>(text.size())}, torch::kInt64)};
+        std::vector<std::vector<torch::Tensor>> lengthsOut(1);
+        for (std::size_t r = 0; r < world; ++r)
+            lengthsOut[0].push_back(torch::empty({1}, torch::kInt64));
+        await(m_members->group->allgather(lengthsOut, lengthIn));
+        std::int64_t longest = 1;
+        for (const torch::Tensor& l : lengthsOut[0])
+            longest = std::max(longest, l.item<std::int64_t>());
+        std::vector<torch::Tensor> bytesIn{torch::zeros({longest}, torch::kUInt8)};
+        std::memcpy(bytesIn[0].data_ptr<std::uint8_t>(), text.data(), text.size());
+        std::vector<std::vector<torch::Tensor>> bytesOut(1);
+        for (std::size_t r = 0; r < world; ++r)
+            bytesOut[0].push_back(torch::empty({longest}, torch::kUInt8));
+        await(m_members->group->allgather(bytesOut, bytesIn));
+        std::vector<std::string> texts;
+        for (std::size_t r = 0; r < world; ++r)
+            texts.emplace_back(reinterpret_cast<const char*>(bytesOut[0][r].data_ptr<std::uint8_t>()),
+                               static_cast<std::size_t>(lengthsOut[0][r].item<std::int64_t>()));
+        return texts;
+    } catch (const std::exception& e) {
+        fail(what, e);
+    }
+}
+
+void DistributedGroup::barrier(const char* what)
+{
+    try {
+        await(m_members->group->barrier());
+    } catch (const std::exception& e) {
+        fail(what, e);
+    }
+}
+
+std::string DistributedGroup::runOnLeader(const char* what, const std::function<std::string()>& produce)
+{
+    std::exception_ptr failure;
+    std::string message;
+    if (isLeader()) {
+        try {
+            message = "ok\n" + produce();
+        } catch (const std::exception& e) {
+            failure = std::current_exception();
+            message = std::string("error\n") + e.what();
+        }
+    }
+    message = broadcastText(message, 0, what);
+    if (failure)
+        std::rethrow_exception(failure);
+    const std::size_t newline = message.find('\n');
+    const std::string status = message.substr(0, newline);
+    const std::string text = newline == std::string::npos ? std::string() : message.substr(newline + 1);
+    if (status != "ok")
+        throw NeuroDxError(ErrorKind::Communication, m_setup.rankText() + ": stopping because rank 0 failed while " + what + ": " + text);
+    return text;
+}
+
+void DistributedGroup::requireAll(const char* what, const std::string& localProblem)
+{
+    const std::vector<std::string> problems = allGatherText(localProblem, what);
+    std::string report;
+    for (std::size_t r = 0; r < problems.size(); ++r) {
+        if (!problems[r].empty())
+            report += (report.empty() ? "" : "; ") + std::string("rank ") + std::to_string(r) + ": " + problems[r];
+    }
+    if (report.empty())
+        return;
+    if (!localProblem.empty())
+        throw NeuroDxError(ErrorKind::InvalidDataset, m_setup.rankText() + ", " + what + ": " + localProblem);
+    throw NeuroDxError(ErrorKind::Communication, m_setup.rankText() + ": stopping because of another rank, " + what + ": " + report);
+}
+
+} // namespace neurodx
