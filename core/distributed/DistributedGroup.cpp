@@ -76,8 +76,8 @@ DistributedGroup::~DistributedGroup() = default;
 void DistributedGroup::fail(const char* what, const std::exception& cause) const
 {
     throw NeuroDxError(ErrorKind::Communication, m_setup.rankText() + " lost the other ranks while " + what + " (" + conciseReason(cause.what()) +
-                                                     "): another rank stopped, failed or timed out after " + std::to_string(m_setup.timeout.count()) +
-                                                     " s; its own output says why");
+                                                     "): another rank stopped or failed (or did not answer within " + std::to_string(m_setup.timeout.count()) +
+                                                     " s); its own output says why");
 }
 
 void DistributedGroup::broadcast(const std::vector<torch::Tensor>& tensors, int root, const char* what)

@@ -50,6 +50,8 @@ private slots:
     void everySliceOncePerEpoch();
     void orderDependsOnSeedAndEpochOnly();
     void orderedBatchesKeepTheCacheOrder();
+    void shardsSplitTheSingleProcessOrder_data();
+    void shardsSplitTheSingleProcessOrder();
 };
 
 void BatchLoaderTest::batchesHoldTheCacheValues_data()
@@ -120,6 +122,52 @@ void BatchLoaderTest::orderDependsOnSeedAndEpochOnly()
     QCOMPARE(order(5, 2), first);
     QVERIFY(order(5, 3) != first);
     QVERIFY(order(6, 2) != first);
+}
+
+void BatchLoaderTest::shardsSplitTheSingleProcessOrder_data()
+{
+    QTest::addColumn<int>("slices");
+    QTest::addColumn<int>("batchPerRank");
+    QTest::addColumn<int>("ranks");
+    QTest::newRow("2 ranks, even") << 32 << 4 << 2;
+    QTest::newRow("2 ranks, last global batch short") << 23 << 4 << 2;
+    QTest::newRow("3 ranks, last batch leaves a rank nothing") << 25 << 4 << 3;
+    QTest::newRow("4 ranks, fewer slices than a global batch") << 6 << 2 << 4;
+    QTest::newRow("1 rank is the single process") << 23 << 5 << 1;
+}
+
+// Global batch k of a job of R ranks is batch k of one process whose batch is R times as large,
+// rank by rank; every rank has the same number of batches, and every slice is seen once.
+void BatchLoaderTest::shardsSplitTheSingleProcessOrder()
+{
+    QFETCH(int, slices);
+    QFETCH(int, batchPerRank);
+    QFETCH(int, ranks);
+    const SliceCache cache = numberedCache(slices, 6);
+    std::vector<std::vector<int>> single;
+    {
+        BatchLoader loader(cache, batchPerRank * ranks, 1, true, std::nullopt, 9, 4);
+        while (auto batch = loader.next()) {
+            single.emplace_back();
+            for (std::int64_t row = 0; row < batch->images.size(0); ++row)
+                single.back().push_back(sliceOf(batch->images[row]));
+        }
+    }
+    std::vector<std::vector<int>> joined(single.size());
+    for (int rank = 0; rank < ranks; ++rank) {
+        BatchLoader loader(cache, batchPerRank, 1, true, std::nullopt, 9, 4, EpochShard{rank, ranks});
+        QCOMPARE(loader.batchCount(), static_cast<int>(single.size()));
+        std::size_t k = 0;
+        while (auto batch = loader.next()) {
+            QVERIFY(batch->images.size(0) <= batchPerRank);
+            QCOMPARE(batch->labels.size(0), batch->images.size(0));
+            for (std::int64_t row = 0; row < batch->images.size(0); ++row)
+                joined.at(k).push_back(sliceOf(batch->images[row]));
+            ++k;
+        }
+        QCOMPARE(k, single.size());
+    }
+    QCOMPARE(joined, single);
 }
 
 void BatchLoaderTest::orderedBatchesKeepTheCacheOrder()
