@@ -14,16 +14,18 @@ nlohmann::json distributedSection(int worldSize, int batchPerRank)
             {"learning_rate_scaled", false}};
 }
 
-std::optional<std::string> worldSizeChange(const fs::path& configFile, int worldSize, int batchPerRank)
+void noteWorldSizeChange(const fs::path& configFile, int worldSize, int batchPerRank, const std::function<void(const std::string&)>& stage)
 {
-    const nlohmann::json saved = readJsonFile(configFile);
+    nlohmann::json saved = readJsonFile(configFile);
     const nlohmann::json section = saved.is_object() ? saved.value("distributed", nlohmann::json::object()) : nlohmann::json::object();
     const int before = section.is_object() && section.value("world_size", nlohmann::json(1)).is_number_integer() ? section.value("world_size", 1) : 1;
     if (before == worldSize)
-        return std::nullopt;
-    return "this run was trained by " + std::to_string(before) + (before == 1 ? " process" : " ranks") + " and continues with " +
-           std::to_string(worldSize) + ": the global batch changes from " + std::to_string(before * batchPerRank) + " to " +
-           std::to_string(worldSize * batchPerRank) + " slices (the learning rate is not rescaled)";
+        return;
+    stage("this run was trained by " + std::to_string(before) + (before == 1 ? " process" : " ranks") + " and continues with " +
+          std::to_string(worldSize) + ": the global batch changes from " + std::to_string(before * batchPerRank) + " to " +
+          std::to_string(worldSize * batchPerRank) + " slices (the learning rate is not rescaled)");
+    saved["distributed"] = distributedSection(worldSize, batchPerRank);
+    writeJsonFile(configFile, saved);
 }
 
 DataParallelPlan planDataParallelJob(const TrainingJobConfig& job, TrainingControl& control, const std::function<void(const std::string&)>& stage)
@@ -47,12 +49,7 @@ DataParallelPlan planDataParallelJob(const TrainingJobConfig& job, TrainingContr
             config = readSavedTrainingConfig(configFile);
             config.epochs = std::max(config.epochs, job.training.epochs); // resuming may extend the run
             splitFile = job.runFolder / "split.json";
-            if (const auto change = worldSizeChange(configFile, group.worldSize(), config.batchSize)) {
-                stage(*change);
-                nlohmann::json saved = readJsonFile(configFile);
-                saved["distributed"] = distributedSection(group.worldSize(), config.batchSize);
-                writeJsonFile(configFile, saved);
-            }
+            noteWorldSizeChange(configFile, group.worldSize(), config.batchSize, stage);
         }
         validate(config);
         if (!job.initialWeights.empty() && !fs::is_regular_file(job.initialWeights))

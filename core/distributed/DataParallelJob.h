@@ -29,8 +29,8 @@ DataParallelPlan planDataParallelJob(const TrainingJobConfig& job, TrainingContr
 // config.json's "distributed" section for a job of `worldSize` ranks of `batchPerRank` slices.
 nlohmann::json distributedSection(int worldSize, int batchPerRank);
 
-// When a run trained by one number of ranks resumes with another, the sentence that says what
-// changes (the global batch); nothing when the number is the same. Reads the run's config.json.
-std::optional<std::string> worldSizeChange(const std::filesystem::path& configFile, int worldSize, int batchPerRank);
+// When a run trained by one number of ranks resumes with another: says what changes (the global
+// batch) through `stage` and records the new number in the run's config.json.
+void noteWorldSizeChange(const std::filesystem::path& configFile, int worldSize, int batchPerRank, const std::function<void(const std::string&)>& stage);
 
 } // namespace neurodx

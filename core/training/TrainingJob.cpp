@@ -81,8 +81,7 @@ TrainingJobResult runTrainingJob(const TrainingJobConfig& job, TrainingControl& 
         config = readSavedTrainingConfig(job.runFolder / "config.json");
         config.epochs = std::max(config.epochs, job.training.epochs); // resuming may extend the run
         splitFile = job.runFolder / "split.json";
-        if (const auto change = worldSizeChange(job.runFolder / "config.json", 1, config.batchSize))
-            stage(*change);
+        noteWorldSizeChange(job.runFolder / "config.json", 1, config.batchSize, stage);
     }
     validate(config);
     if (!job.resume && config.model.freezeBackbone && job.initialWeights.empty())
