@@ -145,6 +145,14 @@ void DistributedTrainingTest::initTestCase()
     QVERIFY(m_dir.isValid());
     const CliResult synth = runCli({"synth", str(dir() / "data"), "--subjects-per-class", "8", "--slices", "6", "--size", "32", "--quiet"});
     QVERIFY2(synth.exitCode == 0, synth.err.constData());
+    // What another machine might hold at the same path: the same dataset with one image missing.
+    fs::copy(dir() / "data", dir() / "other", fs::copy_options::recursive);
+    for (const auto& entry : fs::recursive_directory_iterator(dir() / "other" / "AD")) {
+        if (entry.is_regular_file()) {
+            fs::remove(entry.path());
+            break;
+        }
+    }
 }
 
 void DistributedTrainingTest::twoRanksTrainTheModelOneProcessTrains()
@@ -276,7 +284,7 @@ void DistributedTrainingTest::problemsOfOneRankReachEveryRank_data()
     QTest::addColumn<QString>("rank0Message");
     QTest::addColumn<QString>("rank1Message");
     QTest::newRow("rank 0 cannot resume") << QStringList() << true << "config.json" << "rank 1 of 2: stopping because rank 0 failed while preparing the run";
-    QTest::newRow("rank 1 sees other data") << QStringList{"binary"} << false << "stopping because of another rank"
+    QTest::newRow("rank 1 sees other data") << QStringList{"other"} << false << "stopping because of another rank"
                                             << "holds other images here than on rank 0";
     QTest::newRow("rank 1 sees no data") << QStringList{"missing"} << false << "stopping because of another rank, scanning the dataset: rank 1"
                                          << "rank 1 of 2, scanning the dataset";
