@@ -4,6 +4,7 @@
 #include "common/JsonFile.h"
 
 #include "CommandContext.h"
+#include "DistributedOptions.h"
 #include "InterruptHandler.h"
 #include "ProgressPrinter.h"
 #include "TextTable.h"
@@ -18,11 +19,11 @@ namespace neurodx::cli {
 
 namespace {
 
-TrainingJobConfig jobFrom(const CliArguments& args, const OutputFolder& output)
+TrainingJobConfig jobFrom(const CliArguments& args, const std::filesystem::path& output)
 {
     TrainingJobConfig job;
     job.dataset = args.positional()[0];
-    job.runFolder = output.path();
+    job.runFolder = output;
     job.training = trainingConfigFrom(args);
     job.scan = scanOptionsFrom(args);
     job.bootstrapResamples = 200;
@@ -46,22 +47,25 @@ CommandSpec modelSelectionCommand(std::string name, std::string summary, int (*r
 
 int runCrossValidate(const CliArguments& args)
 {
-    const OutputFolder output(args, "cv");
-    const TrainingJobConfig job = jobFrom(args, output);
+    // In a torchrun job the folds are shared out over the ranks; rank 0 reports.
+    const JobMembership membership(args, "cv");
+    TrainingJobConfig job = jobFrom(args, membership.output());
+    job.group = membership.group();
     const int folds = static_cast<int>(args.integer("folds"));
-    ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json")));
+    ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json") || !membership.isLeader()));
     TrainingControl control;
     const InterruptHandler interrupt(control);
     const CrossValidationResult result = runCrossValidation(job, folds, control, {[&](const std::string& s) { printer.stage(s); }, [&](const TrainingEvent& e) { printer.event(e); }, {}});
+    if (!membership.isLeader())
+        return result.cancelled ? 1 : 0;
     if (args.flag("json")) {
         std::cout << jsonText(result.toJson(), 2) << "\n";
         return result.cancelled ? 1 : 0;
     }
     TextTable table({"fold", "accuracy", "balanced acc.", "macro F1", "macro AUC", "subject acc.", "test slices", "shared subjects"});
-    for (std::size_t f = 0; f < result.folds.size(); ++f) {
-        const ClassificationMetrics& m = result.folds[f].slices;
-        table.addRow({std::to_string(f + 1), fixedPoint(m.accuracy), fixedPoint(m.balancedAccuracy), fixedPoint(m.macroF1), m.macroAuc ? fixedPoint(*m.macroAuc) : "n/a",
-                      fixedPoint(result.folds[f].subjects.accuracy), std::to_string(m.count), std::to_string(result.sharedSubjects[f])});
+    for (const FoldSummary& f : result.folds) {
+        table.addRow({std::to_string(f.fold + 1), fixedPoint(f.accuracy), fixedPoint(f.balancedAccuracy), fixedPoint(f.macroF1), f.macroAuc ? fixedPoint(*f.macroAuc) : "n/a",
+                      fixedPoint(f.subjectAccuracy), std::to_string(f.testSlices), std::to_string(f.sharedSubjects)});
     }
     table.addSeparator();
     table.addRow({"mean +- sd", fixedPoint(result.accuracy.mean) + " +- " + fixedPoint(result.accuracy.std),
@@ -75,7 +79,7 @@ int runCrossValidate(const CliArguments& args)
 int runAudit(const CliArguments& args)
 {
     const OutputFolder output(args, "audit");
-    const TrainingJobConfig job = jobFrom(args, output);
+    const TrainingJobConfig job = jobFrom(args, output.path());
     ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json")));
     TrainingControl control;
     const InterruptHandler interrupt(control);
@@ -107,6 +111,8 @@ CommandSpec crossValidateCommand()
     CommandSpec c = modelSelectionCommand("cv", "Stratified group k-fold cross-validation over subjects: mean and spread of the test metrics.",
                                           runCrossValidate);
     c.options.insert(c.options.begin(), wholeOption("folds", "Number of folds (k)", 5, 3, 100));
+    const std::vector<OptionSpec> distributed = distributedOptions();
+    c.options.insert(c.options.end(), distributed.begin(), distributed.end());
     return c;
 }
 

@@ -13,7 +13,6 @@
 
 #include <chrono>
 #include <iostream>
-#include <optional>
 
 namespace neurodx::cli {
 
@@ -30,13 +29,10 @@ int runTrain(const CliArguments& args)
     if (job.resume && !args.value("output"))
         throw UsageError{"--resume needs --output RUN_FOLDER (the run to continue)"};
     // In a torchrun job rank 0 chooses (or creates) the run folder and alone writes into it.
-    const std::unique_ptr<DistributedGroup> group = joinRequestedJob(args);
-    const bool leader = !group || group->isLeader();
-    std::optional<OutputFolder> output;
-    if (leader)
-        output.emplace(args, architectureName(job.training.model.architecture));
-    job.runFolder = sharedRunFolder(group.get(), leader ? output->path() : std::filesystem::path());
-    job.group = group.get();
+    const JobMembership membership(args, architectureName(job.training.model.architecture));
+    const bool leader = membership.isLeader();
+    job.runFolder = membership.output();
+    job.group = membership.group();
     if (const auto split = args.value("split-file"))
         job.splitFile = *split;
     job.initialWeights = args.value("weights", "");

@@ -3,6 +3,7 @@
 #include "common/JsonFile.h"
 
 #include "CommandContext.h"
+#include "DistributedOptions.h"
 #include "InterruptHandler.h"
 #include "ProgressPrinter.h"
 #include "TextTable.h"
@@ -31,8 +32,10 @@ int runTune(const CliArguments& args)
 {
     TuningJobConfig job;
     job.dataset = args.positional()[0];
-    const OutputFolder output(args, "tuning");
-    job.folder = output.path();
+    // In a torchrun job each round's trials are shared out over the ranks; rank 0 reports.
+    const JobMembership membership(args, "tuning");
+    job.folder = membership.output();
+    job.group = membership.group();
     job.training = trainingConfigFrom(args, searchBase());
     job.scan = scanOptionsFrom(args);
     if (const auto split = args.value("split-file"))
@@ -49,7 +52,7 @@ int runTune(const CliArguments& args)
     if (const auto search = args.value("search"))
         t.space.setAll(*search);
 
-    ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json")));
+    ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json") || !membership.isLeader()));
     TrainingControl control;
     const InterruptHandler interrupt(control);
     const TuningResult result = runTuningJob(job, control, {[&](const std::string& s) { printer.stage(s); },
@@ -57,6 +60,8 @@ int runTune(const CliArguments& args)
                                                                printer.stage("trial " + trial.id + " " + trialStatusName(trial.status) + ": " + metricName(t.objective) + " " + fixedPoint(trial.score));
                                                            },
                                                            {}});
+    if (!membership.isLeader())
+        return result.cancelled ? 1 : 0;
     const double overhead = result.totalSeconds > 0 ? 1.0 - result.trainingSeconds / result.totalSeconds : 0.0;
     if (args.flag("json")) {
         nlohmann::json trials = nlohmann::json::array();
@@ -114,6 +119,8 @@ CommandSpec tuneCommand()
                  textOption("split-file", "FILE", "Use this split (neurodx-cli split --output) instead of splitting here")};
     const std::vector<OptionSpec> scan = scanOptions();
     c.options.insert(c.options.end(), scan.begin(), scan.end());
+    const std::vector<OptionSpec> distributed = distributedOptions();
+    c.options.insert(c.options.end(), distributed.begin(), distributed.end());
     c.trainingOptions = trainingOptionSpecs(searchBase());
     c.computes = true;
     c.run = runTune;

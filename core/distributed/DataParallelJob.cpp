@@ -28,18 +28,53 @@ void noteWorldSizeChange(const fs::path& configFile, int worldSize, int batchPer
     writeJsonFile(configFile, saved);
 }
 
+void requireSameDataset(DistributedGroup& group, const DatasetIndex& index, const fs::path& root)
+{
+    const std::string fingerprint = datasetFingerprint(index);
+    const std::vector<std::string> all = group.allGatherText(fingerprint, "comparing the datasets");
+    const std::string problem = fingerprint == all.front()
+                                    ? std::string()
+                                    : root.string() + " holds other images here than on rank 0 (" + std::to_string(index.entries.size()) +
+                                          " images, fingerprint " + fingerprint + "): every machine needs the same dataset at the same path";
+    group.requireAll("comparing the datasets", problem);
+}
+
+DatasetIndex scanOnEveryRank(DistributedGroup* group, const fs::path& root, const ScanOptions& options, const CancelToken* cancel)
+{
+    if (!group)
+        return scanDataset(root, options, cancel);
+    DatasetIndex index;
+    std::string problem;
+    try {
+        index = scanDataset(root, options, cancel);
+    } catch (const NeuroDxError& e) {
+        problem = e.what();
+    }
+    group->requireAll("scanning the dataset", problem);
+    requireSameDataset(*group, index, root);
+    return index;
+}
+
+DatasetSplit agreeOnSplit(DistributedGroup& group, const DatasetIndex& index, const std::function<DatasetSplit()>& decide)
+{
+    const std::string decided = group.runOnLeader("splitting", [&] { return splitToJson(index, decide()).dump(); });
+    std::string problem;
+    DatasetSplit split;
+    try {
+        split = splitFromJson(nlohmann::json::parse(decided), index, "rank 0's split");
+    } catch (const std::exception& e) {
+        problem = e.what();
+    }
+    group.requireAll("taking rank 0's split", problem);
+    return split;
+}
+
 DataParallelPlan planDataParallelJob(const TrainingJobConfig& job, TrainingControl& control, const std::function<void(const std::string&)>& stage)
 {
     DistributedGroup& group = *job.group;
     DataParallelPlan plan;
     stage("scanning " + job.dataset.string() + " (" + group.setup().rankText() + ")");
-    std::string problem;
-    try {
-        plan.index = scanDataset(job.dataset, job.scan, &control.cancelToken());
-    } catch (const NeuroDxError& e) {
-        problem = e.what();
-    }
-    group.requireAll("scanning the dataset", problem);
+    plan.index = scanOnEveryRank(&group, job.dataset, job.scan, &control.cancelToken());
 
     const std::string decided = group.runOnLeader("preparing the run", [&] {
         TrainingConfig config = job.training;
@@ -65,18 +100,12 @@ DataParallelPlan planDataParallelJob(const TrainingJobConfig& job, TrainingContr
             throw NeuroDxError(ErrorKind::InvalidDataset, splitFile ? *splitFile : job.dataset, "the split shares subjects between parts");
         if (!job.resume)
             saveSplit(job.runFolder / "split.json", plan.index, split);
-        return nlohmann::json{{"training", toJson(config)}, {"split", splitToJson(plan.index, split)}, {"fingerprint", datasetFingerprint(plan.index)}}
-            .dump();
+        return nlohmann::json{{"training", toJson(config)}, {"split", splitToJson(plan.index, split)}}.dump();
     });
 
     const nlohmann::json shared = nlohmann::json::parse(decided);
-    problem.clear();
+    std::string problem;
     try {
-        const std::string fingerprint = datasetFingerprint(plan.index);
-        if (fingerprint != shared.at("fingerprint").get<std::string>())
-            throw NeuroDxError(ErrorKind::InvalidDataset, job.dataset,
-                               "holds other images here than on rank 0 (" + std::to_string(plan.index.entries.size()) +
-                                   " images, fingerprint " + fingerprint + "): every machine needs the same dataset at the same path");
         plan.training = trainingConfigFromJson(shared.at("training"));
         validate(plan.training);
         plan.split = splitFromJson(shared.at("split"), plan.index, "rank 0's split");

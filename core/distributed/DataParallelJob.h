@@ -26,6 +26,18 @@ struct DataParallelPlan {
 // Throws NeuroDxError on every rank when any rank cannot go on, naming that rank and why.
 DataParallelPlan planDataParallelJob(const TrainingJobConfig& job, TrainingControl& control, const std::function<void(const std::string&)>& stage);
 
+// Scans `root` on this rank; in a job (group not null) every rank does, and all stop when one cannot
+// scan or sees other images than rank 0 (requireSameDataset).
+DatasetIndex scanOnEveryRank(DistributedGroup* group, const std::filesystem::path& root, const ScanOptions& options, const CancelToken* cancel);
+
+// Every rank's scan of the dataset must be rank 0's: otherwise every rank throws, naming the ranks
+// that see other images (another version of the dataset, a path that points elsewhere).
+void requireSameDataset(DistributedGroup& group, const DatasetIndex& index, const std::filesystem::path& root);
+
+// Rank 0's split on every rank: rank 0 runs `decide` (split anew, or read a split.json, and save
+// it), the others rebuild the same split against their own scan.
+DatasetSplit agreeOnSplit(DistributedGroup& group, const DatasetIndex& index, const std::function<DatasetSplit()>& decide);
+
 // config.json's "distributed" section for a job of `worldSize` ranks of `batchPerRank` slices.
 nlohmann::json distributedSection(int worldSize, int batchPerRank);
 

@@ -3,7 +3,10 @@
 #include "common/NeuroDxError.h"
 #include "common/SeededRandom.h"
 #include "dataset/GroupKFold.h"
+#include "distributed/DataParallelJob.h"
+#include "distributed/DistributedGroup.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -44,20 +47,52 @@ double majorityShare(const std::vector<int>& labels)
 
 } // namespace
 
+FoldSummary FoldSummary::of(int fold, const EvaluationReport& test, std::size_t sharedSubjects)
+{
+    FoldSummary s;
+    s.fold = fold;
+    s.accuracy = test.slices.accuracy;
+    s.balancedAccuracy = test.slices.balancedAccuracy;
+    s.macroF1 = test.slices.macroF1;
+    s.macroAuc = test.slices.macroAuc;
+    s.subjectAccuracy = test.subjects.accuracy;
+    s.testSlices = test.slices.count;
+    s.sharedSubjects = sharedSubjects;
+    return s;
+}
+
+nlohmann::json FoldSummary::toJson() const
+{
+    return {{"fold", fold},
+            {"accuracy", accuracy},
+            {"balanced_accuracy", balancedAccuracy},
+            {"macro_f1", macroF1},
+            {"macro_auc", macroAuc ? nlohmann::json(*macroAuc) : nlohmann::json()},
+            {"subject_level_accuracy", subjectAccuracy},
+            {"test_slices", testSlices},
+            {"shared_subjects", sharedSubjects}};
+}
+
+FoldSummary FoldSummary::fromJson(const nlohmann::json& j)
+{
+    FoldSummary s;
+    s.fold = j.at("fold").get<int>();
+    s.accuracy = j.at("accuracy").get<double>();
+    s.balancedAccuracy = j.at("balanced_accuracy").get<double>();
+    s.macroF1 = j.at("macro_f1").get<double>();
+    if (j.at("macro_auc").is_number())
+        s.macroAuc = j.at("macro_auc").get<double>();
+    s.subjectAccuracy = j.at("subject_level_accuracy").get<double>();
+    s.testSlices = j.at("test_slices").get<std::size_t>();
+    s.sharedSubjects = j.at("shared_subjects").get<std::size_t>();
+    return s;
+}
+
 nlohmann::json CrossValidationResult::toJson() const
 {
     nlohmann::json perFold = nlohmann::json::array();
-    for (std::size_t f = 0; f < folds.size(); ++f) {
-        const ClassificationMetrics& m = folds[f].slices;
-        perFold.push_back({{"fold", f},
-                           {"accuracy", m.accuracy},
-                           {"balanced_accuracy", m.balancedAccuracy},
-                           {"macro_f1", m.macroF1},
-                           {"macro_auc", m.macroAuc ? nlohmann::json(*m.macroAuc) : nlohmann::json()},
-                           {"subject_level_accuracy", folds[f].subjects.accuracy},
-                           {"test_slices", m.count},
-                           {"shared_subjects", sharedSubjects.at(f)}});
-    }
+    for (const FoldSummary& fold : folds)
+        perFold.push_back(fold.toJson());
     return {{"folds", perFold},
             {"accuracy", meanStdJson(accuracy)},
             {"balanced_accuracy", meanStdJson(balancedAccuracy)},
@@ -73,33 +108,62 @@ CrossValidationResult runCrossValidation(const TrainingJobConfig& job, int k, Tr
         throw NeuroDxError(ErrorKind::InvalidArgument, "cross-validation needs at least 3 folds: one tests, one validates, the rest train");
     if (callbacks.onStage)
         callbacks.onStage("scanning " + job.dataset.string());
-    const DatasetIndex index = scanDataset(job.dataset, job.scan, &control.cancelToken());
+    // Folds are a function of the dataset and the seed: every rank of a job draws the same ones.
+    const DatasetIndex index = scanOnEveryRank(job.group, job.dataset, job.scan, &control.cancelToken());
     index.requireTwoClassesWithImages();
     const auto folds = groupedFolds(index, k, job.training.seed);
+    const int rank = job.group ? job.group->rank() : 0;
+    const int ranks = job.group ? job.group->worldSize() : 1;
     CrossValidationResult result;
-    std::vector<double> accuracy, balanced, f1, auc;
-    for (int f = 0; f < k; ++f) {
+    std::exception_ptr failure;
+    std::string problem;
+    for (int f = rank; f < k; f += ranks) {
         if (control.isCancelled())
             break;
         if (callbacks.onStage)
             callbacks.onStage("fold " + std::to_string(f + 1) + " of " + std::to_string(k));
-        const DatasetSplit split = foldSplit(index, folds, f);
-        if (!split.report.sharedSubjects.empty())
-            throw NeuroDxError(ErrorKind::InvalidDataset, "fold " + std::to_string(f + 1) + " shares subjects between parts");
-        TrainingJobConfig foldJob = job;
-        foldJob.runFolder = job.runFolder / ("fold_" + std::to_string(f + 1));
-        const TrainingJobResult run = runTrainingOnSplit(index, split, foldJob, control, callbacks);
-        if (run.training.cancelled || !run.tested)
+        try {
+            const DatasetSplit split = foldSplit(index, folds, f);
+            if (!split.report.sharedSubjects.empty())
+                throw NeuroDxError(ErrorKind::InvalidDataset, "fold " + std::to_string(f + 1) + " shares subjects between parts");
+            TrainingJobConfig foldJob = job;
+            foldJob.runFolder = job.runFolder / ("fold_" + std::to_string(f + 1));
+            foldJob.group = nullptr; // a fold trains on one rank
+            const TrainingJobResult run = runTrainingOnSplit(index, split, foldJob, control, callbacks);
+            if (run.training.cancelled || !run.tested)
+                break;
+            result.folds.push_back(FoldSummary::of(f, run.test, split.report.sharedSubjects.size()));
+        } catch (const std::exception& e) {
+            failure = std::current_exception();
+            problem = "fold " + std::to_string(f + 1) + ": " + e.what();
             break;
-        result.folds.push_back(run.test);
-        result.sharedSubjects.push_back(split.report.sharedSubjects.size());
-        accuracy.push_back(run.test.slices.accuracy);
-        balanced.push_back(run.test.slices.balancedAccuracy);
-        f1.push_back(run.test.slices.macroF1);
-        if (run.test.slices.macroAuc)
-            auc.push_back(*run.test.slices.macroAuc);
+        }
     }
+    if (failure && !job.group)
+        std::rethrow_exception(failure);
     result.cancelled = control.isCancelled();
+    if (job.group) { // every rank's folds (and whether it was stopped) to every rank; no rank waits for a failed one
+        job.group->requireAll("training the folds", problem);
+        nlohmann::json mine = {{"cancelled", result.cancelled}, {"folds", nlohmann::json::array()}};
+        for (const FoldSummary& fold : result.folds)
+            mine["folds"].push_back(fold.toJson());
+        result.folds.clear();
+        for (const std::string& text : job.group->allGatherText(mine.dump(), "collecting the folds")) {
+            const nlohmann::json theirs = nlohmann::json::parse(text);
+            result.cancelled = result.cancelled || theirs.at("cancelled").get<bool>();
+            for (const nlohmann::json& fold : theirs.at("folds"))
+                result.folds.push_back(FoldSummary::fromJson(fold));
+        }
+        std::sort(result.folds.begin(), result.folds.end(), [](const FoldSummary& a, const FoldSummary& b) { return a.fold < b.fold; });
+    }
+    std::vector<double> accuracy, balanced, f1, auc;
+    for (const FoldSummary& fold : result.folds) {
+        accuracy.push_back(fold.accuracy);
+        balanced.push_back(fold.balancedAccuracy);
+        f1.push_back(fold.macroF1);
+        if (fold.macroAuc)
+            auc.push_back(*fold.macroAuc);
+    }
     result.accuracy = meanStd(accuracy);
     result.balancedAccuracy = meanStd(balanced);
     result.macroF1 = meanStd(f1);

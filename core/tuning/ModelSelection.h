@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,16 +16,31 @@ struct MeanStd {
     double mean = 0, std = 0;
 };
 
+// One fold's test figures (its run folder's metrics.json has the rest).
+struct FoldSummary {
+    int fold = 0; // 0-based
+    double accuracy = 0, balancedAccuracy = 0, macroF1 = 0;
+    std::optional<double> macroAuc;
+    double subjectAccuracy = 0;
+    std::size_t testSlices = 0;
+    std::size_t sharedSubjects = 0; // 0 proves the fold's parts are subject-disjoint
+
+    static FoldSummary of(int fold, const EvaluationReport& test, std::size_t sharedSubjects);
+    nlohmann::json toJson() const;
+    static FoldSummary fromJson(const nlohmann::json& json);
+};
+
 struct CrossValidationResult {
-    std::vector<EvaluationReport> folds;
-    std::vector<std::size_t> sharedSubjects; // per fold: 0 proves the folds are subject-disjoint
+    std::vector<FoldSummary> folds; // in fold order
     MeanStd accuracy, balancedAccuracy, macroF1, macroAuc;
     bool cancelled = false;
     nlohmann::json toJson() const;
 };
 
 // Stratified group k-fold over subjects: for each fold, train on the others (one of them validates)
-// and test on it. Each fold's run folder is <folder>/fold_<i>. Needs at least 3 folds.
+// and test on it. Each fold's run folder is <folder>/fold_<i>. Needs at least 3 folds. With
+// `job.group`, the folds are spread over the ranks of a distributed job (rank r trains folds r, r +
+// world size, ...; each rank writes the fold folders it trains) and every rank returns all folds.
 CrossValidationResult runCrossValidation(const TrainingJobConfig& job, int folds, TrainingControl& control, const TrainingJobCallbacks& callbacks = {});
 
 // The leakage audit (after Yagis et al. 2021): the same model and budget trained three ways.

@@ -4,11 +4,13 @@
 #include "common/JsonFile.h"
 #include "common/NeuroDxError.h"
 #include "common/SeededRandom.h"
+#include "distributed/DistributedGroup.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <stdexcept>
 
 namespace fs = std::filesystem;
@@ -196,42 +198,85 @@ TrialRecord Tuner::runOrReuse(TrialRecord trial, TrainingControl& control, Tunin
     return trial;
 }
 
+void Tuner::finishTrial(const TrialRecord& trial, TuningResult& result)
+{
+    result.trials.push_back(trial);
+    if (m_onTrial)
+        m_onTrial(trial);
+    if (!m_group || m_group->isLeader())
+        writeJsonFile(m_folder / "oracle.json", nlohmann::json{{"config", m_config.toJson()}, {"trials_done", result.trials.size()}}, 2);
+}
+
+std::vector<TrialRecord> Tuner::runRound(std::vector<TrialRecord> planned, TrainingControl& control, TuningResult& result)
+{
+    std::vector<TrialRecord> done;
+    if (!m_group) {
+        for (TrialRecord& trial : planned) {
+            if (control.isCancelled())
+                break;
+            done.push_back(runOrReuse(std::move(trial), control, result));
+            finishTrial(done.back(), result);
+        }
+        return done;
+    }
+    nlohmann::json mine = nlohmann::json::array();
+    std::string problem;
+    TuningResult local; // this rank's training time; the round's total is summed from the records below
+    for (std::size_t i = static_cast<std::size_t>(m_group->rank()); i < planned.size(); i += static_cast<std::size_t>(m_group->worldSize())) {
+        if (control.isCancelled())
+            break;
+        try { // reported to every rank below, so that none waits for this one
+            mine.push_back({{"index", i}, {"trial", runOrReuse(planned[i], control, local).toJson()}});
+        } catch (const std::exception& e) {
+            problem = "trial " + planned[i].id + ": " + e.what();
+            break;
+        }
+    }
+    m_group->requireAll("running the trials", problem);
+    std::map<std::size_t, TrialRecord> byIndex;
+    const nlohmann::json report = {{"cancelled", control.isCancelled()}, {"trials", mine}};
+    for (const std::string& text : m_group->allGatherText(report.dump(), "collecting the trials")) {
+        const nlohmann::json theirs = nlohmann::json::parse(text);
+        m_stopped = m_stopped || theirs.at("cancelled").get<bool>();
+        for (const nlohmann::json& item : theirs.at("trials"))
+            byIndex.emplace(item.at("index").get<std::size_t>(), TrialRecord::fromJson(item.at("trial")));
+    }
+    for (const auto& [index, trial] : byIndex) {
+        result.trainingSeconds += trial.seconds;
+        done.push_back(trial);
+        finishTrial(trial, result);
+    }
+    return done;
+}
+
 TuningResult Tuner::run(TrainingControl& control)
 {
     const auto start = Clock::now();
     fs::create_directories(m_folder);
-    const fs::path oracleFile = m_folder / "oracle.json";
-    if (fs::exists(oracleFile)) {
-        const nlohmann::json saved = readJsonFile(oracleFile);
-        if (saved.value("config", nlohmann::json()) != m_config.toJson())
+    const auto checkSettings = [&] {
+        const fs::path oracleFile = m_folder / "oracle.json";
+        if (fs::exists(oracleFile) && readJsonFile(oracleFile).value("config", nlohmann::json()) != m_config.toJson())
             throw NeuroDxError(ErrorKind::InvalidArgument, oracleFile,
                                "this tuning folder was made with other settings; resume with the same ones or choose a new folder");
-    }
+        return std::string();
+    };
+    if (m_group) // rank 0's folder decides for every rank
+        m_group->runOnLeader("checking the tuning folder", checkSettings);
+    else
+        checkSettings();
 
     TuningResult result;
     std::vector<HyperparameterValues> used;
     int nextId = 0;
-    const auto record = [&](TrialRecord trial) {
-        trial = runOrReuse(std::move(trial), control, result);
-        result.trials.push_back(trial);
-        if (m_onTrial)
-            m_onTrial(trial);
-        writeJsonFile(oracleFile, nlohmann::json{{"config", m_config.toJson()}, {"trials_done", result.trials.size()}}, 2);
-        return trial;
-    };
 
     if (m_config.strategy == TuningConfig::Strategy::Random) {
-        for (TrialRecord& t : newTrials(m_config.maxTrials, m_config.maxEpochs, 0, used, nextId)) {
-            if (control.isCancelled())
-                break;
-            record(std::move(t));
-        }
+        runRound(newTrials(m_config.maxTrials, m_config.maxEpochs, 0, used, nextId), control, result);
     } else {
         const HyperbandSchedule schedule{m_config.maxEpochs, m_config.factor};
-        for (int iteration = 0; iteration < m_config.iterations && !control.isCancelled(); ++iteration) {
-            for (int bracket = schedule.brackets() - 1; bracket >= 0 && !control.isCancelled(); --bracket) {
+        for (int iteration = 0; iteration < m_config.iterations && !stopping(control); ++iteration) {
+            for (int bracket = schedule.brackets() - 1; bracket >= 0 && !stopping(control); --bracket) {
                 std::vector<TrialRecord> previous;
-                for (int round = 0; round < schedule.rounds(bracket) && !control.isCancelled(); ++round) {
+                for (int round = 0; round < schedule.rounds(bracket) && !stopping(control); ++round) {
                     std::vector<TrialRecord> planned;
                     if (round == 0) {
                         planned = newTrials(schedule.trials(bracket, 0), schedule.epochs(bracket, 0), bracket, used, nextId);
@@ -260,17 +305,12 @@ TuningResult Tuner::run(TrainingControl& control)
                     }
                     for (TrialRecord& t : planned)
                         t.round = round;
-                    previous.clear();
-                    for (TrialRecord& t : planned) {
-                        if (control.isCancelled())
-                            break;
-                        previous.push_back(record(std::move(t)));
-                    }
+                    previous = runRound(std::move(planned), control, result);
                 }
             }
         }
     }
-    result.cancelled = control.isCancelled();
+    result.cancelled = stopping(control);
     result.bestTrial = bestTrialIndex(result.trials, m_config.objective);
     result.totalSeconds = std::chrono::duration<double>(Clock::now() - start).count();
     return result;

@@ -15,6 +15,8 @@
 
 namespace neurodx {
 
+class DistributedGroup; // distributed/DistributedGroup.h
+
 struct TuningConfig {
     enum class Strategy { Hyperband, Random };
     Strategy strategy = Strategy::Hyperband;
@@ -74,9 +76,20 @@ public:
     using TrialSink = std::function<void(const TrialRecord& trial)>; // after each trial ends
     Tuner(TuningConfig config, std::filesystem::path folder, TrialRunner runner, TrialSink onTrial = {});
 
+    // Spreads every round's trials over the ranks of a distributed job: rank r runs trials r, r +
+    // world size, ... of each round (the rounds of a bracket depend on each other; the trials of a
+    // round do not), and every rank learns every result before the next round, so all ranks plan
+    // the same next round. Each rank writes the trial folders it runs; rank 0 writes oracle.json.
+    // Promoted trials read their parent's folder, which may be another rank's: across machines the
+    // tuning folder must be on storage they share.
+    void spreadOver(DistributedGroup* group) { m_group = group; }
+
     TuningResult run(TrainingControl& control);
 
 private:
+    std::vector<TrialRecord> runRound(std::vector<TrialRecord> planned, TrainingControl& control, TuningResult& result);
+    void finishTrial(const TrialRecord& trial, TuningResult& result);
+    bool stopping(const TrainingControl& control) const { return m_stopped || control.isCancelled(); }
     TrialRecord runOrReuse(TrialRecord trial, TrainingControl& control, TuningResult& result);
     std::vector<TrialRecord> newTrials(int count, int epochs, int bracket, std::vector<HyperparameterValues>& used, int& nextId);
 
@@ -84,6 +97,8 @@ private:
     std::filesystem::path m_folder;
     TrialRunner m_runner;
     TrialSink m_onTrial;
+    DistributedGroup* m_group = nullptr;
+    bool m_stopped = false; // another rank was stopped: this one stops at the same round
 };
 
 // The trial whose score is best for the objective's direction; -1 when none completed.

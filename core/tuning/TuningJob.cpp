@@ -4,6 +4,8 @@
 #include "common/AtomicFile.h"
 #include "common/JsonFile.h"
 #include "common/NeuroDxError.h"
+#include "distributed/DataParallelJob.h"
+#include "distributed/DistributedGroup.h"
 #include "dataset/Split.h"
 #include "training/SliceCache.h"
 
@@ -140,24 +142,31 @@ TuningResult runTuningJob(const TuningJobConfig& job, TrainingControl& control, 
     };
     validate(job.training);
     stage("scanning " + job.dataset.string());
-    const DatasetIndex index = scanDataset(job.dataset, job.scan, &control.cancelToken());
+    const DatasetIndex index = scanOnEveryRank(job.group, job.dataset, job.scan, &control.cancelToken());
     index.requireTwoClassesWithImages();
-    // The given split, else the one a search being resumed wrote, else a new one.
-    const fs::path saved = job.folder / "split.json";
-    const std::optional<fs::path> splitFile = job.splitFile ? job.splitFile : fs::exists(saved) ? std::optional<fs::path>(saved) : std::nullopt;
-    std::error_code same;
-    if (job.splitFile && fs::exists(saved) && !fs::equivalent(*job.splitFile, saved, same) &&
-        readJsonFile(*job.splitFile).value("parts", nlohmann::json()) != readJsonFile(saved).value("parts", nlohmann::json()))
-        throw NeuroDxError(ErrorKind::InvalidArgument, saved,
-                           "this search ran its finished trials on the split it holds, not on " + job.splitFile->string() +
-                               ": give that split.json again, or start a new search (another --output)");
-    const DatasetSplit split = splitFile ? loadSplit(*splitFile, index) : splitDataset(index, job.training.split);
-    if (!split.report.sharedSubjects.empty() && job.training.split.mode == SplitMode::BySubject)
-        throw NeuroDxError(ErrorKind::InvalidDataset, splitFile ? *splitFile : job.dataset, "the split shares subjects between parts");
+    const bool leader = !job.group || job.group->isLeader();
+    const auto decideSplit = [&] {
+        // The given split, else the one a search being resumed wrote, else a new one.
+        const fs::path saved = job.folder / "split.json";
+        const std::optional<fs::path> splitFile = job.splitFile ? job.splitFile : fs::exists(saved) ? std::optional<fs::path>(saved) : std::nullopt;
+        std::error_code same;
+        if (job.splitFile && fs::exists(saved) && !fs::equivalent(*job.splitFile, saved, same) &&
+            readJsonFile(*job.splitFile).value("parts", nlohmann::json()) != readJsonFile(saved).value("parts", nlohmann::json()))
+            throw NeuroDxError(ErrorKind::InvalidArgument, saved,
+                               "this search ran its finished trials on the split it holds, not on " + job.splitFile->string() +
+                                   ": give that split.json again, or start a new search (another --output)");
+        const DatasetSplit split = splitFile ? loadSplit(*splitFile, index) : splitDataset(index, job.training.split);
+        if (!split.report.sharedSubjects.empty() && job.training.split.mode == SplitMode::BySubject)
+            throw NeuroDxError(ErrorKind::InvalidDataset, splitFile ? *splitFile : job.dataset, "the split shares subjects between parts");
+        fs::create_directories(job.folder);
+        std::error_code ec;
+        if (!splitFile || !fs::equivalent(*splitFile, saved, ec))
+            saveSplit(saved, index, split);
+        return split;
+    };
+    // In a distributed search rank 0 splits (or reads the folder's split.json) for every rank.
+    const DatasetSplit split = job.group ? agreeOnSplit(*job.group, index, decideSplit) : decideSplit();
     fs::create_directories(job.folder);
-    std::error_code ec;
-    if (!splitFile || !fs::equivalent(*splitFile, saved, ec))
-        saveSplit(saved, index, split);
     const auto cacheOf = [&](SplitPart part) {
         stage(std::string("decoding ") + std::to_string(split.part(part).size()) + " " + splitPartName(part) + " slices");
         return buildSliceCache(index, split.part(part), job.training.input, job.training.threads, &control.cancelToken());
@@ -191,8 +200,11 @@ TuningResult runTuningJob(const TuningJobConfig& job, TrainingControl& control, 
                                         result.history.end());
     };
     Tuner tuner(job.tuning, job.folder, runner, callbacks.onTrial);
+    tuner.spreadOver(job.group);
     TuningResult result = tuner.run(control);
     result.totalSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); // scan and decoding included
+    if (!leader)
+        return result;
 
     writeFileAtomically(job.folder / "trials.csv", trialsCsv(result.trials));
     if (result.bestTrial >= 0) {

@@ -23,6 +23,9 @@ struct TuningJobConfig {
     // Hold out the subjects of this split.json (e.g. the final training's) instead of splitting anew.
     // Without it a resumed search keeps the split.json its folder holds.
     std::optional<std::filesystem::path> splitFile;
+    // Spread each round's trials over the ranks of this distributed job (Tuner::spreadOver); rank 0
+    // splits and writes the search's summary files. Null: all trials here.
+    DistributedGroup* group = nullptr;
 };
 
 struct TuningJobCallbacks {

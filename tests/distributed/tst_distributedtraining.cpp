@@ -133,6 +133,8 @@ private slots:
     void ctrlCOnOneRankStopsEveryRank();
     void problemsOfOneRankReachEveryRank_data();
     void problemsOfOneRankReachEveryRank();
+    void crossValidationSharesOutTheFolds();
+    void tuningSharesOutTheTrials();
     void torchrunLaunchesIt();
 
 private:
@@ -310,6 +312,49 @@ void DistributedTrainingTest::problemsOfOneRankReachEveryRank()
     const QString rank0 = job.errors(0), rank1 = job.errors(1);
     QVERIFY2(rank0.contains(rank0Message), qPrintable(rank0));
     QVERIFY2(rank1.contains(rank1Message), qPrintable(rank1));
+}
+
+void DistributedTrainingTest::crossValidationSharesOutTheFolds()
+{
+    // 3 folds on 2 ranks: rank 0 trains folds 1 and 3, rank 1 fold 2; rank 0 reports all three,
+    // exactly as one process computes them (each fold is trained whole by one rank).
+    const QStringList common = QStringList{"cv", str(dir() / "data"), "--folds", "3", "--epochs", "2", "--json"} + kTinyModel;
+    const CliResult single = runCli(common + QStringList{"--output", str(dir() / "cv-single")});
+    QVERIFY2(single.exitCode == 0, single.err.constData());
+    Job job = startJob(2, common + QStringList{"--output", str(dir() / "cv-pair")});
+    QVERIFY(job.waitForAll(120000));
+    QVERIFY2(job.exitCode(0) == 0 && job.exitCode(1) == 0, qPrintable(job.errors(0) + job.errors(1)));
+    QVERIFY(job.ranks[1]->readAllStandardOutput().isEmpty()); // one report, from rank 0
+    const nlohmann::json pair = nlohmann::json::parse(job.ranks[0]->readAllStandardOutput().toStdString());
+    QCOMPARE(pair["folds"].size(), std::size_t{3});
+    QCOMPARE(pair["folds"], single.json()["folds"]);
+    QCOMPARE(pair["accuracy"], single.json()["accuracy"]);
+    for (const char* fold : {"fold_1", "fold_2", "fold_3"})
+        QVERIFY2(fs::exists(dir() / "cv-pair" / fold / "metrics.json"), fold);
+}
+
+void DistributedTrainingTest::tuningSharesOutTheTrials()
+{
+    // Hyperband, 3 epochs at most, factor 3: a round of 3 trials, then the best continues. The
+    // ranks share each round's trials and agree on the promotion: the same trials and scores.
+    const QStringList common = QStringList{"tune", str(dir() / "data"), "--max-epochs", "3", "--factor", "3", "--json",
+                                           "--search", "units=8:32:8;filters1=4:8:4;filters2=4:8:4"} +
+                               kTinyModel.mid(kTinyModel.indexOf("--image-size"));
+    const CliResult single = runCli(common + QStringList{"--output", str(dir() / "tune-single")});
+    QVERIFY2(single.exitCode == 0, single.err.constData());
+    Job job = startJob(2, common + QStringList{"--output", str(dir() / "tune-pair")});
+    QVERIFY(job.waitForAll(120000));
+    QVERIFY2(job.exitCode(0) == 0 && job.exitCode(1) == 0, qPrintable(job.errors(0) + job.errors(1)));
+    const nlohmann::json pair = nlohmann::json::parse(job.ranks[0]->readAllStandardOutput().toStdString());
+    const nlohmann::json alone = single.json();
+    QVERIFY(pair["trials"].size() >= 4);
+    QCOMPARE(pair["trials"].size(), alone["trials"].size());
+    for (std::size_t i = 0; i < alone["trials"].size(); ++i) {
+        for (const char* key : {"trial_id", "hyperparameters", "epochs", "score", "status"})
+            QCOMPARE(pair["trials"][i][key], alone["trials"][i][key]);
+        QVERIFY(fs::exists(dir() / "tune-pair" / ("trial_" + pair["trials"][i]["trial_id"].get<std::string>()) / "trial.json"));
+    }
+    QVERIFY(fs::exists(dir() / "tune-pair" / "best_hyperparameters.json"));
 }
 
 void DistributedTrainingTest::torchrunLaunchesIt()

@@ -74,13 +74,15 @@ void ModelSelectionTest::crossValidationReportsEveryFold()
     QCOMPARE(cv.folds.size(), std::size_t{3});
     std::size_t tested = 0;
     for (std::size_t f = 0; f < 3; ++f) {
-        QCOMPARE(cv.sharedSubjects[f], std::size_t{0});
-        tested += cv.folds[f].slices.count;
+        QCOMPARE(cv.folds[f].fold, static_cast<int>(f));
+        QCOMPARE(cv.folds[f].sharedSubjects, std::size_t{0});
+        tested += cv.folds[f].testSlices;
+        QCOMPARE(FoldSummary::fromJson(cv.folds[f].toJson()).toJson(), cv.folds[f].toJson());
     }
     QCOMPARE(tested, std::size_t{360}); // every slice tested once
     double mean = 0;
     for (const auto& fold : cv.folds)
-        mean += fold.slices.accuracy / 3.0;
+        mean += fold.accuracy / 3.0;
     QVERIFY(std::abs(cv.accuracy.mean - mean) < 1e-12);
     QVERIFY(cv.accuracy.std >= 0);
     const nlohmann::json j = cv.toJson();

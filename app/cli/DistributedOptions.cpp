@@ -1,0 +1,40 @@
+#include "DistributedOptions.h"
+
+#include "distributed/DistributedSetup.h"
+
+namespace neurodx::cli {
+
+namespace {
+
+std::unique_ptr<DistributedGroup> joinRequestedJob(const CliArguments& args)
+{
+    const Environment environment = distributedEnvironment();
+    if (!args.flag("distributed") && !environmentRequestsDistributed(environment))
+        return nullptr;
+    const DistributedSetup setup = distributedSetupFrom(environment, std::chrono::seconds(args.integer("distributed-timeout")));
+    return std::make_unique<DistributedGroup>(setup);
+}
+
+} // namespace
+
+std::vector<OptionSpec> distributedOptions()
+{
+    return {switchOption("distributed",
+                         "Run as one rank of a job described by torchrun's environment (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT); "
+                         "implied when WORLD_SIZE > 1. train: data-parallel, --batch-size is each rank's share; cv and tune: the "
+                         "folds or trials are shared out"),
+            wholeOption("distributed-timeout", "Seconds a rank waits for the others (joining, and in every exchange) before it stops with an error",
+                        300, 1, 86400)};
+}
+
+JobMembership::JobMembership(const CliArguments& args, const std::string& outputKind) : m_group(joinRequestedJob(args))
+{
+    if (isLeader()) {
+        m_created.emplace(args, outputKind);
+        m_output = m_created->path();
+    }
+    if (m_group)
+        m_output = m_group->broadcastText(m_output.string(), 0, "sharing the output folder");
+}
+
+} // namespace neurodx::cli
