@@ -3,7 +3,10 @@
 //   decode    slices/s of loadSlice + modelInput for 256x256 PNG and 16-bit DICOM phantoms
 //   volumes   reading a 170-slice DICOM series; scan-level prediction of 64 axial slices
 // Each measurement runs several times and prints the median, because machines here are noisy.
+#include "DistributedBenchmark.h"
 #include "TrainingBenchmark.h"
+#include "distributed/DistributedGroup.h"
+#include "distributed/DistributedSetup.h"
 #include "VolumeBenchmark.h"
 
 #include "common/ComputeSetup.h"
@@ -155,6 +158,18 @@ int main(int argc, char** argv)
         for (const int channels : {1, 3})
             std::printf("scan      tuned   %dx256 px, 64 axial slices of a 256x256x170 head, default precision: %.0f ms (target 1000 ms)\n", channels,
                         neurodx::bench::scanPredictionMilliseconds(64, channels, threads));
+    }
+    if (what == "allreduce") { // as each rank of a job: bench/allreduce.sh starts them
+        const neurodx::DistributedSetup setup = neurodx::distributedSetupFrom(neurodx::distributedEnvironment(), std::chrono::seconds(600));
+        neurodx::DistributedGroup group(setup);
+        for (const char* architecture : {"vanilla", "tuned"}) {
+            const neurodx::bench::AllreduceTiming t = neurodx::bench::allreduceTiming(group, architecture, 16, 5, threads);
+            if (group.isLeader())
+                std::printf("allreduce %-7s %d ranks x %d thread(s), 16 x 3x256x256 per rank: gradients %.1f MB in %d bucket(s), "
+                            "exchange %.1f ms of a %.0f ms step (%.1f%%)\n",
+                            architecture, group.worldSize(), threads, t.gradientMegabytes, t.buckets, t.allreduceMilliseconds, t.stepMilliseconds,
+                            100.0 * t.allreduceMilliseconds / t.stepMilliseconds);
+        }
     }
     if (what == "rss") // separate: a fresh process, so the peak is this run's alone
         std::printf("memory    tuned   5,154 cached 256x256 slices + one training epoch: peak RSS %.0f MiB\n",

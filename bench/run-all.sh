@@ -16,6 +16,7 @@ echo "== data pipeline";          "$bench" data "$threads"
 echo "== latency";                "$bench" latency "$threads"
 echo "== 3D scans";               "$bench" volumes "$threads"; bash bench/import_scans.sh
 echo "== fused ReLU + max-pool";  "$bench" kernels "$threads"
+echo "== distributed: gradient exchange"; bash bench/allreduce.sh 2 1
 echo "== memory";                 "$bench" rss "$threads"; bash bench/peak_rss.sh 3 "$threads"
 if [ -x build/bin/neurodx-bench-gui ]; then
     echo "== GUI event loop";     QT_QPA_PLATFORM=offscreen build/bin/neurodx-bench-gui
