@@ -159,7 +159,8 @@ void RunsPage::refresh()
             for (const EpochRecord& e : record.history)
                 if (std::isfinite(e.valAccuracy) && !(bestValAcc >= e.valAccuracy))
                     bestValAcc = e.valAccuracy;
-            item->setText(1, QString::fromStdString(record.architecture()));
+            const int ranks = record.worldSize(); // a torchrun job's run: rank 0 wrote it like any other
+            item->setText(1, QString::fromStdString(record.architecture()) + (ranks > 1 ? tr(", %1 ranks").arg(ranks) : QString()));
             item->setText(2, inputText(record.config));
             const QString dataset = QString::fromStdString(record.datasetRoot().string());
             item->setText(3, QFileInfo(dataset).fileName());

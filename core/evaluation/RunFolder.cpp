@@ -24,6 +24,15 @@ std::string RunRecord::architecture() const
     return (*training)["model"].value("architecture", std::string());
 }
 
+int RunRecord::worldSize() const
+{
+    const auto distributed = config.find("distributed");
+    if (distributed == config.end() || !distributed->is_object())
+        return 1;
+    const nlohmann::json ranks = distributed->value("world_size", nlohmann::json(1));
+    return ranks.is_number_integer() && ranks.get<int>() > 1 ? ranks.get<int>() : 1;
+}
+
 fs::path RunRecord::datasetRoot() const
 {
     const auto dataset = config.find("dataset");

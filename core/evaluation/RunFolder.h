@@ -23,6 +23,7 @@ struct RunRecord {
 
     std::string name() const { return folder.filename().string(); }
     std::string architecture() const;    // "tuned", "resnet50v2", ... or "" when unknown
+    int worldSize() const;               // ranks of the data-parallel job that trained it (last session); 1 alone
     std::filesystem::path datasetRoot() const;
     int bestEpoch() const;               // by val_loss as the checkpoint chose it; -1 without validation
 };

@@ -4,6 +4,7 @@
 #include "RunsPage.h"
 
 #include "CliProcess.h"
+#include "FreePort.h"
 #include "IsolatedSettings.h"
 #include "TestTree.h"
 
@@ -17,6 +18,7 @@
 #include <QTreeWidget>
 #include <QtTest>
 
+#include <memory>
 #include <optional>
 
 using namespace neurodx;
@@ -37,6 +39,7 @@ private slots:
     void init();
     void cleanup();
     void cliRunsAreListedWithTheirSettings();
+    void distributedRunsSayHowManyRanks();
     void guiRunsAreNamedLikeCliRuns();
     void userDataFolderIsQtsAppDataLocation();
 
@@ -95,6 +98,38 @@ void RunsPageTest::cliRunsAreListedWithTheirSettings()
     QCOMPARE(column("Split"), QStringLiteral("subject 0.50/0.25/0.25, seed 42"));
     QCOMPARE(column("Epochs"), QStringLiteral("1"));
     QVERIFY(column("Test accuracy") != "-");
+}
+
+void RunsPageTest::distributedRunsSayHowManyRanks()
+{
+    // Two neurodx-cli ranks as torchrun starts them: rank 0 writes one ordinary run folder.
+    const QString output = str(m_root / "pair");
+    const int port = freeLoopbackPort();
+    std::vector<std::unique_ptr<QProcess>> ranks;
+    for (int rank = 0; rank < 2; ++rank) {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert("MASTER_ADDR", "127.0.0.1");
+        environment.insert("MASTER_PORT", QString::number(port));
+        environment.insert("WORLD_SIZE", "2");
+        environment.insert("RANK", QString::number(rank));
+        ranks.push_back(std::make_unique<QProcess>());
+        ranks.back()->setProcessEnvironment(environment);
+        ranks.back()->start(cliProgram(), {"train", str(toPath(m_dir.path()) / "data"), "--model", "cnn", "--filters1", "4", "--filters2", "4",
+                                           "--units", "8", "--image-size", "32", "--batch-size", "4", "--ratios", "0.5,0.25,0.25", "--epochs",
+                                           "1", "--quiet", "--output", output});
+    }
+    for (auto& rank : ranks) {
+        QVERIFY(rank->waitForFinished(120000));
+        QVERIFY2(rank->exitCode() == 0, rank->readAllStandardError().constData());
+    }
+    RunsPage page;
+    auto* list = page.findChild<QTreeWidget*>("runList");
+    QVERIFY(list);
+    QStringList models;
+    for (int i = 0; i < list->topLevelItemCount(); ++i)
+        if (list->topLevelItem(i)->text(0) == "pair")
+            models << list->topLevelItem(i)->text(1);
+    QCOMPARE(models, QStringList{"cnn, 2 ranks"});
 }
 
 void RunsPageTest::guiRunsAreNamedLikeCliRuns()
