@@ -3,13 +3,47 @@
 #include "common/NeuroDxError.h"
 #include "common/TextUtil.h"
 
+#ifndef NEURODX_WITHOUT_C10D
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#endif
 
 #include <cstring>
 
 namespace neurodx {
+
+void DistributedGroup::fail(const char* what, const std::exception& cause) const
+{
+    throw NeuroDxError(ErrorKind::Communication, m_setup.rankText() + " lost the other ranks while " + what + " (" + conciseReason(cause.what()) +
+                                                     "): another rank stopped or failed (or did not answer within " + std::to_string(m_setup.timeout.count()) +
+                                                     " s); its own output says why");
+}
+
+#ifdef NEURODX_WITHOUT_C10D
+
+// Built with NEURODX_DISTRIBUTED=OFF (a LibTorch whose c10d is not the 1.13 API this file is written
+// for): joining a job is refused with the reason, before any rank waits for this one.
+struct DistributedGroup::Members {
+};
+
+DistributedGroup::DistributedGroup(const DistributedSetup& setup) : m_setup(setup)
+{
+    throw NeuroDxError(ErrorKind::InvalidArgument, setup.rankText() +
+                                                       ": this build of NeuroDx has no distributed training (configured with "
+                                                       "NEURODX_DISTRIBUTED=OFF); run the command without torchrun, on one machine");
+}
+
+DistributedGroup::~DistributedGroup() = default;
+
+// Never reached: no group can be constructed in this build.
+void DistributedGroup::broadcast(const std::vector<at::Tensor>&, int, const char*) {}
+void DistributedGroup::allreduceSum(at::Tensor&, const char*) {}
+std::string DistributedGroup::broadcastText(const std::string& text, int, const char*) { return text; }
+std::vector<std::string> DistributedGroup::allGatherText(const std::string& text, const char*) { return {text}; }
+void DistributedGroup::barrier(const char*) {}
+
+#else
 
 struct DistributedGroup::Members {
     c10::intrusive_ptr<c10d::Store> store;
@@ -72,13 +106,6 @@ DistributedGroup::DistributedGroup(const DistributedSetup& setup) : m_setup(setu
 }
 
 DistributedGroup::~DistributedGroup() = default;
-
-void DistributedGroup::fail(const char* what, const std::exception& cause) const
-{
-    throw NeuroDxError(ErrorKind::Communication, m_setup.rankText() + " lost the other ranks while " + what + " (" + conciseReason(cause.what()) +
-                                                     "): another rank stopped or failed (or did not answer within " + std::to_string(m_setup.timeout.count()) +
-                                                     " s); its own output says why");
-}
 
 void DistributedGroup::broadcast(const std::vector<torch::Tensor>& tensors, int root, const char* what)
 {
@@ -171,6 +198,8 @@ void DistributedGroup::barrier(const char* what)
         fail(what, e);
     }
 }
+
+#endif // NEURODX_WITHOUT_C10D
 
 std::string DistributedGroup::runOnLeader(const char* what, const std::function<std::string()>& produce)
 {
