@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "DatasetDocument.h"
+#include "ModelDocument.h"
 
 #include "AboutText.h"
 #include "DatasetPage.h"
@@ -60,6 +61,7 @@ bool hasClassFolders(const QString& folder)
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       m_document(new DatasetDocument(this)),
+      m_model(new ModelDocument(this)),
       m_sideBar(new QListWidget),
       m_pages(new QStackedWidget),
       m_dataset(new DatasetPage(m_document)),
@@ -67,7 +69,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_evaluation(new EvaluationPage),
       m_tuning(new TuningPage),
       m_runs(new RunsPage),
-      m_viewer(new ViewerPage)
+      m_viewer(new ViewerPage(m_model))
 {
     qRegisterMetaType<SharedDatasetIndex>();
     qRegisterMetaType<SharedRunRecord>();
@@ -161,7 +163,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_training, &TrainingPage::trainingFinished, this, [this](const QString& folder, const QString&, bool) {
         const QString best = QDir(folder).filePath(QStringLiteral("best.pt"));
         if (QFileInfo::exists(best))
-            m_viewer->loadModel(best);
+            m_model->load(best);
     });
     setAcceptDrops(true);
     connect(m_runs, &RunsPage::failed, this, [this](const QString& message) { showError(tr("Runs"), message); });

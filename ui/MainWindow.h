@@ -16,6 +16,7 @@ class QStackedWidget;
 namespace neurodx::ui {
 
 class DatasetDocument;
+class ModelDocument;
 class DatasetPage;
 class EvaluationPage;
 class ImportDialog;
@@ -56,6 +57,7 @@ public:
     bool isBusy() const; // a scan, training, evaluation or search is running
 
     DatasetDocument* document() const { return m_document; }
+    ModelDocument* model() const { return m_model; }
     DatasetPage* datasetPage() const { return m_dataset; }
     TrainingPage* trainingPage() const { return m_training; }
     EvaluationPage* evaluationPage() const { return m_evaluation; }
@@ -85,6 +87,7 @@ private:
     void showAbout();
 
     DatasetDocument* m_document; // the open dataset and its split; the pages observe it
+    ModelDocument* m_model;      // the model the viewer predicts with
     QListWidget* m_sideBar;
     QStackedWidget* m_pages;
     DatasetPage* m_dataset;

@@ -3,7 +3,6 @@
 #include "evaluation/RunFolder.h"
 
 #include <QDir>
-#include <QFileInfo>
 #include <QSettings>
 
 namespace neurodx::ui {
@@ -22,12 +21,6 @@ void setRunsRoot(const QString& folder)
 QString newRunFolder(const QString& kind)
 {
     return QString::fromStdString(createRunFolder(QDir::toNativeSeparators(runsRoot()).toStdString(), kind.toStdString()).string());
-}
-
-QString viewerStartModel()
-{
-    const QString saved = QSettings().value(QStringLiteral("viewer/model")).toString();
-    return !saved.isEmpty() && QFileInfo::exists(saved) ? saved : QString();
 }
 
 } // namespace neurodx::ui

@@ -3,7 +3,7 @@
 #include "BatchPredictionView.h"
 #include "DicomTagTree.h"
 #include "JobRunner.h"
-#include "PlotExport.h"
+#include "ModelDocument.h"
 #include "QtStrings.h"
 #include "PredictionPanel.h"
 #include "RunsLocation.h"
@@ -11,10 +11,8 @@
 #include "ScanSession.h"
 #include "SliceOverlay.h"
 #include "SliceView.h"
-#include "ViewerReports.h"
 #include "ViewerToolBar.h"
 
-#include "evaluation/RunFolder.h"
 #include "inference/InputWarnings.h"
 
 #include <QDir>
@@ -23,7 +21,6 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
 #include <QSplitter>
@@ -41,7 +38,7 @@ QString number(double v)
 
 } // namespace
 
-ViewerPage::ViewerPage(QWidget* parent)
+ViewerPage::ViewerPage(ModelDocument* model, QWidget* parent)
     : QWidget(parent),
       m_toolBar(new ViewerToolBar),
       m_view(new SliceView),
@@ -51,12 +48,11 @@ ViewerPage::ViewerPage(QWidget* parent)
       m_scan(new ScanPane(m_view, m_prediction)),
       m_pixel(new QLabel),
       m_windowLabel(new QLabel),
+      m_model(model ? model : new ModelDocument(this)),
       m_loadJobs(new JobRunner(this)),
-      m_modelJobs(new JobRunner(this)),
       m_predictJobs(new JobRunner(this))
 {
     qRegisterMetaType<SharedOpenedSlice>();
-    qRegisterMetaType<SharedClassifier>();
     qRegisterMetaType<SharedSlicePrediction>();
     qRegisterMetaType<ViewerDocument>();
     setObjectName(QStringLiteral("viewerPage"));
@@ -124,9 +120,14 @@ ViewerPage::ViewerPage(QWidget* parent)
     layout->addWidget(m_toolBar);
     layout->addWidget(main, 1);
 
-    const QString model = viewerStartModel();
-    if (!model.isEmpty())
-        loadModel(model);
+    connect(m_model, &ModelDocument::loading, this, [this] { m_prediction->setBusy(tr("Loading the model...")); });
+    connect(m_model, &ModelDocument::loaded, this, &ViewerPage::showModel);
+    connect(m_model, &ModelDocument::failed, this, [this](const QString& message) {
+        m_prediction->clearModel(message);
+        emit statusMessage(message);
+    });
+    if (m_model->classifier())
+        showModel(m_model->classifier(), m_model->file());
     else
         m_prediction->clearModel(tr("No model yet: train one (Training page) or choose a model file."));
 }
@@ -161,7 +162,7 @@ void ViewerPage::connectToolBar()
 
 bool ViewerPage::isBusy() const
 {
-    return m_loadJobs->isBusy() || m_modelJobs->isBusy() || m_predictJobs->isBusy() || m_batch->isBusy() || m_scan->isBusy();
+    return m_loadJobs->isBusy() || m_model->isBusy() || m_predictJobs->isBusy() || m_batch->isBusy() || m_scan->isBusy();
 }
 
 bool ViewerPage::isScanOpen() const
@@ -178,8 +179,9 @@ QString ViewerPage::currentFile() const
 
 void ViewerPage::cancelAndWait()
 {
-    for (JobRunner* jobs : {m_loadJobs, m_modelJobs, m_predictJobs})
+    for (JobRunner* jobs : {m_loadJobs, m_predictJobs})
         jobs->cancelAndWait();
+    m_model->cancelAndWait();
     m_batch->cancelAndWait();
     m_scan->cancelAndWait();
 }
@@ -295,20 +297,12 @@ void ViewerPage::showScanSlice()
 
 void ViewerPage::loadModel(const QString& modelFile)
 {
-    m_prediction->setBusy(tr("Loading the model..."));
-    m_modelJobs->run<SharedClassifier>(
-        [modelFile](JobContext&) { return std::make_shared<SliceClassifier>(QDir::toNativeSeparators(modelFile).toStdString()); },
-        {[this, modelFile](const SharedClassifier& classifier) { showModel(classifier, modelFile); },
-         [this](const QString& message) {
-             m_prediction->clearModel(message);
-             emit statusMessage(message);
-         }});
+    m_model->load(modelFile);
 }
 
 void ViewerPage::showModel(const SharedClassifier& classifier, const QString& modelFile)
 {
     m_classifier = classifier;
-    QSettings().setValue(QStringLiteral("viewer/model"), modelFile);
     const QString name = QFileInfo(modelFile).dir().dirName() + QLatin1Char('/') + QFileInfo(modelFile).fileName();
     m_prediction->setModel(name, QString::fromStdString(m_classifier->summary()), toQStringList(m_classifier->classNames()),
                            toQStringList(modelWarnings(m_classifier->metadata(), m_classifier->classNames().size())));
@@ -322,6 +316,7 @@ void ViewerPage::showModel(const SharedClassifier& classifier, const QString& mo
 void ViewerPage::loadSettings()
 {
     setIdentifiersHidden(QSettings().value(QStringLiteral("viewer/hideIdentifiers"), true).toBool());
+    m_model->loadSettings();
 }
 
 void ViewerPage::setCalibrated(bool calibrated)
@@ -429,50 +424,6 @@ void ViewerPage::updateWindowLabel()
 {
     m_windowLabel->setText(tr("window centre %1, width %2").arg(number(m_view->window().center), number(m_view->window().width)));
     updateCorners();
-}
-
-bool ViewerPage::exportReport(const QString& file, bool includeIdentifiers, QString* error)
-{
-    if (!m_opened) {
-        if (error)
-            *error = tr("Open a slice first.");
-        return false;
-    }
-    if (isScanOpen())
-        return writeScanReportPdf(currentScanReport(includeIdentifiers), file, error);
-    return writeSliceReportPdf(currentReport(includeIdentifiers), file, error);
-}
-
-SliceReport ViewerPage::currentReport(bool includeIdentifiers) const
-{
-    if (!m_opened || isScanOpen())
-        return {};
-    return sliceReport({m_view, m_classifier.get(), &m_opened->tags, currentFile(), includeIdentifiers}, m_lastPrediction.get());
-}
-
-ScanReport ViewerPage::currentScanReport(bool includeIdentifiers) const
-{
-    if (!isScanOpen())
-        return {};
-    return scanReport({m_view, m_classifier.get(), &m_scan->session()->scan().tags, currentFile(), includeIdentifiers}, *m_scan);
-}
-
-void ViewerPage::chooseAndExportReport()
-{
-    if (!m_opened)
-        return;
-    const QString file = askExportFile(this, tr("Save Report"), QFileInfo(currentFile()).completeBaseName() + QStringLiteral("-report.pdf"), tr("PDF (*.pdf)"));
-    if (file.isEmpty())
-        return;
-    QMessageBox ask(QMessageBox::Question, tr("Save Report"), tr("Include patient and study identifiers in the report?"),
-                    QMessageBox::Yes | QMessageBox::No, this);
-    ask.setDefaultButton(QMessageBox::No);
-    const bool include = ask.exec() == QMessageBox::Yes;
-    QString error;
-    if (!exportReport(file, include, &error))
-        QMessageBox::warning(this, tr("Save Report"), error);
-    else
-        emit statusMessage(tr("Report saved to %1").arg(QDir::toNativeSeparators(file)));
 }
 
 void ViewerPage::predictFolder(const QString& folder)

@@ -22,6 +22,7 @@ class ScanPane;
 class SliceView;
 class ViewerToolBar;
 class JobRunner;
+class ModelDocument;
 
 // The clinician's page: open a DICOM or image slice, or a 3D scan (a DICOM series or NIfTI file;
 // dialog, drag and drop, command line), see it windowed as radiology viewers do, read its DICOM
@@ -31,7 +32,8 @@ class JobRunner;
 class ViewerPage final : public QWidget {
     Q_OBJECT
 public:
-    explicit ViewerPage(QWidget* parent = nullptr);
+    // Predicts with `model`'s classifier (the window's); without one the page keeps a model of its own.
+    explicit ViewerPage(ModelDocument* model = nullptr, QWidget* parent = nullptr);
     ~ViewerPage() override;
 
     // A file: a scan when it is a NIfTI file or a DICOM file with its series beside it, else a 2D
@@ -42,10 +44,12 @@ public:
     void openPath(const QString& path, std::function<void(const QString& folder)> ifNoScan = {});
     void chooseImage();      // a file dialog
     void chooseScanFolder(); // a folder dialog
-    void loadModel(const QString& modelFile);
+    void loadModel(const QString& modelFile); // into the model document
+    ModelDocument* model() const { return m_model; }
     // Calibrated probabilities (the default) or the raw softmax, for the slice or scan shown.
     void setCalibrated(bool calibrated);
-    // What the user chose last time (hidden identifiers); MainWindow::restoreSettings calls it.
+    // What the user chose last time: hidden identifiers, and the model (loaded again if its file is
+    // still there). MainWindow::restoreSettings calls it; the constructor reads no setting.
     void loadSettings();
     void predictFolder(const QString& folder);
     bool exportReport(const QString& file, bool includeIdentifiers, QString* error = nullptr);
@@ -105,8 +109,8 @@ private:
     ScanPane* m_scan;
     QLabel* m_pixel;
     QLabel* m_windowLabel;
+    ModelDocument* m_model;
     JobRunner* m_loadJobs;
-    JobRunner* m_modelJobs;
     JobRunner* m_predictJobs;
     SharedOpenedSlice m_opened;
     SharedClassifier m_classifier;

@@ -109,7 +109,9 @@ void ViewerModelTest::startsWithTheLastModel()
     if (runInRunsFolder)
         setRunsRoot(str(m_root)); // holds the run folder "run" of initTestCase
     ViewerPage page;
+    QVERIFY(!page.isBusy()); // the constructor reads no setting: loading is loadSettings()'s
     QSignalSpy loaded(&page, &ViewerPage::modelLoaded);
+    page.loadSettings();
     if (!loads) {
         QVERIFY(!page.isBusy()); // no load was started
         QVERIFY(!page.classifier());
