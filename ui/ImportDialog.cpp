@@ -195,20 +195,8 @@ QWidget* ImportDialog::createOptions()
         connect(spin, &QSpinBox::valueChanged, this, &ImportDialog::invalidatePlan);
     connect(m_baselineOnly, &QCheckBox::toggled, this, &ImportDialog::invalidatePlan);
 
-    const QSettings settings;
-    m_source->setText(settings.value(QStringLiteral("import/source")).toString());
-    m_csv->setText(settings.value(QStringLiteral("import/metadata")).toString());
-    m_output->setText(settings.value(QStringLiteral("import/output")).toString());
-    SliceSelection selection;
-    try {
-        selection = SliceSelection::parse(slicePlaneFromName(settings.value(QStringLiteral("import/plane"), QStringLiteral("axial")).toString().toStdString()),
-                                          settings.value(QStringLiteral("import/slices"), QStringLiteral("central:32")).toString().toStdString());
-    } catch (const NeuroDxError&) {
-        // A setting from another version: the defaults.
-    }
-    setSliceSelection(selection);
-    m_baselineOnly->setChecked(settings.value(QStringLiteral("import/baselineOnly"), false).toBool());
-    m_openWhenDone->setChecked(settings.value(QStringLiteral("import/openWhenDone"), true).toBool());
+    setSliceSelection(SliceSelection{}); // the engine's defaults until loadSettings()
+    m_openWhenDone->setChecked(true);
     return box;
 }
 
@@ -263,6 +251,24 @@ ImportOptions ImportDialog::options() const
     options.slices.last = m_last->value();
     options.baselineOnly = m_baselineOnly->isChecked();
     return options;
+}
+
+void ImportDialog::loadSettings()
+{
+    const QSettings settings;
+    m_source->setText(settings.value(QStringLiteral("import/source")).toString());
+    m_csv->setText(settings.value(QStringLiteral("import/metadata")).toString());
+    m_output->setText(settings.value(QStringLiteral("import/output")).toString());
+    SliceSelection selection;
+    try {
+        selection = SliceSelection::parse(slicePlaneFromName(settings.value(QStringLiteral("import/plane"), QStringLiteral("axial")).toString().toStdString()),
+                                          settings.value(QStringLiteral("import/slices"), QStringLiteral("central:32")).toString().toStdString());
+    } catch (const NeuroDxError&) {
+        // A setting from another version: the defaults.
+    }
+    setSliceSelection(selection);
+    m_baselineOnly->setChecked(settings.value(QStringLiteral("import/baselineOnly"), false).toBool());
+    m_openWhenDone->setChecked(settings.value(QStringLiteral("import/openWhenDone"), true).toBool());
 }
 
 void ImportDialog::saveSettings() const

@@ -22,7 +22,8 @@ class JobRunner;
 // happen to it (class, subject, visit, slices, problems, why skipped) before anything is written;
 // "Import" writes it with progress and cancel (a cancelled scan leaves none of its files), lists the
 // failures, and asks for the result to open in the Dataset page. Both steps run in a worker; the
-// folders and options are remembered (QSettings "import/...").
+// folders and options are remembered (QSettings "import/...") when a step starts, and brought back by
+// loadSettings() (MainWindow calls it when it creates the dialog; the constructor reads nothing).
 class ImportDialog final : public QDialog {
     Q_OBJECT
 public:
@@ -36,6 +37,7 @@ public:
     void setBaselineOnly(bool baselineOnly);
     void setOpenWhenDone(bool open);
     ImportOptions options() const;
+    void loadSettings();
 
     void findScans();   // plans in a worker; fills the table
     void startImport(); // writes the plan found last

@@ -290,6 +290,7 @@ ImportDialog* MainWindow::showImportDialog()
 {
     if (!m_import) {
         m_import = new ImportDialog(this);
+        m_import->loadSettings(); // the folders and choices of the last import
         connect(m_import, &ImportDialog::openDatasetRequested, this, &MainWindow::openDataset);
     }
     m_import->show();

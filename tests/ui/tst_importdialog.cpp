@@ -264,7 +264,9 @@ void ImportDialogTest::foldersAreRemembered()
         QVERIFY(dialog.plan()->options.baselineOnly);
     }
     QCOMPARE(QSettings().value("import/source").toString(), str(m_root / "download"));
-    const ImportDialog again;
+    ImportDialog again;
+    QVERIFY(again.options().source.empty()); // the constructor reads no setting
+    again.loadSettings();
     const ImportOptions options = again.options();
     QCOMPARE(options.source, m_root / "download");
     QCOMPARE(options.metadataCsv.value_or(fs::path()), m_download.csvPath);
