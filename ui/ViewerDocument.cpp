@@ -80,9 +80,7 @@ ViewerDocument openViewerDocument(const fs::path& path, std::optional<int> frame
         }
     }
     auto opened = std::make_shared<OpenedSlice>();
-    opened->slice = loadViewerSlice(path, frame);
-    if (opened->slice.info.format == ImageFormat::Dicom)
-        opened->tags = readDicomTags(path);
+    opened->slice = loadViewerSlice(path, frame, &opened->tags); // pixels and attributes in one read
     document.slice = opened;
     return document;
 }

@@ -1,4 +1,5 @@
 #include "DicomReader.h"
+#include "DicomTagCollection.h"
 
 #include "common/NeuroDxError.h"
 #include "imaging/DicomStructure.h"
@@ -120,7 +121,8 @@ namespace {
 
 // Decodes the requested frame, or every frame when `allFrames` (one parse and one decompression for
 // the whole object: enhanced multi-frame series hold hundreds of frames).
-std::vector<Slice> decodeDicom(const std::filesystem::path& file, std::optional<int> requestedFrame, bool allFrames)
+std::vector<Slice> decodeDicom(const std::filesystem::path& file, std::optional<int> requestedFrame, bool allFrames,
+                               std::vector<DicomTagNode>* tags = nullptr)
 {
     ensureDcmtkReady();
     std::error_code ec;
@@ -139,6 +141,8 @@ std::vector<Slice> decodeDicom(const std::filesystem::path& file, std::optional<
         throw NeuroDxError(ErrorKind::CorruptFile, file, std::string("not a readable DICOM file (") + status.text() + ")");
     DcmDataset& dataset = *fileFormat.getDataset();
     convertDicomTextToUtf8(dataset);
+    if (tags)
+        *tags = collectDicomTags(fileFormat);
 
     const E_TransferSyntax xfer = dataset.getOriginalXfer();
     const DcmXfer xferInfo(xfer);
@@ -223,9 +227,9 @@ std::vector<Slice> decodeDicom(const std::filesystem::path& file, std::optional<
 
 } // namespace
 
-Slice readDicomSlice(const std::filesystem::path& file, std::optional<int> frame)
+Slice readDicomSlice(const std::filesystem::path& file, std::optional<int> frame, std::vector<DicomTagNode>* tags)
 {
-    return std::move(decodeDicom(file, frame, false).front());
+    return std::move(decodeDicom(file, frame, false, tags).front());
 }
 
 std::vector<Slice> readDicomFrames(const std::filesystem::path& file)

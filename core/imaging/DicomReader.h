@@ -1,5 +1,6 @@
 #pragma once
 
+#include "imaging/DicomTags.h"
 #include "imaging/Slice.h"
 
 #include <filesystem>
@@ -15,7 +16,9 @@ namespace neurodx {
 // `frame` defaults to the middle frame of a multi-frame object.
 // Throws NeuroDxError naming the file and the problem: no pixel data (SR, RTSTRUCT...), JPEG 2000
 // (not in free DCMTK), truncated pixel data, absurd dimensions.
-Slice readDicomSlice(const std::filesystem::path& file, std::optional<int> frame = std::nullopt);
+// `tags`, when given, receives the file's attributes as readDicomTags() lists them, from the same
+// parse (as they were stored, before any decompression).
+Slice readDicomSlice(const std::filesystem::path& file, std::optional<int> frame = std::nullopt, std::vector<DicomTagNode>* tags = nullptr);
 
 // Every frame of the object, decoded in one pass (enhanced multi-frame volumes); same errors.
 std::vector<Slice> readDicomFrames(const std::filesystem::path& file);

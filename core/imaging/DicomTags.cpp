@@ -1,4 +1,5 @@
 #include "DicomTags.h"
+#include "DicomTagCollection.h"
 
 #include "common/NeuroDxError.h"
 #include "common/TextUtil.h"
@@ -100,6 +101,11 @@ std::vector<DicomTagNode> readDicomTags(const std::filesystem::path& file)
     if (status.bad())
         throw NeuroDxError(ErrorKind::CorruptFile, file, std::string("not a readable DICOM file (") + status.text() + ")");
     convertDicomTextToUtf8(*fileFormat.getDataset());
+    return collectDicomTags(fileFormat);
+}
+
+std::vector<DicomTagNode> collectDicomTags(DcmFileFormat& fileFormat)
+{
     std::vector<DicomTagNode> tags;
     collect(*fileFormat.getMetaInfo(), tags);
     collect(*fileFormat.getDataset(), tags);

@@ -18,7 +18,8 @@ struct DicomTagNode {
 };
 
 // The file meta information (group 0002) and the dataset, in file order. Pixel data is not
-// decoded. Throws NeuroDxError naming the file when it is not a readable DICOM object.
+// decoded. Throws NeuroDxError naming the file when it is not a readable DICOM object. (The viewer
+// reads a slice and its attributes in one pass: readDicomSlice(file, frame, &tags).)
 std::vector<DicomTagNode> readDicomTags(const std::filesystem::path& file);
 
 // Whether the attribute with this keyword ("PatientName", "StudyDate") identifies a person: the

@@ -6,7 +6,7 @@
 
 namespace neurodx {
 
-Slice loadSlice(const std::filesystem::path& file, std::optional<int> frame)
+Slice loadSlice(const std::filesystem::path& file, std::optional<int> frame, std::vector<DicomTagNode>* dicomTags)
 {
     std::error_code ec;
     if (!std::filesystem::exists(file, ec))
@@ -19,7 +19,7 @@ Slice loadSlice(const std::filesystem::path& file, std::optional<int> frame)
     const FormatProbe probe = probeImageFormat(file);
     switch (probe.format) {
     case ImageFormat::Dicom:
-        return readDicomSlice(file, frame);
+        return readDicomSlice(file, frame, dicomTags);
     case ImageFormat::Png:
     case ImageFormat::Jpeg:
     case ImageFormat::Bmp:

@@ -43,9 +43,9 @@ std::pair<double, double> windowFor(const ViewerSlice& s, WindowPreset preset)
     return {s.defaultLow, s.defaultHigh};
 }
 
-ViewerSlice loadViewerSlice(const std::filesystem::path& file, std::optional<int> frame)
+ViewerSlice loadViewerSlice(const std::filesystem::path& file, std::optional<int> frame, std::vector<DicomTagNode>* dicomTags)
 {
-    return toViewerSlice(loadSlice(file, frame), file.string());
+    return toViewerSlice(loadSlice(file, frame, dicomTags), file.string());
 }
 
 ViewerSlice toViewerSlice(const Slice& slice, const std::string& name)

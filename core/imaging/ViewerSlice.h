@@ -1,5 +1,6 @@
 #pragma once
 
+#include "imaging/DicomTags.h"
 #include "imaging/SliceInfo.h"
 
 #include <cstdint>
@@ -50,7 +51,9 @@ enum class WindowPreset {
 std::pair<double, double> windowFor(const ViewerSlice& slice, WindowPreset preset);
 
 // Throws NeuroDxError naming the file when it cannot be read (frame: multi-frame DICOM, default middle).
-ViewerSlice loadViewerSlice(const std::filesystem::path& file, std::optional<int> frame = std::nullopt);
+// `dicomTags`: a DICOM file's attributes, from the same read (loadSlice).
+ViewerSlice loadViewerSlice(const std::filesystem::path& file, std::optional<int> frame = std::nullopt,
+                            std::vector<DicomTagNode>* dicomTags = nullptr);
 
 // A slice already decoded (a slice of a volume): `name` becomes ViewerSlice::file.
 ViewerSlice toViewerSlice(const Slice& slice, const std::string& name);

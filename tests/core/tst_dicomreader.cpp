@@ -17,6 +17,17 @@ using namespace neurodx;
 using namespace neurodx::test;
 namespace fs = std::filesystem;
 
+// Every attribute as "tag name VR value" lines, sequences' items included.
+static QStringList flattened(const std::vector<DicomTagNode>& nodes)
+{
+    QStringList lines;
+    for (const DicomTagNode& n : nodes) {
+        lines << QString::fromStdString(n.tag + " " + n.name + " " + n.vr + " " + n.value);
+        lines += flattened(n.children);
+    }
+    return lines;
+}
+
 Q_DECLARE_METATYPE(neurodx::DicomEncoding)
 
 class DicomReaderTest : public QObject {
@@ -99,7 +110,12 @@ void DicomReaderTest::decodesGreyVariants()
     const fs::path file = path(QTest::currentDataTag() + std::string(".dcm"));
     writeDicom(file, {stored}, options);
 
-    const Slice slice = loadSlice(file);
+    std::vector<DicomTagNode> tags;
+    const Slice slice = loadSlice(file, std::nullopt, &tags);
+    // The viewer's one read lists the attributes as the header-only reader does (compressed files
+    // too: they are taken before decompression).
+    QCOMPARE(flattened(tags), flattened(readDicomTags(file)));
+    QVERIFY(flattened(tags).contains("(0028,0010) Rows US 6"));
     QCOMPARE(slice.info.format, ImageFormat::Dicom);
     QCOMPARE(slice.info.width, 8);
     QCOMPARE(slice.info.height, 6);

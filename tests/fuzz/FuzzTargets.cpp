@@ -60,6 +60,10 @@ void fuzzDicomFile(const std::uint8_t* data, std::size_t size)
     expectReadOrRefusal([&] { readDicomTags(file); });
     expectReadOrRefusal([&] { readDicomSliceHeader(file); });
     expectReadOrRefusal([&] { readDicomFrames(file); });
+    expectReadOrRefusal([&] {
+        std::vector<DicomTagNode> tags; // the viewer's one pass: pixels and attributes
+        readDicomSlice(file, std::nullopt, &tags);
+    });
 }
 
 void fuzzRasterImage(const std::uint8_t* data, std::size_t size)
