@@ -23,12 +23,14 @@ std::vector<OptionSpec> distributedOptions()
                          "Run as one rank of a job described by torchrun's environment (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT); "
                          "implied when WORLD_SIZE > 1. train: data-parallel, --batch-size is each rank's share; cv and tune: the "
                          "folds or trials are shared out"),
-            wholeOption("distributed-timeout", "Seconds a rank waits for the others (joining, and in every exchange) before it stops with an error",
+            wholeOption("distributed-timeout", "Seconds a rank waits for the others (in every exchange, and for one that stopped answering; joining waits at least 60) before it stops with an error",
                         300, 1, 86400)};
 }
 
-JobMembership::JobMembership(const CliArguments& args, const std::string& outputKind) : m_group(joinRequestedJob(args))
+JobMembership::JobMembership(const CliArguments& args, const std::string& outputKind, TrainingControl* sharedStop) : m_group(joinRequestedJob(args))
 {
+    if (m_group && sharedStop)
+        m_group->shareStop(*sharedStop);
     if (isLeader()) {
         m_created.emplace(args, outputKind);
         m_output = m_created->path();

@@ -23,7 +23,9 @@ std::vector<OptionSpec> distributedOptions();
 // tells the others; only rank 0 prints progress and results.
 class JobMembership {
 public:
-    JobMembership(const CliArguments& args, const std::string& outputKind);
+    // `sharedStop`: a stop on any rank stops this control on every rank (DistributedGroup::shareStop);
+    // it must outlive the membership.
+    JobMembership(const CliArguments& args, const std::string& outputKind, TrainingControl* sharedStop = nullptr);
 
     DistributedGroup* group() const { return m_group.get(); }
     bool isLeader() const { return !m_group || m_group->isLeader(); }

@@ -48,13 +48,13 @@ CommandSpec modelSelectionCommand(std::string name, std::string summary, int (*r
 int runCrossValidate(const CliArguments& args)
 {
     // In a torchrun job the folds are shared out over the ranks; rank 0 reports.
-    const JobMembership membership(args, "cv");
+    TrainingControl control; // before the membership: its heartbeat may stop this control until the end
+    const JobMembership membership(args, "cv", &control);
     TrainingJobConfig job = jobFrom(args, membership.output());
     job.group = membership.group();
     const int folds = static_cast<int>(args.integer("folds"));
     ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json") || !membership.isLeader()));
-    TrainingControl control;
-    const InterruptHandler interrupt(control);
+    const InterruptHandler interrupt(control, membership.group() != nullptr);
     const CrossValidationResult result = runCrossValidation(job, folds, control, {[&](const std::string& s) { printer.stage(s); }, [&](const TrainingEvent& e) { printer.event(e); }, {}});
     if (!membership.isLeader())
         return result.cancelled ? 1 : 0;

@@ -40,7 +40,7 @@ int runTrain(const CliArguments& args)
     // Progress comes from rank 0 only; the other ranks speak only to report an error.
     ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json") || !leader));
     TrainingControl control;
-    const InterruptHandler interrupt(control);
+    const InterruptHandler interrupt(control, membership.group() != nullptr);
     const TrainingJobResult result = runTrainingJob(job, control,
                                                     {[&](const std::string& s) { printer.stage(s); }, [&](const TrainingEvent& e) { printer.event(e); },
                                                      [&](const DatasetIndex& index, const DatasetSplit& split) { printer.stage(splitSummaryText(index, split)); }});

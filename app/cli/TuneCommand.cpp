@@ -33,7 +33,8 @@ int runTune(const CliArguments& args)
     TuningJobConfig job;
     job.dataset = args.positional()[0];
     // In a torchrun job each round's trials are shared out over the ranks; rank 0 reports.
-    const JobMembership membership(args, "tuning");
+    TrainingControl control; // before the membership: its heartbeat may stop this control until the end
+    const JobMembership membership(args, "tuning", &control);
     job.folder = membership.output();
     job.group = membership.group();
     job.training = trainingConfigFrom(args, searchBase());
@@ -53,8 +54,7 @@ int runTune(const CliArguments& args)
         t.space.setAll(*search);
 
     ProgressPrinter printer(ProgressPrinter::styleFor(args.flag("quiet") || args.flag("json") || !membership.isLeader()));
-    TrainingControl control;
-    const InterruptHandler interrupt(control);
+    const InterruptHandler interrupt(control, membership.group() != nullptr);
     const TuningResult result = runTuningJob(job, control, {[&](const std::string& s) { printer.stage(s); },
                                                            [&](const TrialRecord& trial) {
                                                                printer.stage("trial " + trial.id + " " + trialStatusName(trial.status) + ": " + metricName(t.objective) + " " + fixedPoint(trial.score));

@@ -17,6 +17,8 @@ constexpr int kTotals = 6; // StepTotals' fields, appended to the last bucket
 
 DataParallel::DataParallel(DistributedGroup* group, Classifier& model, std::size_t bucketBytes) : m_group(group)
 {
+    for (const auto& buffer : model.named_buffers())
+        m_hasBatchNorm = m_hasBatchNorm || buffer.key().find("running_mean") != std::string::npos;
     if (!m_group)
         return;
     for (const torch::Tensor& p : model.parameters())

@@ -44,6 +44,9 @@ public:
     int worldSize() const;
     EpochShard shard() const { return {rank(), worldSize()}; }
     std::size_t bucketCount() const { return m_buckets.size(); }
+    // Whether a batch of `slices` can be trained on: batch normalisation in training mode cannot
+    // normalise one slice (LibTorch refuses), so a model with it skips a one-slice batch or share.
+    bool canTrainOn(std::int64_t slices) const { return slices > 1 || (slices == 1 && !m_hasBatchNorm); }
 
     // Parameters and buffers (batch-norm statistics) from rank 0 to every rank.
     void broadcastModel(const char* when);
@@ -77,6 +80,7 @@ private:
         torch::Tensor flat;
     };
     DistributedGroup* m_group;
+    bool m_hasBatchNorm = false;
     std::vector<torch::Tensor> m_parameters;
     std::vector<torch::Tensor> m_buffers;
     std::vector<Bucket> m_buckets;

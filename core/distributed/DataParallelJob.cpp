@@ -39,6 +39,37 @@ void requireSameDataset(DistributedGroup& group, const DatasetIndex& index, cons
     group.requireAll("comparing the datasets", problem);
 }
 
+void requireSameSettings(DistributedGroup& group, const nlohmann::json& settings)
+{
+    const std::string mine = settings.dump();
+    const std::vector<std::string> all = group.allGatherText(mine, "comparing the settings");
+    group.requireAll("comparing the settings",
+                     mine == all.front() ? std::string() : "started with other settings than rank 0: every rank needs the same command line");
+}
+
+void requireSameSlices(DistributedGroup& group, const std::vector<const SliceCache*>& caches)
+{
+    std::uint64_t hash = 0xcbf29ce484222325ull; // FNV-1a over the kept entries, part by part
+    std::size_t slices = 0;
+    for (const SliceCache* cache : caches) {
+        for (const std::size_t entry : cache->entries) {
+            for (int b = 0; b < 8; ++b) {
+                hash ^= (entry >> (8 * b)) & 0xffu;
+                hash *= 0x100000001b3ull;
+            }
+        }
+        hash ^= 0xffu; // part separator
+        hash *= 0x100000001b3ull;
+        slices += cache->size();
+    }
+    const std::string mine = std::to_string(slices) + ":" + std::to_string(hash);
+    const std::vector<std::string> all = group.allGatherText(mine, "comparing the decoded slices");
+    group.requireAll("comparing the decoded slices",
+                     mine == all.front() ? std::string()
+                                         : "decoded other slices than rank 0 (" + std::to_string(slices) +
+                                               " here): some files cannot be read on this machine (see decode problems)");
+}
+
 DatasetIndex scanOnEveryRank(DistributedGroup* group, const fs::path& root, const ScanOptions& options, const CancelToken* cancel)
 {
     if (!group)

@@ -2,6 +2,7 @@
 
 #include "dataset/DatasetIndex.h"
 #include "dataset/Split.h"
+#include "training/SliceCache.h"
 #include "training/TrainingJob.h"
 
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace neurodx {
 
@@ -33,6 +35,14 @@ DatasetIndex scanOnEveryRank(DistributedGroup* group, const std::filesystem::pat
 // Every rank's scan of the dataset must be rank 0's: otherwise every rank throws, naming the ranks
 // that see other images (another version of the dataset, a path that points elsewhere).
 void requireSameDataset(DistributedGroup& group, const DatasetIndex& index, const std::filesystem::path& root);
+
+// Every rank must run with rank 0's settings (cv's folds, tune's search, the training base): a
+// rank started with another command line stops every rank, naming the difference's owner.
+void requireSameSettings(DistributedGroup& group, const nlohmann::json& settings);
+
+// Every rank must hold the same decoded slices (a file that fails to decode on one machine only
+// would shift every batch there): compares the kept entries of `caches` over ranks.
+void requireSameSlices(DistributedGroup& group, const std::vector<const SliceCache*>& caches);
 
 // Rank 0's split on every rank: rank 0 runs `decide` (split anew, or read a split.json, and save
 // it), the others rebuild the same split against their own scan.

@@ -2,6 +2,7 @@
 
 #include "common/NeuroDxError.h"
 #include "common/TextUtil.h"
+#include "training/TrainingControl.h"
 
 #ifndef NEURODX_WITHOUT_C10D
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
@@ -9,7 +10,11 @@
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #endif
 
+#include <algorithm>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
+#include <thread>
 
 namespace neurodx {
 
@@ -42,12 +47,70 @@ void DistributedGroup::allreduceSum(at::Tensor&, const char*) {}
 std::string DistributedGroup::broadcastText(const std::string& text, int, const char*) { return text; }
 std::vector<std::string> DistributedGroup::allGatherText(const std::string& text, const char*) { return {text}; }
 void DistributedGroup::barrier(const char*) {}
+void DistributedGroup::waitForAll(const std::string&) {}
+void DistributedGroup::shareStop(TrainingControl&) {}
 
 #else
+
+// The heartbeat: a thread with its own store connection counts "heartbeat/<rank>" up a few times
+// per timeout, and carries a stop between the ranks ("stop", set by the rank that was asked).
+class Heartbeat {
+public:
+    Heartbeat(c10::intrusive_ptr<c10d::Store> store, int rank, std::chrono::milliseconds interval)
+        : m_store(std::move(store)), m_rank(rank), m_interval(interval), m_thread([this] { run(); })
+    {
+    }
+    ~Heartbeat()
+    {
+        {
+            const std::lock_guard<std::mutex> lock(m_mutex);
+            m_quit = true;
+        }
+        m_changed.notify_all();
+        m_thread.join();
+    }
+    void shareStop(TrainingControl* control)
+    {
+        const std::lock_guard<std::mutex> lock(m_mutex);
+        m_control = control;
+    }
+
+private:
+    void run()
+    {
+        bool published = false;
+        std::unique_lock<std::mutex> lock(m_mutex);
+        while (!m_quit) {
+            try {
+                m_store->add("heartbeat/" + std::to_string(m_rank), 1);
+                if (m_control && m_control->isCancelled() && !published) {
+                    m_store->set("stop", std::vector<std::uint8_t>{1});
+                    published = true;
+                } else if (m_control && !m_control->isCancelled() && m_store->check({"stop"})) {
+                    m_control->cancel(); // another rank was stopped
+                }
+            } catch (const std::exception&) {
+                // The store is gone (rank 0 ended): the main thread's next exchange says so.
+            }
+            m_changed.wait_for(lock, m_interval, [this] { return m_quit; });
+        }
+    }
+
+    c10::intrusive_ptr<c10d::Store> m_store;
+    int m_rank;
+    std::chrono::milliseconds m_interval;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    bool m_quit = false;
+    TrainingControl* m_control = nullptr;
+    std::thread m_thread; // last: starts when the rest is ready
+};
 
 struct DistributedGroup::Members {
     c10::intrusive_ptr<c10d::Store> store;
     c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+    c10::intrusive_ptr<c10d::Store> ours; // NeuroDx's own keys, apart from Gloo's
+    std::unique_ptr<Heartbeat> heartbeat;
 };
 
 namespace {
@@ -84,7 +147,9 @@ DistributedGroup::DistributedGroup(const DistributedSetup& setup) : m_setup(setu
         options.isServer = setup.rank == 0 && !setup.agentHostsStore;
         options.numWorkers = static_cast<std::size_t>(setup.worldSize);
         options.waitWorkers = !setup.agentHostsStore;
-        options.timeout = timeout;
+        // Joining waits at least a minute whatever the timeout: processes started together still
+        // take a second or more each to load LibTorch (far more under a sanitizer).
+        options.timeout = std::max(timeout, std::chrono::milliseconds(60000));
         options.multiTenant = true;
         auto tcpStore = c10::make_intrusive<c10d::TCPStore>(setup.masterAddress, options);
         if (setup.agentHostsStore)
@@ -95,17 +160,77 @@ DistributedGroup::DistributedGroup(const DistributedSetup& setup) : m_setup(setu
         groupOptions->devices.push_back(transportDevice(setup));
         groupOptions->threads = 2;
         m_members->group = c10::make_intrusive<c10d::ProcessGroupGloo>(m_members->store, setup.rank, setup.worldSize, groupOptions);
+        m_members->ours = c10::make_intrusive<c10d::PrefixStore>("neurodx", m_members->store);
+        // The heartbeat's own connection (a store client is one socket): never a client timeout
+        // longer than a few seconds there, so that ending the group never waits on a dead store.
+        c10d::TCPStoreOptions client = options;
+        client.isServer = false;
+        client.waitWorkers = false;
+        client.timeout = std::min(timeout, std::chrono::milliseconds(10000));
+        c10::intrusive_ptr<c10d::Store> beatStore = c10::make_intrusive<c10d::TCPStore>(setup.masterAddress, client);
+        if (setup.agentHostsStore)
+            beatStore = c10::make_intrusive<c10d::PrefixStore>("/worker/attempt_" + std::to_string(setup.restartCount), beatStore);
+        // A few beats per timeout, and a shared stop within two seconds.
+        const auto interval = std::clamp(timeout / 6, std::chrono::milliseconds(250), std::chrono::milliseconds(2000));
+        m_members->heartbeat = std::make_unique<Heartbeat>(c10::make_intrusive<c10d::PrefixStore>("neurodx", beatStore), setup.rank, interval);
     } catch (const NeuroDxError&) {
         throw;
     } catch (const std::exception& e) {
         throw NeuroDxError(ErrorKind::Communication,
                            setup.rankText() + " could not join the job at " + setup.masterAddress + ":" + std::to_string(setup.masterPort) +
-                               " within " + std::to_string(setup.timeout.count()) + " s (" + conciseReason(e.what()) +
+                               " within " + std::to_string(std::max<long long>(setup.timeout.count(), 60)) + " s (" + conciseReason(e.what()) +
                                "): are all ranks started, and is MASTER_ADDR reachable from this machine?");
     }
 }
 
-DistributedGroup::~DistributedGroup() = default;
+DistributedGroup::~DistributedGroup()
+{
+    if (m_members)
+        m_members->heartbeat.reset(); // before the store it talks to
+}
+
+void DistributedGroup::shareStop(TrainingControl& control)
+{
+    m_members->heartbeat->shareStop(&control);
+}
+
+void DistributedGroup::waitForAll(const std::string& point)
+{
+    using Clock = std::chrono::steady_clock;
+    const std::string prefix = "reached/" + std::to_string(m_waits++) + "/" + point + "/";
+    try {
+        m_members->ours->set(prefix + std::to_string(m_setup.rank), std::vector<std::uint8_t>{1});
+        struct Seen {
+            std::int64_t beats = -1;
+            Clock::time_point at = Clock::now();
+        };
+        std::vector<Seen> seen(static_cast<std::size_t>(m_setup.worldSize));
+        for (;;) {
+            bool all = true;
+            for (int r = 0; r < m_setup.worldSize; ++r) {
+                if (m_members->ours->check({prefix + std::to_string(r)}))
+                    continue;
+                all = false;
+                Seen& s = seen[static_cast<std::size_t>(r)];
+                const std::int64_t beats = m_members->ours->add("heartbeat/" + std::to_string(r), 0);
+                if (beats != s.beats) {
+                    s = {beats, Clock::now()};
+                } else if (Clock::now() - s.at > m_setup.timeout) {
+                    throw NeuroDxError(ErrorKind::Communication, m_setup.rankText() + ": rank " + std::to_string(r) + " has not answered for " +
+                                                                     std::to_string(m_setup.timeout.count()) + " s while the others waited for it to finish " +
+                                                                     point + " (stopped, frozen or cut off); its own output says more");
+                }
+            }
+            if (all)
+                return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+    } catch (const NeuroDxError&) {
+        throw;
+    } catch (const std::exception& e) {
+        fail(("waiting for every rank to finish " + point).c_str(), e);
+    }
+}
 
 void DistributedGroup::broadcast(const std::vector<torch::Tensor>& tensors, int root, const char* what)
 {

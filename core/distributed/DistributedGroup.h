@@ -2,6 +2,7 @@
 
 #include "distributed/DistributedSetup.h"
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -13,6 +14,8 @@ class Tensor;
 } // namespace at
 
 namespace neurodx {
+
+class TrainingControl;
 
 // This process's membership of a data-parallel job: a c10d TCPStore for the rendezvous and a Gloo
 // process group for the collectives (PyTorch's own, so NeuroDx ranks are ordinary members of a
@@ -53,11 +56,22 @@ public:
     // error naming the ranks and their problems.
     void requireAll(const char* what, const std::string& localProblem);
 
+    // Waits until every rank has called waitForAll with the same `point`, however long they take
+    // (a rank's folds or trials may take hours, far beyond the collectives' timeout). A rank that
+    // stops answering meanwhile (every rank's own thread sends a heartbeat through the store a few
+    // times per timeout) ends the wait after the timeout with an error naming it.
+    void waitForAll(const std::string& point);
+    // From now on a stop asked on any rank (Ctrl-C) stops `control` on every rank, within a few
+    // seconds: for jobs whose ranks exchange nothing while they work (cv folds, tune trials).
+    // `control` must outlive this group.
+    void shareStop(TrainingControl& control);
+
 private:
     [[noreturn]] void fail(const char* what, const std::exception& cause) const;
     struct Members;
     DistributedSetup m_setup;
     std::unique_ptr<Members> m_members;
+    std::uint64_t m_waits = 0; // waitForAll calls so far: the same on every rank
 };
 
 } // namespace neurodx

@@ -25,8 +25,9 @@ struct Batch {
 
 // One rank's share of every global batch in data-parallel training. Global batch k is positions
 // [k*G, k*G + G) of the epoch's shuffled order, G = batch size x world size; rank r takes its r-th
-// run of batch-size positions (the last global batch may leave a rank fewer, or none). So each slice
-// is seen once per epoch by one rank, and the global order is the single-process order.
+// run of batch-size positions (the last, shorter global batch is spread evenly: a rank may get
+// fewer, or none). So each slice is seen once per epoch by one rank, and the global order is the
+// single-process order.
 struct EpochShard {
     int rank = 0;
     int worldSize = 1;

@@ -158,12 +158,14 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
 
     const MonitoredMetric checkpointMonitor = neurodx::checkpointMonitor(hasValidation);
     const bool writeRun = !data.runFolder.empty() && parallel.isLeader(); // the other ranks write nothing
-    if (writeRun) {
+    parallel.onLeader("creating the run folder", [&] {
+        if (!writeRun)
+            return;
         std::error_code ec;
         fs::create_directories(data.runFolder, ec);
         if (ec)
             throw NeuroDxError(ErrorKind::Io, data.runFolder, "cannot create the run folder: " + ec.message());
-    }
+    });
     if (writeRun) {
         // best.pt, last.pt and last_optimizer.pt (Adam keeps two moments per weight), each written
         // beside its previous version before the rename: about six copies of the weights at once.
@@ -231,9 +233,11 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
             checkpoint.update(r);
         }
         // best.pt holds the best weights when both callbacks watch the same monitor (the default).
-        if (c.earlyStopping.enabled && c.earlyStopping.restoreBestWeights && stopping.bestEpoch >= 0 &&
-            c.earlyStopping.monitor == checkpointMonitor && !bestWeightsInBestFile && parallel.isLeader())
-            bestWeights = snapshot(*loadModelFile(bestFile).model);
+        parallel.onLeader("reading best.pt", [&] {
+            if (c.earlyStopping.enabled && c.earlyStopping.restoreBestWeights && stopping.bestEpoch >= 0 &&
+                c.earlyStopping.monitor == checkpointMonitor && !bestWeightsInBestFile)
+                bestWeights = snapshot(*loadModelFile(bestFile).model);
+        });
         message("resumed after epoch " + std::to_string(result.history.size()) + " from " + data.runFolder.string());
     }
     parallel.broadcastModel("sharing rank 0's weights");
@@ -269,6 +273,8 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
             control.waitWhilePaused();
             if (!parallel.isActive() && control.isCancelled())
                 break;
+            if (!parallel.isActive() && !parallel.canTrainOn(batch->labels.size(0)))
+                continue; // a last batch of one slice, which batch normalisation cannot train on
             const StepTotals step = parallel.isActive()
                                         ? dataParallelStep(parallel, *model, optimizer, *batch, control.isCancelled(), weightTensor, c, device)
                                         : singleProcessStep(*model, optimizer, *batch, weightTensor, c, device);
@@ -280,6 +286,8 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
                 nanLoss = true;
                 break;
             }
+            if (step.slices == 0)
+                continue; // every share was a single slice that batch normalisation cannot train on
             const double lossValue = step.meanLoss;
             const double n = step.slices;
             const double batchCorrect = step.correct;

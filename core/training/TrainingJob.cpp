@@ -202,17 +202,25 @@ TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& sp
     // Slices imported from scans: the model file remembers which, so a scan is predicted on the same.
     if (const auto slices = importedSliceSelection(index.root))
         datasetInfo["slices"] = slices->toJson();
-    if (!job.resume && leader) {
+    const auto writeConfig = [&] {
         nlohmann::json configJson{{"training", toJson(config)}, {"dataset", datasetInfo}, {"environment", environment},
                                   {"initial_weights", job.initialWeights.string()}, {"research_notice", kResearchNotice}};
         if (job.group)
             configJson["distributed"] = distributedSection(job.group->worldSize(), config.batchSize);
         writeJsonFile(job.runFolder / "config.json", configJson);
-    }
+        return std::string();
+    };
+    if (!job.resume && job.group)
+        job.group->runOnLeader("writing config.json", writeConfig);
+    else if (!job.resume)
+        writeConfig();
 
     if (callbacks.onSplit)
         callbacks.onSplit(index, split);
-    stage(trainingSettingsText(config));
+    stage(trainingSettingsText(config) +
+          (job.group ? "\ndata-parallel over " + std::to_string(job.group->worldSize()) + " ranks: global batch " +
+                           std::to_string(job.group->worldSize() * config.batchSize) + " (" + std::to_string(config.batchSize) + " per rank)"
+                     : std::string()));
     TrainingJobResult result;
     result.runFolder = job.runFolder;
     const auto cacheOf = [&](SplitPart part) {
@@ -225,6 +233,8 @@ TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& sp
     const SliceCache train = cacheOf(SplitPart::Train);
     const SliceCache validation = cacheOf(SplitPart::Validation);
     const SliceCache test = leader ? cacheOf(SplitPart::Test) : SliceCache{};
+    if (job.group)
+        requireSameSlices(*job.group, {&train, &validation});
 
     TrainingData data;
     data.train = &train;

@@ -63,7 +63,7 @@ StepTotals dataParallelStep(DataParallel& parallel, Classifier& model, torch::op
     local.stop = stopping;
     releaseGradients(optimizer);
     const std::int64_t n = batch.labels.size(0);
-    if (!stopping && n > 0) {
+    if (!stopping && parallel.canTrainOn(n)) {
         const torch::Tensor images = channelsLast(batch.images.to(device));
         const torch::Tensor labels = batch.labels.to(device);
         const torch::Tensor logits = mixedForward(model, images, c.bf16, c.bf16ConvolutionsOnly).to(torch::kFloat32);

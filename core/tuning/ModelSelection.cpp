@@ -111,6 +111,8 @@ CrossValidationResult runCrossValidation(const TrainingJobConfig& job, int k, Tr
     // Folds are a function of the dataset and the seed: every rank of a job draws the same ones.
     const DatasetIndex index = scanOnEveryRank(job.group, job.dataset, job.scan, &control.cancelToken());
     index.requireTwoClassesWithImages();
+    if (job.group)
+        requireSameSettings(*job.group, {{"folds", k}, {"training", toJson(job.training)}});
     const auto folds = groupedFolds(index, k, job.training.seed);
     const int rank = job.group ? job.group->rank() : 0;
     const int ranks = job.group ? job.group->worldSize() : 1;
@@ -143,6 +145,7 @@ CrossValidationResult runCrossValidation(const TrainingJobConfig& job, int k, Tr
         std::rethrow_exception(failure);
     result.cancelled = control.isCancelled();
     if (job.group) { // every rank's folds (and whether it was stopped) to every rank; no rank waits for a failed one
+        job.group->waitForAll("its folds"); // however long the slowest rank's folds take
         job.group->requireAll("training the folds", problem);
         nlohmann::json mine = {{"cancelled", result.cancelled}, {"folds", nlohmann::json::array()}};
         for (const FoldSummary& fold : result.folds)

@@ -203,7 +203,7 @@ void Tuner::finishTrial(const TrialRecord& trial, TuningResult& result)
     result.trials.push_back(trial);
     if (m_onTrial)
         m_onTrial(trial);
-    if (!m_group || m_group->isLeader())
+    if (!m_group)
         writeJsonFile(m_folder / "oracle.json", nlohmann::json{{"config", m_config.toJson()}, {"trials_done", result.trials.size()}}, 2);
 }
 
@@ -232,6 +232,7 @@ std::vector<TrialRecord> Tuner::runRound(std::vector<TrialRecord> planned, Train
             break;
         }
     }
+    m_group->waitForAll("its trials of the round"); // however long the slowest rank's trials take
     m_group->requireAll("running the trials", problem);
     std::map<std::size_t, TrialRecord> byIndex;
     const nlohmann::json report = {{"cancelled", control.isCancelled()}, {"trials", mine}};
@@ -241,11 +242,18 @@ std::vector<TrialRecord> Tuner::runRound(std::vector<TrialRecord> planned, Train
         for (const nlohmann::json& item : theirs.at("trials"))
             byIndex.emplace(item.at("index").get<std::size_t>(), TrialRecord::fromJson(item.at("trial")));
     }
+    // The round's training time is its slowest rank's: the ranks train at once.
+    std::vector<double> secondsPerRank(static_cast<std::size_t>(m_group->worldSize()), 0.0);
     for (const auto& [index, trial] : byIndex) {
-        result.trainingSeconds += trial.seconds;
+        secondsPerRank[index % secondsPerRank.size()] += trial.seconds;
         done.push_back(trial);
         finishTrial(trial, result);
     }
+    result.trainingSeconds += *std::max_element(secondsPerRank.begin(), secondsPerRank.end());
+    m_group->runOnLeader("writing oracle.json", [&] {
+        writeJsonFile(m_folder / "oracle.json", nlohmann::json{{"config", m_config.toJson()}, {"trials_done", result.trials.size()}}, 2);
+        return std::string();
+    });
     return done;
 }
 

@@ -89,7 +89,9 @@ public:
 private:
     std::vector<TrialRecord> runRound(std::vector<TrialRecord> planned, TrainingControl& control, TuningResult& result);
     void finishTrial(const TrialRecord& trial, TuningResult& result);
-    bool stopping(const TrainingControl& control) const { return m_stopped || control.isCancelled(); }
+    // In a job only the stop every rank learnt of counts: a rank-local one would end one rank's
+    // search while the others plan the next round.
+    bool stopping(const TrainingControl& control) const { return m_group ? m_stopped : control.isCancelled(); }
     TrialRecord runOrReuse(TrialRecord trial, TrainingControl& control, TuningResult& result);
     std::vector<TrialRecord> newTrials(int count, int epochs, int bracket, std::vector<HyperparameterValues>& used, int& nextId);
 

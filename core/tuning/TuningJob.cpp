@@ -145,6 +145,8 @@ TuningResult runTuningJob(const TuningJobConfig& job, TrainingControl& control, 
     const DatasetIndex index = scanOnEveryRank(job.group, job.dataset, job.scan, &control.cancelToken());
     index.requireTwoClassesWithImages();
     const bool leader = !job.group || job.group->isLeader();
+    if (job.group)
+        requireSameSettings(*job.group, {{"tuning", job.tuning.toJson()}, {"training", toJson(job.training)}});
     const auto decideSplit = [&] {
         // The given split, else the one a search being resumed wrote, else a new one.
         const fs::path saved = job.folder / "split.json";
@@ -173,6 +175,8 @@ TuningResult runTuningJob(const TuningJobConfig& job, TrainingControl& control, 
     };
     const SliceCache train = cacheOf(SplitPart::Train);
     const SliceCache validation = cacheOf(SplitPart::Validation);
+    if (job.group) // every trial is scored on the same slices, whichever rank trains it
+        requireSameSlices(*job.group, {&train, &validation});
     if (validation.size() == 0 && isValidationMetric(job.tuning.objective))
         throw NeuroDxError(ErrorKind::InvalidDataset, job.dataset, std::string("the objective ") + metricName(job.tuning.objective) + " needs a validation part");
 

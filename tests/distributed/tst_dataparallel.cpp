@@ -119,6 +119,7 @@ private slots:
     void twoRanksStepAsOneProcess_data();
     void twoRanksStepAsOneProcess();
     void aStopOnOneRankStopsBoth();
+    void batchNormSkipsAOneSliceShare();
     void textsAndFailuresCrossRanks();
     void aVanishedRankIsReportedNotAwaited();
 
@@ -225,6 +226,33 @@ void DataParallelTest::aStopOnOneRankStopsBoth()
         QVERIFY(outcome.value->first);          // rank 0 learns of rank 1's Ctrl-C
         QCOMPARE(outcome.value->second, 0.0);   // and neither steps
     }
+}
+
+void DataParallelTest::batchNormSkipsAOneSliceShare()
+{
+    // The last global batch can leave a rank one slice; batch normalisation in training mode cannot
+    // normalise one (LibTorch throws on that rank only, leaving the other waiting). The share is
+    // left out and the step is the other ranks'.
+    ModelSpec spec = tinyCnn();
+    spec.architecture = Architecture::ResNet50V2;
+    const TrainingConfig c = plainConfig();
+    const auto outcomes = runTwoRanks<std::pair<double, double>>([&](DistributedGroup& group) {
+        std::shared_ptr<Classifier> model = createModel(spec);
+        torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3));
+        DataParallel parallel(&group, *model);
+        parallel.broadcastModel("test");
+        model->train();
+        const Batch share = group.rank() == 0 ? rows(m_batch, 0, 3) : rows(m_batch, 3, 4);
+        const StepTotals step = dataParallelStep(parallel, *model, optimizer, share, false, torch::Tensor(), c, torch::Device(torch::kCPU));
+        double checksum = 0;
+        for (const auto& p : model->parameters())
+            checksum += p.detach().sum().item<double>();
+        return std::make_pair(step.slices, checksum);
+    });
+    for (const auto& outcome : outcomes)
+        QVERIFY2(outcome.value, outcome.error.c_str());
+    QCOMPARE(outcomes[0].value->first, 3.0); // rank 1's single slice was left out
+    QCOMPARE(outcomes[0].value->second, outcomes[1].value->second); // the same step on both ranks
 }
 
 void DataParallelTest::textsAndFailuresCrossRanks()

@@ -135,6 +135,10 @@ private slots:
     void problemsOfOneRankReachEveryRank_data();
     void problemsOfOneRankReachEveryRank();
     void crossValidationSharesOutTheFolds();
+    void aRankWaitsForSlowerRanksBeyondTheTimeout();
+    void ctrlCOnOneRankStopsEveryRanksFolds();
+    void ranksMustAgree_data();
+    void ranksMustAgree();
     void tuningSharesOutTheTrials();
     void torchrunLaunchesIt();
 
@@ -291,7 +295,10 @@ void DistributedTrainingTest::ctrlCOnOneRankStopsEveryRank()
     const fs::path run = dir() / "interrupted";
     Job job = startJob(2, QStringList{"train", str(dir() / "data"), "--epochs", "400", "--batch-size", "16", "--output", str(run)} + kTinyModel);
     QVERIFY(waitForEpochs(run, 1, 60000));
-    ::kill(static_cast<pid_t>(job.ranks[1]->processId()), SIGINT); // only rank 1 is asked
+    // Only rank 1 is asked, twice, as under torchrun: the terminal's Ctrl-C, then torchrun's.
+    ::kill(static_cast<pid_t>(job.ranks[1]->processId()), SIGINT);
+    QThread::msleep(20);
+    ::kill(static_cast<pid_t>(job.ranks[1]->processId()), SIGINT);
     QVERIFY2(job.waitForAll(30000), "a rank kept running");
     QCOMPARE(job.exitCode(0), 1); // cancelled, as one process reports it
     QCOMPARE(job.exitCode(1), 1);
@@ -379,6 +386,88 @@ void DistributedTrainingTest::tuningSharesOutTheTrials()
         QVERIFY(fs::exists(dir() / "tune-pair" / ("trial_" + pair["trials"][i]["trial_id"].get<std::string>()) / "trial.json"));
     }
     QVERIFY(fs::exists(dir() / "tune-pair" / "best_hyperparameters.json"));
+}
+
+void DistributedTrainingTest::aRankWaitsForSlowerRanksBeyondTheTimeout()
+{
+    // 3 folds on 2 ranks: rank 0 trains two, rank 1 one, and then waits several times the
+    // 2-second timeout for rank 0 (alive: its heartbeat goes on) instead of giving up on it.
+    const fs::path output = dir() / "cv-uneven";
+    Job job = startJob(2, QStringList{"cv", str(dir() / "data"), "--folds", "3", "--epochs", "600", "--json", "--distributed-timeout", "2",
+                                      "--output", str(output)} + kTinyModel);
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(job.waitForAll(300000));
+    QVERIFY2(job.exitCode(0) == 0 && job.exitCode(1) == 0, qPrintable(job.errors(0) + job.errors(1)));
+    qInfo("3 folds of 600 epochs on 2 ranks, timeout 2 s: %.1f s", static_cast<double>(clock.elapsed()) / 1000.0);
+    QVERIFY(clock.elapsed() > 6000); // the wait was longer than the timeout
+    QCOMPARE(nlohmann::json::parse(job.ranks[0]->readAllStandardOutput().toStdString())["folds"].size(), std::size_t{3});
+}
+
+void DistributedTrainingTest::ctrlCOnOneRankStopsEveryRanksFolds()
+{
+    // cv ranks exchange nothing while they train: the stop travels through the store.
+    const fs::path output = dir() / "cv-interrupted";
+    Job job = startJob(2, QStringList{"cv", str(dir() / "data"), "--folds", "4", "--epochs", "400", "--json", "--output", str(output)} +
+                              kTinyModel);
+    QVERIFY(waitForEpochs(output / "fold_2", 1, 60000)); // rank 1 trains fold 2
+    ::kill(static_cast<pid_t>(job.ranks[1]->processId()), SIGINT);
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY2(job.waitForAll(60000), "a rank trained on");
+    qInfo("both ranks stopped %lld ms after rank 1's Ctrl-C", static_cast<long long>(clock.elapsed()));
+    QVERIFY(clock.elapsed() < 15000); // the heartbeat carries the stop within two seconds (and an epoch)
+    QCOMPARE(job.exitCode(0), 1);
+    QCOMPARE(job.exitCode(1), 1);
+    QVERIFY2(!job.errors(0).contains("lost the other ranks"), qPrintable(job.errors(0)));
+    const nlohmann::json report = nlohmann::json::parse(job.ranks[0]->readAllStandardOutput().toStdString());
+    QVERIFY(report["cancelled"].get<bool>());
+    QVERIFY(report["folds"].size() < 4); // the folds still to train were not trained
+}
+
+void DistributedTrainingTest::ranksMustAgree_data()
+{
+    QTest::addColumn<QStringList>("rank0");
+    QTest::addColumn<QStringList>("rank1");
+    QTest::addColumn<QString>("rank1Message");
+    const QStringList cv{"cv", "--folds", "3", "--epochs", "1"};
+    QTest::newRow("cv with other folds") << cv << QStringList{"cv", "--folds", "4", "--epochs", "1"}
+                                         << "started with other settings than rank 0";
+    QTest::newRow("tune with another search") << QStringList{"tune", "--max-epochs", "3"} << QStringList{"tune", "--max-epochs", "9"}
+                                              << "started with other settings than rank 0";
+    QTest::newRow("train where a file cannot be decoded") << QStringList{"train", "--epochs", "1"}
+                                                          << QStringList{"train", "--epochs", "1", "@damaged"}
+                                                          << "decoded other slices than rank 0";
+}
+
+void DistributedTrainingTest::ranksMustAgree()
+{
+    QFETCH(QStringList, rank0);
+    QFETCH(QStringList, rank1);
+    QFETCH(QString, rank1Message);
+    // Rank 1's copy of the dataset, where one PNG is cut short (same paths: the scan agrees).
+    const fs::path damaged = dir() / "damaged";
+    if (!fs::exists(damaged)) {
+        fs::copy(dir() / "data", damaged, fs::copy_options::recursive);
+        for (const auto& entry : fs::recursive_directory_iterator(damaged / "MCI")) {
+            if (entry.path().extension() == ".png") {
+                fs::resize_file(entry.path(), 40);
+                break;
+            }
+        }
+    }
+    const QString tag = QString(QTest::currentDataTag()).replace(' ', '-');
+    Job job = startJob(2, {}, [&](int rank) {
+        QStringList args = rank == 0 ? rank0 : rank1;
+        const bool useDamaged = args.removeAll("@damaged") > 0;
+        args.insert(1, str(useDamaged ? damaged : dir() / "data"));
+        return args + QStringList{"--output", str(dir() / tag.toStdString()), "--distributed-timeout", "60"} + kTinyModel;
+    });
+    QVERIFY2(job.waitForAll(120000), "a rank hung");
+    QVERIFY(job.exitCode(0) != 0 && job.exitCode(1) != 0);
+    const QString errors0 = job.errors(0), errors1 = job.errors(1);
+    QVERIFY2(errors1.contains(rank1Message), qPrintable(errors1));
+    QVERIFY2(errors0.contains("stopping because of another rank"), qPrintable(errors0));
 }
 
 void DistributedTrainingTest::torchrunLaunchesIt()
