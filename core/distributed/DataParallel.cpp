@@ -11,7 +11,7 @@ namespace neurodx {
 
 namespace {
 
-constexpr int kTotals = 6; // StepTotals' fields, appended to the last bucket
+constexpr int kTotals = 6; // StepTotals' fields, appended to the last bucket (then the presence flags)
 
 } // namespace
 
@@ -43,8 +43,11 @@ DataParallel::DataParallel(DistributedGroup* group, Classifier& model, std::size
     }
     if (!current.parameters.empty() || m_buckets.empty())
         m_buckets.push_back(std::move(current));
+    m_tail = kTotals;
+    for (const Bucket& bucket : m_buckets)
+        m_tail += static_cast<std::int64_t>(bucket.parameters.size());
     for (std::size_t b = 0; b < m_buckets.size(); ++b) {
-        std::int64_t elements = b + 1 == m_buckets.size() ? kTotals : 0;
+        std::int64_t elements = b + 1 == m_buckets.size() ? m_tail : 0;
         for (const torch::Tensor& p : m_buckets[b].parameters)
             elements += p.numel();
         m_buckets[b].flat = torch::zeros({elements}, torch::kFloat32);
@@ -86,6 +89,9 @@ StepTotals DataParallel::reduceStep(const StepTotals& local)
     if (!m_group)
         return local;
     torch::NoGradGuard noGrad;
+    float* totals = m_buckets.back().flat.data_ptr<float>() + (m_buckets.back().flat.numel() - m_tail);
+    float* presence = totals + kTotals;
+    std::int64_t index = 0;
     for (Bucket& bucket : m_buckets) {
         std::int64_t offset = 0;
         for (const torch::Tensor& p : bucket.parameters) {
@@ -95,10 +101,10 @@ StepTotals DataParallel::reduceStep(const StepTotals& local)
                 slot.view(p.sizes()).copy_(p.grad());
             else
                 slot.zero_();
+            presence[index++] = p.grad().defined() ? 1.0f : 0.0f;
             offset += n;
         }
     }
-    float* totals = m_buckets.back().flat.data_ptr<float>() + (m_buckets.back().flat.numel() - kTotals);
     totals[0] = static_cast<float>(local.lossSum);
     totals[1] = static_cast<float>(local.weightSum);
     totals[2] = static_cast<float>(local.correct);
@@ -121,13 +127,17 @@ StepTotals DataParallel::reduceStep(const StepTotals& local)
     // The gradient of the global batch's mean loss: sum over ranks of their summed-loss gradients,
     // divided by the global denominator. The gradients view the buckets until the next step
     // releases them, which saves a copy of every gradient.
+    index = 0;
     for (Bucket& bucket : m_buckets) {
-        const std::int64_t gradients = bucket.flat.numel() - (&bucket == &m_buckets.back() ? kTotals : 0);
+        const std::int64_t gradients = bucket.flat.numel() - (&bucket == &m_buckets.back() ? m_tail : 0);
         bucket.flat.narrow(0, 0, gradients).div_(global.weightSum);
         std::int64_t offset = 0;
         for (torch::Tensor& p : bucket.parameters) {
             const std::int64_t n = p.numel();
-            p.mutable_grad() = bucket.flat.narrow(0, offset, n).view(p.sizes());
+            if (presence[index++] > 0)
+                p.mutable_grad() = bucket.flat.narrow(0, offset, n).view(p.sizes());
+            else
+                p.mutable_grad().reset();
             offset += n;
         }
     }

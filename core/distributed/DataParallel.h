@@ -81,6 +81,9 @@ private:
     };
     DistributedGroup* m_group;
     bool m_hasBatchNorm = false;
+    // After the gradients, the last bucket holds the step's totals and, per trainable parameter,
+    // how many ranks gave it a gradient (none: it keeps none, and Adam leaves it alone as in one process).
+    std::int64_t m_tail = 0;
     std::vector<torch::Tensor> m_parameters;
     std::vector<torch::Tensor> m_buffers;
     std::vector<Bucket> m_buckets;

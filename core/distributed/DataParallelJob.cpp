@@ -76,12 +76,14 @@ DatasetIndex scanOnEveryRank(DistributedGroup* group, const fs::path& root, cons
         return scanDataset(root, options, cancel);
     DatasetIndex index;
     std::string problem;
+    ErrorKind kind = ErrorKind::InvalidDataset;
     try {
         index = scanDataset(root, options, cancel);
     } catch (const NeuroDxError& e) {
         problem = e.what();
+        kind = e.kind(); // a Ctrl-C during the scan stays a cancellation
     }
-    group->requireAll("scanning the dataset", problem);
+    group->requireAll("scanning the dataset", problem, kind);
     requireSameDataset(*group, index, root);
     return index;
 }

@@ -349,7 +349,7 @@ std::string DistributedGroup::runOnLeader(const char* what, const std::function<
     return text;
 }
 
-void DistributedGroup::requireAll(const char* what, const std::string& localProblem)
+void DistributedGroup::requireAll(const char* what, const std::string& localProblem, ErrorKind localKind)
 {
     const std::vector<std::string> problems = allGatherText(localProblem, what);
     std::string report;
@@ -360,7 +360,7 @@ void DistributedGroup::requireAll(const char* what, const std::string& localProb
     if (report.empty())
         return;
     if (!localProblem.empty())
-        throw NeuroDxError(ErrorKind::InvalidDataset, m_setup.rankText() + ", " + what + ": " + localProblem);
+        throw NeuroDxError(localKind, m_setup.rankText() + ", " + what + ": " + localProblem);
     throw NeuroDxError(ErrorKind::Communication, m_setup.rankText() + ": stopping because of another rank, " + what + ": " + report);
 }
 

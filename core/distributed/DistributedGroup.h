@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/NeuroDxError.h"
 #include "distributed/DistributedSetup.h"
 
 #include <cstdint>
@@ -53,8 +54,8 @@ public:
     // rank waits for a rank 0 that has given up.
     std::string runOnLeader(const char* what, const std::function<std::string()>& produce);
     // Every rank reports its own problem (empty: none); when any rank has one, every rank throws an
-    // error naming the ranks and their problems.
-    void requireAll(const char* what, const std::string& localProblem);
+    // error naming the ranks and their problems (of `localKind` on a rank with its own problem).
+    void requireAll(const char* what, const std::string& localProblem, ErrorKind localKind = ErrorKind::InvalidDataset);
 
     // Waits until every rank has called waitForAll with the same `point`, however long they take
     // (a rank's folds or trials may take hours, far beyond the collectives' timeout). A rank that

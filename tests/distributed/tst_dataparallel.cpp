@@ -120,6 +120,7 @@ private slots:
     void twoRanksStepAsOneProcess();
     void aStopOnOneRankStopsBoth();
     void batchNormSkipsAOneSliceShare();
+    void aParameterNoRankTrainedKeepsNoGradient();
     void textsAndFailuresCrossRanks();
     void aVanishedRankIsReportedNotAwaited();
 
@@ -253,6 +254,32 @@ void DataParallelTest::batchNormSkipsAOneSliceShare()
         QVERIFY2(outcome.value, outcome.error.c_str());
     QCOMPARE(outcomes[0].value->first, 3.0); // rank 1's single slice was left out
     QCOMPARE(outcomes[0].value->second, outcomes[1].value->second); // the same step on both ranks
+}
+
+void DataParallelTest::aParameterNoRankTrainedKeepsNoGradient()
+{
+    // One process leaves a parameter without a gradient alone (Adam skips it); so must the ranks,
+    // instead of handing it a zero gradient that Adam's momentum would still act on.
+    const auto outcomes = runTwoRanks<std::pair<bool, bool>>([&](DistributedGroup& group) {
+        std::shared_ptr<Classifier> model = createModel(tinyCnn());
+        DataParallel parallel(&group, *model);
+        parallel.broadcastModel("test");
+        auto parameters = model->parameters();
+        for (auto& p : parameters)
+            p.mutable_grad() = torch::ones_like(p);
+        parameters.front().mutable_grad().reset(); // no rank has a gradient for it
+        if (group.rank() == 1)
+            parameters.back().mutable_grad().reset(); // one rank has
+        StepTotals local;
+        local.weightSum = 1;
+        parallel.reduceStep(local);
+        return std::make_pair(parameters.front().grad().defined(), parameters.back().grad().defined());
+    });
+    for (const auto& outcome : outcomes) {
+        QVERIFY2(outcome.value, outcome.error.c_str());
+        QVERIFY(!outcome.value->first);
+        QVERIFY(outcome.value->second);
+    }
 }
 
 void DataParallelTest::textsAndFailuresCrossRanks()
