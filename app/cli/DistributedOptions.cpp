@@ -31,12 +31,16 @@ JobMembership::JobMembership(const CliArguments& args, const std::string& output
 {
     if (m_group && sharedStop)
         m_group->shareStop(*sharedStop);
-    if (isLeader()) {
+    if (!m_group) {
         m_created.emplace(args, outputKind);
         m_output = m_created->path();
+        return;
     }
-    if (m_group)
-        m_output = m_group->broadcastText(m_output.string(), 0, "sharing the output folder");
+    // Rank 0 creates it; when it cannot, every rank says why.
+    m_output = m_group->runOnLeader("creating the output folder", [&] {
+        m_created.emplace(args, outputKind);
+        return m_created->path().string();
+    });
 }
 
 } // namespace neurodx::cli

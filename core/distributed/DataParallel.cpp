@@ -15,10 +15,12 @@ constexpr int kTotals = 6; // StepTotals' fields, appended to the last bucket (t
 
 } // namespace
 
-DataParallel::DataParallel(DistributedGroup* group, Classifier& model, std::size_t bucketBytes) : m_group(group)
+DataParallel::DataParallel(DistributedGroup* group, Classifier& model, int imageSize, std::size_t bucketBytes) : m_group(group)
 {
+    bool batchNorm = false;
     for (const auto& buffer : model.named_buffers())
-        m_hasBatchNorm = m_hasBatchNorm || buffer.key().find("running_mean") != std::string::npos;
+        batchNorm = batchNorm || buffer.key().find("running_mean") != std::string::npos;
+    m_oneSliceFails = batchNorm && (imageSize <= 0 || imageSize / 32 <= 1);
     if (!m_group)
         return;
     for (const torch::Tensor& p : model.parameters())

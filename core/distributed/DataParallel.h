@@ -34,7 +34,9 @@ struct StepTotals {
 class DataParallel {
 public:
     // `group` may be null (one process). The model's trainable parameters are bucketed in order.
-    DataParallel(DistributedGroup* group, Classifier& model, std::size_t bucketBytes = kDefaultBucketBytes);
+    // `imageSize`: the model's input size (0: unknown), which decides whether batch normalisation
+    // can train on a single slice (canTrainOn).
+    DataParallel(DistributedGroup* group, Classifier& model, int imageSize = 0, std::size_t bucketBytes = kDefaultBucketBytes);
 
     static constexpr std::size_t kDefaultBucketBytes = 25u << 20; // as DistributedDataParallel
 
@@ -45,8 +47,10 @@ public:
     EpochShard shard() const { return {rank(), worldSize()}; }
     std::size_t bucketCount() const { return m_buckets.size(); }
     // Whether a batch of `slices` can be trained on: batch normalisation in training mode cannot
-    // normalise one slice (LibTorch refuses), so a model with it skips a one-slice batch or share.
-    bool canTrainOn(std::int64_t slices) const { return slices > 1 || (slices == 1 && !m_hasBatchNorm); }
+    // normalise one value per channel (LibTorch refuses), which ResNet50V2's last layers see for
+    // one slice below 64 px (the features are 1/32 of the input): there a one-slice batch or share
+    // is skipped.
+    bool canTrainOn(std::int64_t slices) const { return slices > 1 || (slices == 1 && !m_oneSliceFails); }
 
     // Parameters and buffers (batch-norm statistics) from rank 0 to every rank.
     void broadcastModel(const char* when);
@@ -80,7 +84,7 @@ private:
         torch::Tensor flat;
     };
     DistributedGroup* m_group;
-    bool m_hasBatchNorm = false;
+    bool m_oneSliceFails = false;
     // After the gradients, the last bucket holds the step's totals and, per trainable parameter,
     // how many ranks gave it a gradient (none: it keeps none, and Adam leaves it alone as in one process).
     std::int64_t m_tail = 0;

@@ -4,6 +4,8 @@
 #include "common/NeuroDxError.h"
 #include "distributed/DistributedGroup.h"
 
+#include <chrono>
+
 namespace fs = std::filesystem;
 
 namespace neurodx {
@@ -68,6 +70,51 @@ void requireSameSlices(DistributedGroup& group, const std::vector<const SliceCac
                      mine == all.front() ? std::string()
                                          : "decoded other slices than rank 0 (" + std::to_string(slices) +
                                                " here): some files cannot be read on this machine (see decode problems)");
+}
+
+std::pair<SliceCache, SliceCache> decodeOnEveryRank(DistributedGroup* group, const std::function<SliceCache(SplitPart)>& decode)
+{
+    if (!group)
+        return {decode(SplitPart::Train), decode(SplitPart::Validation)};
+    std::pair<SliceCache, SliceCache> caches;
+    std::string problem;
+    ErrorKind kind = ErrorKind::InvalidDataset;
+    try {
+        caches.first = decode(SplitPart::Train);
+        caches.second = decode(SplitPart::Validation);
+    } catch (const NeuroDxError& e) {
+        problem = e.what();
+        kind = e.kind();
+    }
+    group->requireAll("decoding the slices", problem, kind);
+    requireSameSlices(*group, {&caches.first, &caches.second});
+    return caches;
+}
+
+void requireSharedFolder(DistributedGroup& group, const fs::path& folder)
+{
+    const std::string marker = group.runOnLeader("marking the output folder", [&] {
+        fs::create_directories(folder);
+        const std::string name = ".neurodx-shared-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+        writeJsonFile(folder / name, nlohmann::json{{"written_by", "rank 0"}});
+        return name;
+    });
+    std::error_code ec;
+    const bool seen = fs::exists(folder / marker, ec);
+    std::string problem;
+    if (!seen)
+        problem = "cannot see rank 0's output folder " + folder.string() +
+                  " here: a Hyperband search over several machines needs it on storage they share (promoted trials continue from "
+                  "checkpoints another rank wrote), or use --strategy random";
+    try {
+        group.requireAll("checking the output folder", problem);
+    } catch (...) {
+        if (group.isLeader())
+            fs::remove(folder / marker, ec);
+        throw;
+    }
+    if (group.isLeader())
+        fs::remove(folder / marker, ec);
 }
 
 DatasetIndex scanOnEveryRank(DistributedGroup* group, const fs::path& root, const ScanOptions& options, const CancelToken* cancel)

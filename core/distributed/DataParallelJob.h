@@ -40,6 +40,11 @@ void requireSameDataset(DistributedGroup& group, const DatasetIndex& index, cons
 // rank started with another command line stops every rank, naming the difference's owner.
 void requireSameSettings(DistributedGroup& group, const nlohmann::json& settings);
 
+// The training and validation slices, decoded by `decode` on this rank; in a job (group not null)
+// every rank decodes them, all stop when one cannot (a Ctrl-C stays a stop on every rank), and
+// they must be the same slices as rank 0's (requireSameSlices).
+std::pair<SliceCache, SliceCache> decodeOnEveryRank(DistributedGroup* group, const std::function<SliceCache(SplitPart)>& decode);
+
 // Every rank must hold the same decoded slices (a file that fails to decode on one machine only
 // would shift every batch there): compares the kept entries of `caches` over ranks.
 void requireSameSlices(DistributedGroup& group, const std::vector<const SliceCache*>& caches);
@@ -47,6 +52,11 @@ void requireSameSlices(DistributedGroup& group, const std::vector<const SliceCac
 // Rank 0's split on every rank: rank 0 runs `decide` (split anew, or read a split.json, and save
 // it), the others rebuild the same split against their own scan.
 DatasetSplit agreeOnSplit(DistributedGroup& group, const DatasetIndex& index, const std::function<DatasetSplit()>& decide);
+
+// `folder` must be the same folder on every rank (storage they share): rank 0 writes a marker
+// file there and every rank looks for it. For tune's Hyperband, whose promoted trials continue
+// from checkpoints another rank may have written.
+void requireSharedFolder(DistributedGroup& group, const std::filesystem::path& folder);
 
 // config.json's "distributed" section for a job of `worldSize` ranks of `batchPerRank` slices.
 nlohmann::json distributedSection(int worldSize, int batchPerRank);

@@ -205,6 +205,7 @@ void DistributedGroup::waitForAll(const std::string& point)
             Clock::time_point at = Clock::now();
         };
         std::vector<Seen> seen(static_cast<std::size_t>(m_setup.worldSize));
+        std::chrono::milliseconds pause(1);
         for (;;) {
             bool all = true;
             for (int r = 0; r < m_setup.worldSize; ++r) {
@@ -223,7 +224,9 @@ void DistributedGroup::waitForAll(const std::string& point)
             }
             if (all)
                 return;
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            // Ranks that arrive together meet within milliseconds; a long wait polls five times a second.
+            std::this_thread::sleep_for(pause);
+            pause = std::min(pause * 2, std::chrono::milliseconds(200));
         }
     } catch (const NeuroDxError&) {
         throw;
@@ -351,14 +354,24 @@ std::string DistributedGroup::runOnLeader(const char* what, const std::function<
 
 void DistributedGroup::requireAll(const char* what, const std::string& localProblem, ErrorKind localKind)
 {
-    const std::vector<std::string> problems = allGatherText(localProblem, what);
+    // The work before this point may take one rank far longer than the collectives' timeout (a
+    // scan over a network share, decoding, folds, trials): meet first, then exchange.
+    waitForAll(what);
+    // "c" marks a cancellation: when every problem is one, every rank reports a stop, not an error.
+    const std::string mine = localProblem.empty() ? std::string() : (localKind == ErrorKind::Cancelled ? "c" : "e") + localProblem;
+    const std::vector<std::string> problems = allGatherText(mine, what);
     std::string report;
+    bool onlyCancellations = true;
     for (std::size_t r = 0; r < problems.size(); ++r) {
-        if (!problems[r].empty())
-            report += (report.empty() ? "" : "; ") + std::string("rank ") + std::to_string(r) + ": " + problems[r];
+        if (problems[r].empty())
+            continue;
+        onlyCancellations = onlyCancellations && problems[r][0] == 'c';
+        report += (report.empty() ? "" : "; ") + std::string("rank ") + std::to_string(r) + ": " + problems[r].substr(1);
     }
     if (report.empty())
         return;
+    if (onlyCancellations)
+        throw NeuroDxError(ErrorKind::Cancelled, m_setup.rankText() + ": stopped while " + what + " (" + report + ")");
     if (!localProblem.empty())
         throw NeuroDxError(localKind, m_setup.rankText() + ", " + what + ": " + localProblem);
     throw NeuroDxError(ErrorKind::Communication, m_setup.rankText() + ": stopping because of another rank, " + what + ": " + report);

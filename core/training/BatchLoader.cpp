@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstring>
 #if defined(__linux__)
 #endif
@@ -110,15 +111,19 @@ BatchLoader::~BatchLoader()
 
 Batch BatchLoader::makeBatch(int batchIndex, SeededRandom& random) const
 {
-    // Rank r's share of global batch k: [m*r/W, m*(r+1)/W) of its m slices; a full batch gives each
-    // rank batch-size slices, the last one spreads its remainder evenly.
+    // Rank r's share of global batch k: a full batch gives each rank batch-size slices; the last,
+    // shorter one is spread evenly over as few ranks as fit it, with at least two slices each where
+    // it can (batch normalisation cannot train on one: DataParallel::canTrainOn).
     const std::size_t ranks = static_cast<std::size_t>(std::max(1, m_shard.worldSize));
     const std::size_t rank = static_cast<std::size_t>(m_shard.rank);
-    const std::size_t globalSize = static_cast<std::size_t>(m_batchSize) * ranks;
+    const std::size_t batch = static_cast<std::size_t>(m_batchSize);
+    const std::size_t globalSize = batch * ranks;
     const std::size_t globalBegin = static_cast<std::size_t>(batchIndex) * globalSize;
     const std::size_t count = std::min(globalSize, m_order.size() - globalBegin);
-    const std::size_t begin = globalBegin + count * rank / ranks;
-    const std::size_t end = globalBegin + count * (rank + 1) / ranks;
+    const std::size_t sharing =
+        count == globalSize ? ranks : std::max((count + batch - 1) / batch, std::clamp<std::size_t>(count / 2, 1, ranks));
+    const std::size_t begin = globalBegin + (rank < sharing ? count * rank / sharing : count);
+    const std::size_t end = globalBegin + (rank < sharing ? count * (rank + 1) / sharing : count);
     const std::vector<std::size_t> indices(m_order.begin() + static_cast<std::ptrdiff_t>(begin), m_order.begin() + static_cast<std::ptrdiff_t>(end));
     return batchOf(m_cache, indices, m_channels, m_augmentation, &random);
 }

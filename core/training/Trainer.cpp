@@ -135,7 +135,7 @@ TrainingResult Trainer::run(const TrainingData& data, TrainingControl& control)
     model->to(device);
     toChannelsLast(*model, c.input.channels);
     torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(c.learningRate).betas({0.9, 0.999}).eps(1e-7));
-    DataParallel parallel(data.group, *model);
+    DataParallel parallel(data.group, *model, c.input.size);
 
     if (!data.resume) {
         parallel.onLeader("loading the initial weights", [&] {

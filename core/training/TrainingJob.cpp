@@ -230,11 +230,11 @@ TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& sp
         result.decodeProblems.insert(result.decodeProblems.end(), cache.problems.begin(), cache.problems.end());
         return cache;
     };
-    const SliceCache train = cacheOf(SplitPart::Train);
-    const SliceCache validation = cacheOf(SplitPart::Validation);
-    const SliceCache test = leader ? cacheOf(SplitPart::Test) : SliceCache{};
-    if (job.group)
-        requireSameSlices(*job.group, {&train, &validation});
+    const std::pair<SliceCache, SliceCache> decoded = decodeOnEveryRank(job.group, cacheOf);
+    const SliceCache& train = decoded.first;
+    const SliceCache& validation = decoded.second;
+    // In a job rank 0 decodes the test part after training, so that no rank waits for it.
+    SliceCache test = job.group ? SliceCache{} : cacheOf(SplitPart::Test);
 
     TrainingData data;
     data.train = &train;
@@ -249,6 +249,8 @@ TrainingJobResult trainOnSplit(const DatasetIndex& index, const DatasetSplit& sp
     result.training = Trainer(config, callbacks.onEvent).run(data, control);
     if (result.training.cancelled || !leader)
         return result;
+    if (job.group)
+        test = cacheOf(SplitPart::Test);
 
     // The same precision `evaluate` and the GUI use by default, so the run's figures are theirs.
     const bool bf16 = usesBf16(InferencePrecision::Auto);

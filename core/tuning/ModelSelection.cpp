@@ -135,6 +135,12 @@ CrossValidationResult runCrossValidation(const TrainingJobConfig& job, int k, Tr
             if (run.training.cancelled || !run.tested)
                 break;
             result.folds.push_back(FoldSummary::of(f, run.test, split.report.sharedSubjects.size()));
+        } catch (const NeuroDxError& e) {
+            if (e.kind() == ErrorKind::Cancelled)
+                break; // a stop while decoding: the folds so far are reported as cancelled
+            failure = std::current_exception();
+            problem = "fold " + std::to_string(f + 1) + ": " + e.what();
+            break;
         } catch (const std::exception& e) {
             failure = std::current_exception();
             problem = "fold " + std::to_string(f + 1) + ": " + e.what();
@@ -145,8 +151,7 @@ CrossValidationResult runCrossValidation(const TrainingJobConfig& job, int k, Tr
         std::rethrow_exception(failure);
     result.cancelled = control.isCancelled();
     if (job.group) { // every rank's folds (and whether it was stopped) to every rank; no rank waits for a failed one
-        job.group->waitForAll("its folds"); // however long the slowest rank's folds take
-        job.group->requireAll("training the folds", problem);
+        job.group->requireAll("training the folds", problem); // meets first, however long the slowest rank's folds take
         nlohmann::json mine = {{"cancelled", result.cancelled}, {"folds", nlohmann::json::array()}};
         for (const FoldSummary& fold : result.folds)
             mine["folds"].push_back(fold.toJson());

@@ -232,24 +232,22 @@ std::vector<TrialRecord> Tuner::runRound(std::vector<TrialRecord> planned, Train
             break;
         }
     }
-    m_group->waitForAll("its trials of the round"); // however long the slowest rank's trials take
-    m_group->requireAll("running the trials", problem);
+    m_group->requireAll("running the trials", problem); // meets first, however long the slowest rank's trials take
     std::map<std::size_t, TrialRecord> byIndex;
-    const nlohmann::json report = {{"cancelled", control.isCancelled()}, {"trials", mine}};
+    double slowestRank = 0; // the ranks train at once: the round took its slowest rank's training time
+    const nlohmann::json report = {{"cancelled", control.isCancelled()}, {"trials", mine}, {"seconds", local.trainingSeconds}};
     for (const std::string& text : m_group->allGatherText(report.dump(), "collecting the trials")) {
         const nlohmann::json theirs = nlohmann::json::parse(text);
         m_stopped = m_stopped || theirs.at("cancelled").get<bool>();
+        slowestRank = std::max(slowestRank, theirs.at("seconds").get<double>()); // reused trials count nothing, as alone
         for (const nlohmann::json& item : theirs.at("trials"))
             byIndex.emplace(item.at("index").get<std::size_t>(), TrialRecord::fromJson(item.at("trial")));
     }
-    // The round's training time is its slowest rank's: the ranks train at once.
-    std::vector<double> secondsPerRank(static_cast<std::size_t>(m_group->worldSize()), 0.0);
     for (const auto& [index, trial] : byIndex) {
-        secondsPerRank[index % secondsPerRank.size()] += trial.seconds;
         done.push_back(trial);
         finishTrial(trial, result);
     }
-    result.trainingSeconds += *std::max_element(secondsPerRank.begin(), secondsPerRank.end());
+    result.trainingSeconds += slowestRank;
     m_group->runOnLeader("writing oracle.json", [&] {
         writeJsonFile(m_folder / "oracle.json", nlohmann::json{{"config", m_config.toJson()}, {"trials_done", result.trials.size()}}, 2);
         return std::string();

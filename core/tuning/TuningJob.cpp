@@ -173,10 +173,10 @@ TuningResult runTuningJob(const TuningJobConfig& job, TrainingControl& control, 
         stage(std::string("decoding ") + std::to_string(split.part(part).size()) + " " + splitPartName(part) + " slices");
         return buildSliceCache(index, split.part(part), job.training.input, job.training.threads, &control.cancelToken());
     };
-    const SliceCache train = cacheOf(SplitPart::Train);
-    const SliceCache validation = cacheOf(SplitPart::Validation);
-    if (job.group) // every trial is scored on the same slices, whichever rank trains it
-        requireSameSlices(*job.group, {&train, &validation});
+    // In a job every trial is scored on the same slices, whichever rank trains it.
+    const std::pair<SliceCache, SliceCache> decoded = decodeOnEveryRank(job.group, cacheOf);
+    const SliceCache& train = decoded.first;
+    const SliceCache& validation = decoded.second;
     if (validation.size() == 0 && isValidationMetric(job.tuning.objective))
         throw NeuroDxError(ErrorKind::InvalidDataset, job.dataset, std::string("the objective ") + metricName(job.tuning.objective) + " needs a validation part");
 
@@ -203,6 +203,8 @@ TuningResult runTuningJob(const TuningJobConfig& job, TrainingControl& control, 
         return std::vector<EpochRecord>(result.history.begin() + std::min<std::ptrdiff_t>(trial.initialEpoch, static_cast<std::ptrdiff_t>(result.history.size())),
                                         result.history.end());
     };
+    if (job.group && job.tuning.strategy == TuningConfig::Strategy::Hyperband)
+        requireSharedFolder(*job.group, job.folder);
     Tuner tuner(job.tuning, job.folder, runner, callbacks.onTrial);
     tuner.spreadOver(job.group);
     TuningResult result = tuner.run(control);

@@ -1,16 +1,19 @@
 // Data-parallel steps between two ranks in one process (two threads, each with its own c10d group on
 // loopback): the step two ranks take together is the step one process takes on the whole batch.
 #include "FreePort.h"
+#include "TestTree.h"
 
 #include "Classifier.h"
 #include "ModelRegistry.h"
 #include "common/NeuroDxError.h"
 #include "distributed/DataParallel.h"
+#include "distributed/DataParallelJob.h"
 #include "distributed/DistributedGroup.h"
 #include "training/TrainingStep.h"
 
 #include <torch/torch.h>
 
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <functional>
@@ -19,6 +22,7 @@
 
 using namespace neurodx;
 using namespace neurodx::test;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -122,6 +126,7 @@ private slots:
     void batchNormSkipsAOneSliceShare();
     void aParameterNoRankTrainedKeepsNoGradient();
     void textsAndFailuresCrossRanks();
+    void cancellationsAndFoldersAreAgreed();
     void aVanishedRankIsReportedNotAwaited();
 
 private:
@@ -163,7 +168,7 @@ void DataParallelTest::twoRanksStepAsOneProcess()
         torch::manual_seed(100 + group.rank()); // different initial weights: the broadcast must unify them
         std::shared_ptr<Classifier> model = createModel(tinyCnn());
         torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-2));
-        DataParallel parallel(&group, *model, static_cast<std::size_t>(bucketBytes));
+        DataParallel parallel(&group, *model, 32, static_cast<std::size_t>(bucketBytes));
         parallel.broadcastModel("test");
         RankOutcome outcome;
         outcome.initial = parametersOf(*model);
@@ -308,6 +313,35 @@ void DataParallelTest::textsAndFailuresCrossRanks()
     QVERIFY2(QString::fromStdString(rank1).startsWith("from rank 0||xxx|rank 1 of 2: stopping because rank 0 failed while reading the run folder: last.pt is damaged"
                                                      "|rank 1 of 2, scanning: no images here"),
              rank1.c_str());
+}
+
+void DataParallelTest::cancellationsAndFoldersAreAgreed()
+{
+    QTemporaryDir dir;
+    const auto outcomes = runTwoRanks<std::string>([&](DistributedGroup& group) {
+        std::string seen;
+        // Only cancellations: a stop on every rank, not an error.
+        try {
+            group.requireAll("decoding the slices", group.rank() == 1 ? "cancelled" : "", ErrorKind::Cancelled);
+        } catch (const NeuroDxError& e) {
+            seen += e.kind() == ErrorKind::Cancelled ? "stopped" : "error";
+        }
+        // Rank 1 "on another machine": another folder at the path rank 0 gave.
+        const fs::path folder = toPath(dir.path()) / (group.rank() == 0 ? "shared" : "elsewhere");
+        fs::create_directories(folder);
+        try {
+            requireSharedFolder(group, folder);
+            seen += "|shared";
+        } catch (const NeuroDxError& e) {
+            seen += std::string("|") + e.what();
+        }
+        requireSharedFolder(group, toPath(dir.path()) / "shared"); // the same folder: fine
+        return seen + "|" + std::to_string(std::distance(fs::directory_iterator(toPath(dir.path()) / "shared"), fs::directory_iterator()));
+    });
+    QVERIFY2(outcomes[0].value && outcomes[1].value, (outcomes[0].error + outcomes[1].error).c_str());
+    QVERIFY2(QString::fromStdString(*outcomes[0].value).startsWith("stopped|rank 0 of 2: stopping because of another rank"), outcomes[0].value->c_str());
+    QVERIFY2(QString::fromStdString(*outcomes[1].value).contains("needs it on storage they share"), outcomes[1].value->c_str());
+    QVERIFY(QString::fromStdString(*outcomes[0].value).endsWith("|0")); // the marker is removed
 }
 
 void DataParallelTest::aVanishedRankIsReportedNotAwaited()

@@ -52,6 +52,7 @@ private slots:
     void orderedBatchesKeepTheCacheOrder();
     void shardsSplitTheSingleProcessOrder_data();
     void shardsSplitTheSingleProcessOrder();
+    void theLastGlobalBatchAvoidsOneSliceShares();
 };
 
 void BatchLoaderTest::batchesHoldTheCacheValues_data()
@@ -168,6 +169,22 @@ void BatchLoaderTest::shardsSplitTheSingleProcessOrder()
         QCOMPARE(k, single.size());
     }
     QCOMPARE(joined, single);
+}
+
+// 21 slices, 4 ranks of 4: the last global batch holds 5, given to two ranks (2 and 3 slices), not
+// spread as 1, 1, 1, 2: batch normalisation cannot train on a single slice.
+void BatchLoaderTest::theLastGlobalBatchAvoidsOneSliceShares()
+{
+    const SliceCache cache = numberedCache(21, 6);
+    std::vector<std::int64_t> lastShares;
+    for (int rank = 0; rank < 4; ++rank) {
+        BatchLoader loader(cache, 4, 1, true, std::nullopt, 9, 0, EpochShard{rank, 4});
+        std::int64_t last = -1;
+        while (auto batch = loader.next())
+            last = batch->images.size(0);
+        lastShares.push_back(last);
+    }
+    QCOMPARE(lastShares, (std::vector<std::int64_t>{2, 3, 0, 0}));
 }
 
 void BatchLoaderTest::orderedBatchesKeepTheCacheOrder()
