@@ -68,7 +68,7 @@ ViewerPage::ViewerPage(ModelDocument* model, QWidget* parent)
     connect(m_view, &SliceView::windowChanged, this, &ViewerPage::updateWindowLabel);
     connect(m_view, &SliceView::zoomChanged, this, &ViewerPage::updateCorners);
     connect(m_prediction, &PredictionPanel::chooseModelRequested, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(this, tr("Choose Model"), m_classifier ? QString::fromStdString(m_classifier->file().string()) : runsRoot(),
+        const QString file = QFileDialog::getOpenFileName(this, tr("Choose Model"), classifier() ? QString::fromStdString(classifier()->file().string()) : runsRoot(),
                                                           tr("Models (*.pt *.h5);;NeuroDx models (*.pt);;Keras models (*.h5);;All files (*)"));
         if (!file.isEmpty())
             loadModel(file);
@@ -133,6 +133,11 @@ ViewerPage::ViewerPage(ModelDocument* model, QWidget* parent)
 }
 
 ViewerPage::~ViewerPage() = default;
+
+SharedClassifier ViewerPage::classifier() const
+{
+    return m_model->classifier();
+}
 
 void ViewerPage::connectToolBar()
 {
@@ -300,14 +305,13 @@ void ViewerPage::loadModel(const QString& modelFile)
     m_model->load(modelFile);
 }
 
-void ViewerPage::showModel(const SharedClassifier& classifier, const QString& modelFile)
+void ViewerPage::showModel(const SharedClassifier&, const QString& modelFile)
 {
-    m_classifier = classifier;
     const QString name = QFileInfo(modelFile).dir().dirName() + QLatin1Char('/') + QFileInfo(modelFile).fileName();
-    m_prediction->setModel(name, QString::fromStdString(m_classifier->summary()), toQStringList(m_classifier->classNames()),
-                           toQStringList(modelWarnings(m_classifier->metadata(), m_classifier->classNames().size())));
-    m_prediction->setCalibration(QString::fromStdString(m_classifier->calibrationText()), m_classifier->canCalibrate(), m_classifier->isCalibrated());
-    m_scan->setClassifier(m_classifier); // predicts the open scan, if any
+    m_prediction->setModel(name, QString::fromStdString(classifier()->summary()), toQStringList(classifier()->classNames()),
+                           toQStringList(modelWarnings(classifier()->metadata(), classifier()->classNames().size())));
+    m_prediction->setCalibration(QString::fromStdString(classifier()->calibrationText()), classifier()->canCalibrate(), classifier()->isCalibrated());
+    m_scan->setClassifier(classifier()); // predicts the open scan, if any
     emit modelLoaded(modelFile);
     if (!isScanOpen())
         predictCurrent();
@@ -321,12 +325,12 @@ void ViewerPage::loadSettings()
 
 void ViewerPage::setCalibrated(bool calibrated)
 {
-    if (!m_classifier)
+    if (!classifier())
         return;
-    m_classifier->setCalibrated(calibrated); // from the next prediction on; a running one keeps its kind
-    m_prediction->setCalibration(QString::fromStdString(m_classifier->calibrationText()), m_classifier->canCalibrate(), m_classifier->isCalibrated());
+    classifier()->setCalibrated(calibrated); // from the next prediction on; a running one keeps its kind
+    m_prediction->setCalibration(QString::fromStdString(classifier()->calibrationText()), classifier()->canCalibrate(), classifier()->isCalibrated());
     if (isScanOpen())
-        m_scan->setClassifier(m_classifier); // the verdict again, with the other probabilities
+        m_scan->setClassifier(classifier()); // the verdict again, with the other probabilities
     else
         predictCurrent();
 }
@@ -335,7 +339,7 @@ void ViewerPage::predictCurrent()
 {
     if (isScanOpen())
         return m_scan->setSaliencyClass(m_prediction->saliencyClass());
-    if (!m_opened || !m_classifier)
+    if (!m_opened || !classifier())
         return;
     if (m_predictJobs->isBusy()) {
         m_predictAgain = true; // the newest request wins once the running one ends
@@ -343,13 +347,13 @@ void ViewerPage::predictCurrent()
     }
     m_predictAgain = false;
     m_prediction->setBusy(tr("Predicting..."));
-    const SharedClassifier classifier = m_classifier;
+    const SharedClassifier model = classifier();
     const SharedOpenedSlice opened = m_opened; // the slice shown, decoded once when it was opened
     const int saliency = m_prediction->saliencyClass();
     m_predictJobs->run<SharedSlicePrediction>(
-        [classifier, opened, saliency](JobContext&) {
+        [model, opened, saliency](JobContext&) {
             return SharedSlicePrediction(
-                std::make_shared<const SlicePrediction>(classifier->classify(*opened->slice.decoded, opened->slice.file, saliency)));
+                std::make_shared<const SlicePrediction>(model->classify(*opened->slice.decoded, opened->slice.file, saliency)));
         },
         {[this](const SharedSlicePrediction& prediction) {
              if (m_predictAgain)
@@ -368,11 +372,11 @@ void ViewerPage::showPrediction(const SharedSlicePrediction& result)
     for (const std::string& w : result->prediction.warnings)
         warnings << QString::fromStdString(w);
     m_prediction->setPrediction(result->prediction.probabilities, result->prediction.predicted, warnings);
-    if (m_classifier) // the label of the probabilities shown, not of the switch, and the precision they were computed in
+    if (classifier()) // the label of the probabilities shown, not of the switch, and the precision they were computed in
         m_prediction->setCalibration(tr("%1; computed in %2")
-                                         .arg(QString::fromStdString(m_classifier->calibrationText(result->prediction.calibrated)),
+                                         .arg(QString::fromStdString(classifier()->calibrationText(result->prediction.calibrated)),
                                               QString::fromStdString(result->precision)),
-                                     m_classifier->canCalibrate(), m_classifier->isCalibrated());
+                                     classifier()->canCalibrate(), classifier()->isCalibrated());
     if (!result->saliency.isEmpty() && result->saliency.width == m_opened->slice.width && result->saliency.height == m_opened->slice.height)
         m_view->setHeatmap(result->saliency.values, result->saliency.width, result->saliency.height);
     else
@@ -428,11 +432,11 @@ void ViewerPage::updateWindowLabel()
 
 void ViewerPage::predictFolder(const QString& folder)
 {
-    if (!m_classifier) {
+    if (!classifier()) {
         emit statusMessage(tr("Load a model first."));
         return;
     }
-    m_batch->predictFolder(m_classifier, folder);
+    m_batch->predictFolder(classifier(), folder);
 }
 
 void ViewerPage::dragEnterEvent(QDragEnterEvent* event)

@@ -70,7 +70,7 @@ public:
     BatchPredictionView* batch() const { return m_batch; }
     ScanPane* scan() const { return m_scan; }
     SharedSlicePrediction lastPrediction() const { return m_lastPrediction; }
-    SharedClassifier classifier() const { return m_classifier; }
+    SharedClassifier classifier() const; // the model document's
     QString cornerText(int corner) const;
 
 signals:
@@ -113,7 +113,6 @@ private:
     JobRunner* m_loadJobs;
     JobRunner* m_predictJobs;
     SharedOpenedSlice m_opened;
-    SharedClassifier m_classifier;
     SharedSlicePrediction m_lastPrediction;
     bool m_predictAgain = false;
 };

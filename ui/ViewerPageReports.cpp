@@ -30,14 +30,14 @@ SliceReport ViewerPage::currentReport(bool includeIdentifiers) const
 {
     if (!m_opened || isScanOpen())
         return {};
-    return sliceReport({m_view, m_classifier.get(), &m_opened->tags, currentFile(), includeIdentifiers}, m_lastPrediction.get());
+    return sliceReport({m_view, classifier().get(), &m_opened->tags, currentFile(), includeIdentifiers}, m_lastPrediction.get());
 }
 
 ScanReport ViewerPage::currentScanReport(bool includeIdentifiers) const
 {
     if (!isScanOpen())
         return {};
-    return scanReport({m_view, m_classifier.get(), &m_scan->session()->scan().tags, currentFile(), includeIdentifiers}, *m_scan);
+    return scanReport({m_view, classifier().get(), &m_scan->session()->scan().tags, currentFile(), includeIdentifiers}, *m_scan);
 }
 
 void ViewerPage::chooseAndExportReport()
