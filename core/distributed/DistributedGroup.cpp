@@ -161,8 +161,9 @@ DistributedGroup::DistributedGroup(const DistributedSetup& setup) : m_setup(setu
         groupOptions->threads = 2;
         m_members->group = c10::make_intrusive<c10d::ProcessGroupGloo>(m_members->store, setup.rank, setup.worldSize, groupOptions);
         m_members->ours = c10::make_intrusive<c10d::PrefixStore>("neurodx", m_members->store);
-        // The heartbeat's own connection (a store client is one socket): never a client timeout
-        // longer than a few seconds there, so that ending the group never waits on a dead store.
+        // The heartbeat's own connection (a store client is one socket), connecting and waiting for
+        // at most 10 s. (c10d 1.13 puts no timeout on a reply: a store host that vanishes without
+        // closing its connections can hold a call; docs/ARCHITECTURE.md.)
         c10d::TCPStoreOptions client = options;
         client.isServer = false;
         client.waitWorkers = false;
