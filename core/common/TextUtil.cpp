@@ -159,4 +159,13 @@ std::string conciseReason(const std::string& what)
     return validUtf8(trim(line));
 }
 
+std::uint64_t fnv1a64(const std::string& text, std::uint64_t hash)
+{
+    for (const unsigned char c : text) {
+        hash ^= c;
+        hash *= 0x100000001b3ull;
+    }
+    return hash;
+}
+
 } // namespace neurodx

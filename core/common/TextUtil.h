@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -28,5 +29,10 @@ std::size_t displayWidth(const std::string& text);
 std::string conciseReason(const std::string& what);
 // "1,234,567": counts in reports and tables.
 std::string withThousands(long long value);
+
+// FNV-1a 64 of `text`, continuing `hash` (so that several texts hash as one): a stable name for
+// content (dataset fingerprints, import keys), not a secret.
+inline constexpr std::uint64_t kFnv1aStart = 0xcbf29ce484222325ull;
+std::uint64_t fnv1a64(const std::string& text, std::uint64_t hash = kFnv1aStart);
 
 } // namespace neurodx

@@ -2,6 +2,7 @@
 
 #include "common/JsonFile.h"
 #include "common/NeuroDxError.h"
+#include "common/TextUtil.h"
 #include "distributed/DistributedGroup.h"
 
 #include <chrono>
@@ -30,46 +31,44 @@ void noteWorldSizeChange(const fs::path& configFile, int worldSize, int batchPer
     writeJsonFile(configFile, saved);
 }
 
+namespace {
+
+// Every rank's `mine` against rank 0's: where it differs, that rank's `problem` stops every rank.
+void requireLeadersValue(DistributedGroup& group, const char* what, const std::string& mine, const std::string& problem)
+{
+    const std::vector<std::string> all = group.allGatherText(mine, what);
+    group.requireAll(what, mine == all.front() ? std::string() : problem);
+}
+
+} // namespace
+
 void requireSameDataset(DistributedGroup& group, const DatasetIndex& index, const fs::path& root)
 {
     const std::string fingerprint = datasetFingerprint(index);
-    const std::vector<std::string> all = group.allGatherText(fingerprint, "comparing the datasets");
-    const std::string problem = fingerprint == all.front()
-                                    ? std::string()
-                                    : root.string() + " holds other images here than on rank 0 (" + std::to_string(index.entries.size()) +
-                                          " images, fingerprint " + fingerprint + "): every machine needs the same dataset at the same path";
-    group.requireAll("comparing the datasets", problem);
+    requireLeadersValue(group, "comparing the datasets", fingerprint,
+                        root.string() + " holds other images here than on rank 0 (" + std::to_string(index.entries.size()) + " images, fingerprint " +
+                            fingerprint + "): every machine needs the same dataset at the same path");
 }
 
 void requireSameSettings(DistributedGroup& group, const nlohmann::json& settings)
 {
-    const std::string mine = settings.dump();
-    const std::vector<std::string> all = group.allGatherText(mine, "comparing the settings");
-    group.requireAll("comparing the settings",
-                     mine == all.front() ? std::string() : "started with other settings than rank 0: every rank needs the same command line");
+    requireLeadersValue(group, "comparing the settings", settings.dump(),
+                        "started with other settings than rank 0: every rank needs the same command line");
 }
 
 void requireSameSlices(DistributedGroup& group, const std::vector<const SliceCache*>& caches)
 {
-    std::uint64_t hash = 0xcbf29ce484222325ull; // FNV-1a over the kept entries, part by part
+    std::uint64_t hash = kFnv1aStart; // over the kept entries, part by part
     std::size_t slices = 0;
     for (const SliceCache* cache : caches) {
-        for (const std::size_t entry : cache->entries) {
-            for (int b = 0; b < 8; ++b) {
-                hash ^= (entry >> (8 * b)) & 0xffu;
-                hash *= 0x100000001b3ull;
-            }
-        }
-        hash ^= 0xffu; // part separator
-        hash *= 0x100000001b3ull;
+        for (const std::size_t entry : cache->entries)
+            hash = fnv1a64(std::to_string(entry) + ",", hash);
+        hash = fnv1a64("|", hash);
         slices += cache->size();
     }
-    const std::string mine = std::to_string(slices) + ":" + std::to_string(hash);
-    const std::vector<std::string> all = group.allGatherText(mine, "comparing the decoded slices");
-    group.requireAll("comparing the decoded slices",
-                     mine == all.front() ? std::string()
-                                         : "decoded other slices than rank 0 (" + std::to_string(slices) +
-                                               " here): some files cannot be read on this machine (see decode problems)");
+    requireLeadersValue(group, "comparing the decoded slices", std::to_string(slices) + ":" + std::to_string(hash),
+                        "decoded other slices than rank 0 (" + std::to_string(slices) +
+                            " here): some files cannot be read on this machine (see decode problems)");
 }
 
 std::pair<SliceCache, SliceCache> decodeOnEveryRank(DistributedGroup* group, const std::function<SliceCache(SplitPart)>& decode)

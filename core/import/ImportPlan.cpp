@@ -40,11 +40,7 @@ namespace {
 
 std::string hashKey(char prefix, const std::string& text)
 {
-    std::uint64_t hash = 0xcbf29ce484222325ull; // FNV-1a 64: a name, not a secret
-    for (unsigned char c : text) {
-        hash ^= c;
-        hash *= 0x100000001b3ull;
-    }
+    const std::uint64_t hash = fnv1a64(text);
     char key[24];
     std::snprintf(key, sizeof key, "%c%012llx", prefix, static_cast<unsigned long long>(hash >> 16));
     return key;

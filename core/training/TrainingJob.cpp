@@ -5,6 +5,7 @@
 #include "common/JsonFile.h"
 #include "common/LibraryVersions.h"
 #include "common/NeuroDxError.h"
+#include "common/TextUtil.h"
 #include "common/Version.h"
 #include "distributed/DataParallelJob.h"
 #include "distributed/DistributedGroup.h"
@@ -26,15 +27,9 @@ namespace neurodx {
 
 std::string datasetFingerprint(const DatasetIndex& index)
 {
-    std::uint64_t hash = 0xcbf29ce484222325ull; // FNV-1a 64 over "path\tlabel\n" lines
-    const auto add = [&](const std::string& text) {
-        for (unsigned char ch : text) {
-            hash ^= ch;
-            hash *= 0x100000001b3ull;
-        }
-    };
+    std::uint64_t hash = kFnv1aStart; // over "path\tlabel\n" lines
     for (const DatasetEntry& e : index.entries)
-        add(e.path + "\t" + std::to_string(e.label) + "\n");
+        hash = fnv1a64(e.path + "\t" + std::to_string(e.label) + "\n", hash);
     char text[40];
     std::snprintf(text, sizeof text, "fnv1a64:%016llx", static_cast<unsigned long long>(hash));
     return text;
