@@ -22,6 +22,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMimeData>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QTabWidget>
@@ -94,7 +95,14 @@ ViewerPage::ViewerPage(ModelDocument* model, QWidget* parent)
     });
 
     auto* side = new QTabWidget;
-    side->addTab(m_prediction, tr("Prediction"));
+    // Scrolled rather than squeezed: a scan's model, verdict, slice and saliency boxes together
+    // are taller than a laptop screen leaves them, and squeezed bars and labels were cut off.
+    auto* predictionScroll = new QScrollArea;
+    predictionScroll->setWidget(m_prediction);
+    predictionScroll->setWidgetResizable(true);
+    predictionScroll->setFrameShape(QFrame::NoFrame);
+    predictionScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    side->addTab(predictionScroll, tr("Prediction"));
     side->addTab(m_tags, tr("DICOM Tags"));
     auto* viewBox = new QWidget;
     auto* viewLayout = new QVBoxLayout(viewBox);
